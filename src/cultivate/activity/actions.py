@@ -1,0 +1,46 @@
+"""The one way anything writes to the activity log."""
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from cultivate.activity.models import Activity
+
+
+class Verb:
+    """Verbs the foundation records. Later apps add their own strings in the same style."""
+
+    COMMUNITY_CREATED = "community.created"
+    CHARTER_EDITED = "community.charter_edited"
+    MEMBER_JOINED = "member.joined"
+    MEMBER_LEFT = "member.left"
+    MEMBER_REMOVED = "member.removed"
+    ROLE_CHANGED = "member.role_changed"
+    JOIN_REQUESTED = "join.requested"
+    JOIN_APPROVED = "join.approved"
+    JOIN_DECLINED = "join.declined"
+    INVITATION_SENT = "invitation.sent"
+    INVITATION_ACCEPTED = "invitation.accepted"
+    PROFILE_EDITED = "profile.edited"
+
+
+def record_activity(
+    *,
+    actor,
+    verb: str,
+    community=None,
+    target: models.Model | None = None,
+    payload: dict | None = None,
+    occurred_at: datetime | None = None,
+) -> Activity:
+    return Activity.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        community=community,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        payload=payload or {},
+        occurred_at=occurred_at or timezone.now(),
+    )

@@ -1,0 +1,26 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from cultivate.activity.actions import Verb
+
+register = template.Library()
+
+SENTENCES = {
+    Verb.COMMUNITY_CREATED: lambda: _("started the community"),
+    Verb.CHARTER_EDITED: lambda: _("updated the charter"),
+    Verb.MEMBER_JOINED: lambda: _("joined"),
+    Verb.MEMBER_LEFT: lambda: _("left"),
+    Verb.MEMBER_REMOVED: lambda: _("removed a member"),
+    Verb.ROLE_CHANGED: lambda: _("changed a member's role"),
+    Verb.JOIN_REQUESTED: lambda: _("asked to join"),
+    Verb.JOIN_APPROVED: lambda: _("approved a request to join"),
+    Verb.JOIN_DECLINED: lambda: _("declined a request to join"),
+    Verb.INVITATION_SENT: lambda: _("invited someone"),
+    Verb.INVITATION_ACCEPTED: lambda: _("accepted an invitation"),
+}
+
+
+@register.simple_tag
+def describe_activity(activity) -> str:
+    sentence = SENTENCES.get(activity.verb)
+    return sentence() if sentence else activity.verb

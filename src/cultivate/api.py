@@ -1,0 +1,116 @@
+"""The versioned JSON API: one NinjaAPI, routers from each app, one error shape.
+
+Every error answers `{"error": {"code": str, "message": str, "fields": {name: [messages]}}}`.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from cultivate.communities.api import router as communities_router
+from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.people.actions import user_for_token
+from cultivate.people.api import router as people_router
+
+logger = logging.getLogger(__name__)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class PersonalAccessTokenAuth(HttpBearer):
+    openapi_description = "A personal access token created on your profile page (cul_...)."
+
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is None:
+            raise AuthenticationError(message="Invalid or revoked token.")
+        request.user = user
+        return user
+
+
+def anonymous_read(request):
+    """Anyone may read what the policy shows to anonymous visitors; writes need a user."""
+    return "anonymous" if request.method in SAFE_METHODS else None
+
+
+api = NinjaAPI(
+    title="Cultivate API",
+    version="1",
+    description="Communities of practice: charters, membership, roles, profiles.",
+    urls_namespace="api",
+    auth=[PersonalAccessTokenAuth(), SessionAuth(), anonymous_read],
+    docs_url="/docs",
+)
+api.add_router("/", communities_router)
+api.add_router("/", people_router)
+
+
+def error_response(request, status: int, code: str, message: str, fields=None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        fields.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
+    return error_response(request, 422, "validation_error",
+                          "The request has invalid or missing fields.", fields)
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request, exc: ActionError):
+    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(NotAllowed)
+def on_not_allowed(request, exc: NotAllowed):
+    if exc.hide:
+        return error_response(request, 404, "not_found", "Not found.")
+    if not request.user.is_authenticated:
+        return error_response(request, 401, "not_authenticated", "Sign in or send a token.")
+    return error_response(request, 403, "forbidden", "You may not do this here.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc: AuthenticationError):
+    message = exc.message if exc.message != "Unauthorized" else "Sign in or send a token."
+    return error_response(request, 401, "not_authenticated", message)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+             429: "rate_limited"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
+                          str(exc.message))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return error_response(request, 403, "forbidden", "You may not do this here.")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request, exc):
+    return error_response(request, 400, "bad_request", "The request could not be accepted.")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("API error on %s %s", request.method, request.path)
+    return error_response(request, 500, "server_error", "Something went wrong on our side.")

@@ -1,0 +1,20 @@
+"""The `cultivate` command: `run`, `seed-demo`, and every Django management command."""
+
+import os
+import sys
+
+ALIASES = {"seed-demo": "seed_demo", "generate-landscape": "generate_landscape"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cultivate.settings")
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1:
+        argv[1] = ALIASES.get(argv[1], argv[1])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Thin JSON routes over the same actions and queries as the HTML views."""
+
+import math
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from cultivate import policy
+from cultivate.activity.queries import recent_activity_for_community
+from cultivate.communities import actions, queries
+from cultivate.communities import schemas as s
+from cultivate.communities.models import Community, Invitation, Membership
+from cultivate.core.errors import NotAllowed
+from cultivate.policy import Can
+
+router = Router(tags=["communities"])
+PAGE_SIZE = 50
+
+
+def person(user) -> dict:
+    return {"id": user.pk, "username": user.username, "display_name": user.public_name}
+
+
+def summary(community: Community) -> dict:
+    return {
+        "id": community.pk, "slug": community.slug, "name": community.name,
+        "tagline": community.tagline, "kind": community.kind, "stage": community.stage,
+        "visibility": community.visibility, "join_policy": community.join_policy,
+        "tags": [tag.name for tag in community.tags.all()],
+        "member_count": community.member_count, "url": community.get_absolute_url(),
+    }
+
+
+def detail(community: Community, standing) -> dict:
+    verbs = policy.allowed(standing, community)
+    body = summary(community) | {
+        "created_at": community.created_at, "your_standing": standing.value,
+        "your_permissions": sorted(v.value for v in verbs),
+        "case_for_membership": {"why": community.case_why, "what": community.case_what,
+                                "how": community.case_how},
+    }
+    if Can.READ in verbs:
+        body["charter"] = {"domain": community.charter_domain,
+                           "community": community.charter_community,
+                           "practice": community.charter_practice}
+        body["charter_html"] = {"domain": community.charter_domain_html,
+                                "community": community.charter_community_html,
+                                "practice": community.charter_practice_html}
+    return body
+
+
+def flatten(payload: Schema, *, partial: bool) -> dict:
+    """Schema with nested charter/case to the flat field names the actions take."""
+    data = payload.dict(exclude_unset=partial)
+    charter = data.pop("charter", None) or {}
+    case = data.pop("case_for_membership", None) or {}
+    data |= {f"charter_{k}": v for k, v in charter.items() if v is not None}
+    data |= {f"case_{k}": v for k, v in case.items() if v is not None}
+    return {k: v for k, v in data.items() if v is not None or not partial}
+
+
+class DirectoryQuery(Schema):
+    q: str = ""
+    tag: str = ""
+    kind: str = ""
+    stage: str = ""
+    page: int = 1
+
+
+@router.get("/communities", response=s.CommunityPage, summary="Browse the landscape")
+def list_communities(request: HttpRequest, filters: Query[DirectoryQuery]):
+    found = queries.directory(request.user, queries.DirectoryFilters.from_params(filters.dict()))
+    count = found.count()
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    rows = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {"items": [summary(c) for c in rows], "count": count, "page": page, "pages": pages}
+
+
+@router.post("/communities", response={201: s.CommunityDetail}, summary="Start a community")
+def create_community(request: HttpRequest, payload: s.CommunityCreate):
+    community = actions.do_create_community(actor=request.user, **flatten(payload, partial=False))
+    return 201, detail(community, policy.standing_of(request.user, community))
+
+
+@router.get("/communities/{slug}", response=s.CommunityDetail)
+def get_community(request: HttpRequest, slug: str):
+    community, standing = policy.access_community(request.user, slug, Can.SEE)
+    return detail(community, standing)
+
+
+@router.patch("/communities/{slug}", response=s.CommunityDetail,
+              summary="Edit the charter, case for membership or settings")
+def update_community(request: HttpRequest, slug: str, payload: s.CommunityPatch):
+    community, _standing = policy.access_community(request.user, slug, Can.EDIT)
+    community = actions.do_update_community(actor=request.user, community=community,
+                                            **flatten(payload, partial=True))
+    return detail(community, policy.standing_of(request.user, community))
+
+
+@router.post("/communities/{slug}/join", response={200: s.JoinOut, 201: s.JoinOut},
+             summary="Join an open community, or ask to join one that approves requests")
+def join_community(request: HttpRequest, slug: str, payload: s.JoinIn | None = None):
+    community, standing = policy.access_community(request.user, slug, Can.SEE)
+    if Can.REQUEST_TO_JOIN in policy.allowed(standing, community):
+        message = payload.message if payload else ""
+        join_request = actions.do_request_to_join(actor=request.user, community=community,
+                                                  message=message)
+        return 201, {"status": "pending", "request_id": join_request.pk}
+    actions.do_join_community(actor=request.user, community=community)
+    return 201, {"status": "member"}
+
+
+@router.post("/communities/{slug}/leave", response={204: None})
+def leave_community(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
+    actions.do_leave_community(actor=request.user, community=community)
+    return 204, None
+
+
+@router.get("/communities/{slug}/members", response=s.MemberPage)
+def list_members(request: HttpRequest, slug: str, page: int = 1):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    page = max(1, page)
+    rows, has_next = queries.members_page(community, page)
+    if page == 1:
+        rows = queries.leaders(community) + rows
+    return {"items": [_member(m) for m in rows], "page": page, "has_next": has_next}
+
+
+def _member(membership: Membership) -> dict:
+    return {"user": person(membership.user), "role": membership.role,
+            "joined_at": membership.joined_at}
+
+
+def _membership(community: Community, user_id: int) -> Membership:
+    membership = queries.membership_of(community, user_id)
+    if membership is None:
+        raise NotAllowed("no such member", hide=True)
+    return membership
+
+
+@router.patch("/communities/{slug}/members/{user_id}", response=s.MemberOut,
+              summary="Change a member's role (conveners)")
+def change_role(request: HttpRequest, slug: str, user_id: int, payload: s.RoleIn):
+    community, _standing = policy.access_community(request.user, slug, Can.MANAGE_MEMBERS)
+    membership = actions.do_change_role(actor=request.user,
+                                        membership=_membership(community, user_id),
+                                        role=payload.role)
+    return _member(membership)
+
+
+@router.delete("/communities/{slug}/members/{user_id}", response={204: None},
+               summary="Remove a member (conveners)")
+def remove_member(request: HttpRequest, slug: str, user_id: int):
+    community, _standing = policy.access_community(request.user, slug, Can.MANAGE_MEMBERS)
+    actions.do_remove_member(actor=request.user, membership=_membership(community, user_id))
+    return 204, None
+
+
+def _join_request(join_request) -> dict:
+    return {"id": join_request.pk, "user": person(join_request.user),
+            "message": join_request.message, "status": join_request.status,
+            "response": join_request.response, "created_at": join_request.created_at,
+            "decided_at": join_request.decided_at}
+
+
+@router.get("/communities/{slug}/requests", response=list[s.JoinRequestOut],
+            summary="Pending requests to join (conveners and facilitators)")
+def list_requests(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.DECIDE_REQUESTS)
+    return [_join_request(r) for r in queries.pending_requests(community)]
+
+
+def _decide(request, slug: str, request_id: int, approve: bool, payload):
+    community, _standing = policy.access_community(request.user, slug, Can.DECIDE_REQUESTS)
+    join_request = queries.pending_request(community, request_id)
+    if join_request is None:
+        raise NotAllowed("no such request", hide=True)
+    decided = actions.do_decide_join_request(
+        actor=request.user, join_request=join_request, approve=approve,
+        response=payload.response if payload else "")
+    return _join_request(decided)
+
+
+@router.post("/communities/{slug}/requests/{request_id}/approve", response=s.JoinRequestOut)
+def approve_request(request: HttpRequest, slug: str, request_id: int,
+                    payload: s.DecisionIn | None = None):
+    return _decide(request, slug, request_id, True, payload)
+
+
+@router.post("/communities/{slug}/requests/{request_id}/decline", response=s.JoinRequestOut)
+def decline_request(request: HttpRequest, slug: str, request_id: int,
+                    payload: s.DecisionIn | None = None):
+    return _decide(request, slug, request_id, False, payload)
+
+
+def _invitation(invitation: Invitation) -> dict:
+    if invitation.accepted_at:
+        status = "accepted"
+    elif invitation.revoked_at:
+        status = "revoked"
+    else:
+        status = "expired" if invitation.is_expired else "open"
+    return {"id": invitation.pk, "email": invitation.email, "role": invitation.role,
+            "created_at": invitation.created_at, "expires_at": invitation.expires_at,
+            "accepted_at": invitation.accepted_at, "status": status}
+
+
+@router.get("/communities/{slug}/invitations", response=list[s.InvitationOut])
+def list_invitations(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.INVITE)
+    return [_invitation(i) for i in queries.invitations(community)]
+
+
+@router.post("/communities/{slug}/invitations", response={201: s.InvitationOut},
+             summary="Invite someone by email (conveners and facilitators)")
+def invite(request: HttpRequest, slug: str, payload: s.InvitationIn):
+    community, _standing = policy.access_community(request.user, slug, Can.INVITE)
+    invitation = actions.do_invite_member(actor=request.user, community=community,
+                                          **payload.dict())
+    return 201, _invitation(invitation)
+
+
+@router.post("/invitations/{token}/accept", response={201: s.MemberOut},
+             summary="Accept an invitation with the token from its email")
+def accept_invitation(request: HttpRequest, token: str):
+    membership = actions.do_accept_invitation(actor=request.user, token=token)
+    return 201, _member(membership)
+
+
+@router.get("/communities/{slug}/activity", response=list[s.ActivityOut],
+            summary="Recent activity in a community")
+def community_activity(request: HttpRequest, slug: str, limit: int = 20):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    rows = recent_activity_for_community(community, limit=min(max(limit, 1), 100))
+    return [{"id": a.pk, "occurred_at": a.occurred_at, "verb": a.verb,
+             "actor": person(a.actor) if a.actor else None, "payload": a.payload} for a in rows]

@@ -1,0 +1,125 @@
+"""Read paths shared by the HTML views, the API and the demo/benchmark tools."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cultivate import policy
+from cultivate.communities.models import (
+    Community,
+    Invitation,
+    JoinRequest,
+    Kind,
+    Membership,
+    RequestStatus,
+    Role,
+    Stage,
+)
+from cultivate.core.models import Tag
+
+ROLE_ORDER = [Role.CONVENER, Role.FACILITATOR, Role.SPONSOR, Role.CORE, Role.MEMBER]
+LEADING_ROLES = [role for role in ROLE_ORDER if role != Role.MEMBER]
+MEMBERS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    tag: str = ""
+    kind: str = ""
+    stage: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "DirectoryFilters":
+        kind = params.get("kind", "")
+        stage = params.get("stage", "")
+        return cls(
+            q=(params.get("q") or "").strip()[:100],
+            tag=(params.get("tag") or "").strip()[:60],
+            kind=kind if kind in Kind.values else "",
+            stage=stage if stage in Stage.values else "",
+        )
+
+
+def directory(user, filters: DirectoryFilters) -> QuerySet[Community]:
+    """Communities this user may see, filtered, with their tags prefetched (two queries)."""
+    communities = policy.visible_communities(user)
+    if filters.q:
+        communities = communities.filter(
+            Q(name__icontains=filters.q) | Q(tagline__icontains=filters.q)
+        )
+    if filters.tag:
+        communities = communities.filter(tags__slug=filters.tag)
+    if filters.kind:
+        communities = communities.filter(kind=filters.kind)
+    if filters.stage:
+        communities = communities.filter(stage=filters.stage)
+    return communities.order_by("name").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    )
+
+
+def tags_in_use() -> QuerySet[Tag]:
+    return Tag.objects.filter(communities__isnull=False).distinct().order_by("name")
+
+
+def leaders(community: Community) -> list[Membership]:
+    """Conveners, facilitators, sponsors and the core group, in that order (a small set)."""
+    rows = list(
+        Membership.objects.filter(community=community, role__in=LEADING_ROLES)
+        .select_related("user")
+        .order_by("joined_at", "id")
+    )
+    return sorted(rows, key=lambda membership: ROLE_ORDER.index(membership.role))
+
+
+def members_page(community: Community, page: int) -> tuple[list[Membership], bool]:
+    """One page of plain members, oldest first, and whether another page follows."""
+    start = (max(page, 1) - 1) * MEMBERS_PER_PAGE
+    rows = list(
+        Membership.objects.filter(community=community, role=Role.MEMBER)
+        .select_related("user")
+        .order_by("joined_at", "id")[start : start + MEMBERS_PER_PAGE + 1]
+    )
+    return rows[:MEMBERS_PER_PAGE], len(rows) > MEMBERS_PER_PAGE
+
+
+def membership_of(community: Community, user_id) -> Membership | None:
+    return (
+        Membership.objects.select_related("user", "community")
+        .filter(community=community, user_id=user_id)
+        .first()
+    )
+
+
+def pending_requests(community: Community) -> list[JoinRequest]:
+    return list(
+        JoinRequest.objects.filter(community=community, status=RequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def pending_request(community: Community, request_id) -> JoinRequest | None:
+    return (
+        JoinRequest.objects.select_related("user", "community")
+        .filter(community=community, pk=request_id)
+        .first()
+    )
+
+
+def invitations(community: Community, *, limit: int = 100) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(community=community)
+        .select_related("invited_by", "accepted_by")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def communities_of(user) -> list[Membership]:
+    if not policy.is_signed_in(user):
+        return []
+    return list(
+        Membership.objects.filter(user=user).select_related("community").order_by(
+            "community__name")
+    )

@@ -1,0 +1,159 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Charter(Schema):
+    domain: str = ""
+    community: str = ""
+    practice: str = ""
+
+
+class CharterHtml(Schema):
+    domain: str
+    community: str
+    practice: str
+
+
+class CaseForMembership(Schema):
+    why: str = ""
+    what: str = ""
+    how: str = ""
+
+
+class CommunityCreate(Schema):
+    name: str
+    slug: str = ""
+    tagline: str = ""
+    kind: str = "community"
+    stage: str = "potential"
+    visibility: str = "public"
+    join_policy: str = "open"
+    tags: list[str] = Field(default_factory=list)
+    charter: Charter
+    case_for_membership: CaseForMembership = Field(default_factory=CaseForMembership)
+
+
+class CharterPatch(Schema):
+    domain: str | None = None
+    community: str | None = None
+    practice: str | None = None
+
+
+class CasePatch(Schema):
+    why: str | None = None
+    what: str | None = None
+    how: str | None = None
+
+
+class CommunityPatch(Schema):
+    name: str | None = None
+    slug: str | None = None
+    tagline: str | None = None
+    kind: str | None = None
+    stage: str | None = None
+    visibility: str | None = None
+    join_policy: str | None = None
+    tags: list[str] | None = None
+    charter: CharterPatch | None = None
+    case_for_membership: CasePatch | None = None
+
+
+class CommunitySummary(Schema):
+    id: int
+    slug: str
+    name: str
+    tagline: str
+    kind: str
+    stage: str
+    visibility: str
+    join_policy: str
+    tags: list[str]
+    member_count: int
+    url: str
+
+
+class CommunityDetail(CommunitySummary):
+    created_at: datetime
+    your_standing: str
+    your_permissions: list[str]
+    case_for_membership: CaseForMembership
+    charter: Charter | None = Field(None, description="Only for those who may read it.")
+    charter_html: CharterHtml | None = None
+
+
+class CommunityPage(Schema):
+    items: list[CommunitySummary]
+    count: int
+    page: int
+    pages: int
+
+
+class Person(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class MemberOut(Schema):
+    user: Person
+    role: str
+    joined_at: datetime
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    page: int
+    has_next: bool
+
+
+class RoleIn(Schema):
+    role: str
+
+
+class JoinIn(Schema):
+    message: str = ""
+
+
+class JoinOut(Schema):
+    status: str = Field(description="'member' when joined at once, 'pending' for a request.")
+    request_id: int | None = None
+
+
+class JoinRequestOut(Schema):
+    id: int
+    user: Person
+    message: str
+    status: str
+    response: str
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class DecisionIn(Schema):
+    response: str = ""
+
+
+class InvitationIn(Schema):
+    email: str
+    role: str = "member"
+    message: str = ""
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None
+    status: str
+
+
+class ActivityOut(Schema):
+    id: int
+    occurred_at: datetime
+    verb: str
+    actor: Person | None
+    payload: dict

@@ -1,0 +1,236 @@
+"""Thin HTML views: parse input, ask the policy, call an action or a query, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cultivate import policy
+from cultivate.activity.queries import recent_activity_for_community
+from cultivate.communities import actions, queries
+from cultivate.communities.forms import (
+    CommunityForm,
+    DecisionForm,
+    InvitationForm,
+    JoinRequestForm,
+    RoleForm,
+)
+from cultivate.communities.models import Kind, Stage
+from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.forms import show_action_error
+from cultivate.policy import Can
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def directory(request):
+    filters = queries.DirectoryFilters.from_params(request.GET)
+    page = Paginator(queries.directory(request.user, filters), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    context = {
+        "page": page, "filters": filters, "kinds": Kind.choices, "stages": Stage.choices,
+        "tags": queries.tags_in_use(), "my_memberships": queries.communities_of(request.user),
+    }
+    template = "communities/_directory_results.html" if request.htmx else "communities/directory.html"
+    return render(request, template, context)
+
+
+@login_required
+def create(request):
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            community = actions.do_create_community(actor=request.user, **values)
+        except ActionError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, _("Your community is ready. Invite the first members."))
+            return redirect(community)
+    return render(request, "communities/form.html", {"form": form, "creating": True})
+
+
+def home(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.SEE)
+    verbs = policy.allowed(standing, community)
+    context = {"community": community, "standing": standing, "can": {v.value for v in verbs},
+               "tags": community.tags.all()}
+    if Can.READ in verbs:
+        context["leaders"] = queries.leaders(community)
+        context["activity"] = recent_activity_for_community(community)
+    if Can.DECIDE_REQUESTS in verbs:
+        context["pending_count"] = len(queries.pending_requests(community))
+    context["join_form"] = JoinRequestForm() if Can.REQUEST_TO_JOIN in verbs else None
+    return render(request, "communities/home.html", context)
+
+
+@login_required
+def edit(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.EDIT)
+    form = CommunityForm(request.POST or None, initial=CommunityForm.initial_for(community))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_community(actor=request.user, community=community,
+                                        **form.cleaned_data)
+        except ActionError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, _("Charter saved."))
+            return redirect(community)
+    return render(request, "communities/form.html",
+                  {"form": form, "community": community, "creating": False})
+
+
+@require_POST
+@login_required
+def join(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.SEE)
+    verbs = policy.allowed(standing, community)
+    try:
+        if Can.REQUEST_TO_JOIN in verbs:
+            form = JoinRequestForm(request.POST)
+            message = form.cleaned_data["message"] if form.is_valid() else ""
+            actions.do_request_to_join(actor=request.user, community=community, message=message)
+            messages.success(request, _("Your request was sent to the conveners."))
+        else:
+            actions.do_join_community(actor=request.user, community=community)
+            messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect(community)
+
+
+@require_POST
+@login_required
+def leave(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
+    try:
+        actions.do_leave_community(actor=request.user, community=community)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect(community)
+    messages.success(request, _("You left %(name)s.") % {"name": community.name})
+    return redirect("communities:directory")
+
+
+def members(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.READ)
+    page_number = _page_number(request)
+    plain_members, has_next = queries.members_page(community, page_number)
+    context = {
+        "community": community, "leaders": queries.leaders(community) if page_number == 1 else [],
+        "members": plain_members, "page_number": page_number, "has_next": has_next,
+        "can_manage": Can.MANAGE_MEMBERS in policy.allowed(standing, community),
+        "role_form": RoleForm(),
+    }
+    return render(request, "communities/members.html", context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", 1)), 100_000))
+    except ValueError:
+        return 1
+
+
+def _member_or_404(community, user_id):
+    membership = queries.membership_of(community, user_id)
+    if membership is None:
+        raise NotAllowed("no such member", hide=True)
+    return membership
+
+
+@require_POST
+@login_required
+def change_role(request, slug, user_id):
+    community, _standing = policy.access_community(request.user, slug, Can.MANAGE_MEMBERS)
+    membership = _member_or_404(community, user_id)
+    form = RoleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError(_("Choose a role from the list."))
+        actions.do_change_role(actor=request.user, membership=membership,
+                               role=form.cleaned_data["role"])
+        messages.success(request, _("%(name)s is now %(role)s.") % {
+            "name": membership.user.public_name, "role": membership.get_role_display()})
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect("communities:members", slug=community.slug)
+
+
+@require_POST
+@login_required
+def remove_member(request, slug, user_id):
+    community, _standing = policy.access_community(request.user, slug, Can.MANAGE_MEMBERS)
+    membership = _member_or_404(community, user_id)
+    try:
+        actions.do_remove_member(actor=request.user, membership=membership)
+        messages.success(request, _("%(name)s was removed from the community.") % {
+            "name": membership.user.public_name})
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect("communities:members", slug=community.slug)
+
+
+@login_required
+def requests(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.DECIDE_REQUESTS)
+    if request.method == "POST":
+        join_request = queries.pending_request(community, request.POST.get("request_id"))
+        form = DecisionForm(request.POST)
+        if join_request is None or not form.is_valid():
+            messages.error(request, _("That request no longer exists or the form was incomplete."))
+        else:
+            _decide(request, join_request, form.cleaned_data)
+        return redirect("communities:requests", slug=community.slug)
+    return render(request, "communities/requests.html", {
+        "community": community, "pending": queries.pending_requests(community),
+        "decision_form": DecisionForm()})
+
+
+def _decide(request, join_request, data) -> None:
+    approve = data["decision"] == "approve"
+    try:
+        actions.do_decide_join_request(actor=request.user, join_request=join_request,
+                                       approve=approve, response=data["response"])
+    except ActionError as error:
+        messages.error(request, error.message)
+        return
+    text = _("%(name)s is now a member.") if approve else _("You declined %(name)s's request.")
+    messages.success(request, text % {"name": join_request.user.public_name})
+
+
+@login_required
+def invitations(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.INVITE)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = actions.do_invite_member(actor=request.user, community=community,
+                                                  **form.cleaned_data)
+        except ActionError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {
+                "email": invitation.email})
+            return redirect("communities:invitations", slug=community.slug)
+    return render(request, "communities/invitations.html", {
+        "community": community, "form": form, "invitations": queries.invitations(community)})
+
+
+def invitation(request, token):
+    found = actions.find_invitation(token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            actions.do_accept_invitation(actor=request.user, token=token)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Welcome to %(name)s!") % {"name": found.community.name})
+            return redirect(found.community)
+    return render(request, "communities/invitation.html", {"invitation": found})

@@ -1,0 +1,33 @@
+"""Errors that actions raise; views turn them into form errors, the API into JSON 4xx."""
+
+
+class ActionError(Exception):
+    """A request that cannot be carried out as asked; nothing was changed.
+
+    `code` is a stable machine-readable word, `fields` maps field names to messages.
+    """
+
+    status = 400
+
+    def __init__(self, message, *, code: str = "invalid", fields: dict | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+        self.fields = {key: [str(m) for m in value] for key, value in (fields or {}).items()}
+
+
+class Conflict(ActionError):
+    """The request clashes with the current state (already a member, slug taken, ...)."""
+
+    status = 409
+
+    def __init__(self, message, *, code: str = "conflict", fields: dict | None = None):
+        super().__init__(message, code=code, fields=fields)
+
+
+class NotAllowed(Exception):
+    """The policy refused. `hide` says whether to answer 404 (the object must stay secret)."""
+
+    def __init__(self, message: str = "", *, hide: bool = False):
+        super().__init__(message)
+        self.hide = hide

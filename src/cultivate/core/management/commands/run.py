@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate if needed, load the demo landscape into an empty database, collect static "
+        "files and serve Cultivate with uvicorn."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--no-demo", action="store_true",
+                            help="Do not load the demo landscape into an empty database.")
+
+    def handle(self, *args, host, port, workers, no_demo, **options):
+        import uvicorn
+
+        from cultivate.communities.models import Community
+
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo and not Community.objects.exists():
+            self.stdout.write("Empty database: loading the demo landscape…")
+            call_command("seed_demo")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+            self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
+        uvicorn.run("cultivate.asgi:application", host=host, port=port, workers=workers,
+                    log_level="warning", proxy_headers=True, lifespan="on")

@@ -1,0 +1,37 @@
+import time
+
+
+class ServerTimingMiddleware:
+    """Adds `Server-Timing: app;dur=<ms>` so benchmarks read the server's own time per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = f"app;dur={elapsed_ms:.3f}"
+        return response
+
+
+class NotAllowedMiddleware:
+    """Turns a policy refusal raised in an HTML view into 404 (hidden) or 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from cultivate.core.errors import NotAllowed
+
+        if isinstance(exception, NotAllowed):
+            if exception.hide:
+                raise Http404(str(exception))
+            raise PermissionDenied(str(exception))
+        return None

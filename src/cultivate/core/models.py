@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Tag(models.Model):
+    """A landscape-wide label for communities (and, later, for content and expertise)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def normalise(cls, raw: str) -> tuple[str, str]:
+        name = " ".join(raw.split())[:60]
+        return slugify(name)[:60], name
+
+
+def tags_from_names(names) -> list[Tag]:
+    """Get or create tags for a list of names, ignoring blanks and duplicates."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        slug, name = Tag.normalise(str(raw))
+        if slug:
+            wanted.setdefault(slug, name)
+    existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=wanted)}
+    for slug, name in wanted.items():
+        if slug not in existing:
+            existing[slug] = Tag.objects.create(slug=slug, name=name)
+    return [existing[slug] for slug in wanted]
+
+
+def parse_tag_list(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]

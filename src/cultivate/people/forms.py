@@ -1,0 +1,40 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cultivate.core.models import parse_tag_list
+from cultivate.people.models import TIME_ZONE_CHOICES
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
+    bio = forms.CharField(label=_("Short bio"), max_length=2000, required=False,
+                          widget=forms.Textarea(attrs={"rows": 4}),
+                          help_text=_("Markdown. What you work on and what you can help with."))
+    organisation = forms.CharField(label=_("Organisation"), max_length=120, required=False)
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    languages = forms.CharField(label=_("Languages"), max_length=500, required=False,
+                                help_text=_("Separate with commas, e.g. English, Français."))
+    expertise = forms.CharField(label=_("Expertise"), max_length=1000, required=False,
+                                help_text=_("Topics people can ask you about, separated by "
+                                            "commas."))
+
+    def clean_languages(self):
+        return parse_tag_list(self.cleaned_data["languages"])
+
+    def clean_expertise(self):
+        return parse_tag_list(self.cleaned_data["expertise"])
+
+    @classmethod
+    def initial_for(cls, user) -> dict:
+        return {
+            "display_name": user.display_name, "bio": user.bio,
+            "organisation": user.organisation, "location": user.location,
+            "time_zone": user.time_zone, "languages": ", ".join(user.languages),
+            "expertise": ", ".join(tag.name for tag in user.expertise.all()),
+        }
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=80,
+                           help_text=_("What will use it, e.g. 'monthly report script'."))

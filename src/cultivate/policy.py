@@ -1,0 +1,145 @@
+"""The one place that decides who may see and do what.
+
+Views, API routes and (later) websockets ask here; hiding a button is never the check.
+A person's *standing* in a community (anonymous, outsider, pending, a role, platform admin)
+and the community's visibility and join policy decide the verbs allowed.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cultivate.communities.models import (
+    Community,
+    JoinPolicy,
+    JoinRequest,
+    Membership,
+    RequestStatus,
+    Role,
+    Visibility,
+)
+from cultivate.core.errors import NotAllowed
+
+
+class Standing(StrEnum):
+    ANONYMOUS = "anonymous"
+    OUTSIDER = "outsider"  # signed in, not a member
+    PENDING = "pending"  # signed in, asked to join, not yet decided
+    MEMBER = Role.MEMBER.value
+    CORE = Role.CORE.value
+    FACILITATOR = Role.FACILITATOR.value
+    CONVENER = Role.CONVENER.value
+    SPONSOR = Role.SPONSOR.value
+    ADMIN = "admin"  # platform admin, not a member
+
+
+class Can(StrEnum):
+    SEE = "see"  # know it exists: name, tagline, tags, case for membership
+    READ = "read"  # charter, members and their roles, recent activity
+    JOIN = "join"  # become a member at once
+    REQUEST_TO_JOIN = "request_to_join"
+    LEAVE = "leave"
+    EDIT = "edit"  # charter, case for membership, settings
+    INVITE = "invite"
+    DECIDE_REQUESTS = "decide_requests"
+    MANAGE_MEMBERS = "manage_members"  # change roles, remove members
+
+
+MEMBER_STANDINGS = frozenset(
+    {Standing.MEMBER, Standing.CORE, Standing.FACILITATOR, Standing.CONVENER, Standing.SPONSOR}
+)
+STEWARDS = frozenset({Standing.CONVENER, Standing.FACILITATOR, Standing.ADMIN})
+MANAGERS = frozenset({Standing.CONVENER, Standing.ADMIN})
+
+
+def is_platform_admin(user) -> bool:
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def standing_of(user, community: Community) -> Standing:
+    """One or two small queries; call once per request and pass the result around."""
+    if not is_signed_in(user):
+        return Standing.ANONYMOUS
+    role = (
+        Membership.objects.filter(community=community, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is not None:
+        return Standing(role)
+    if is_platform_admin(user):
+        return Standing.ADMIN
+    pending = JoinRequest.objects.filter(
+        community=community, user=user, status=RequestStatus.PENDING
+    ).exists()
+    return Standing.PENDING if pending else Standing.OUTSIDER
+
+
+def allowed(standing: Standing, community: Community) -> frozenset[Can]:
+    """Every verb this standing may perform on this community."""
+    verbs: set[Can] = set()
+    is_member = standing in MEMBER_STANDINGS
+    public = community.visibility == Visibility.PUBLIC
+    if is_member or standing == Standing.ADMIN:
+        verbs |= {Can.SEE, Can.READ}
+    else:
+        if community.visibility != Visibility.PRIVATE or standing == Standing.PENDING:
+            verbs.add(Can.SEE)
+        if public:
+            verbs.add(Can.READ)
+    if is_member:
+        verbs.add(Can.LEAVE)
+    if standing == Standing.OUTSIDER and Can.SEE in verbs:
+        if community.join_policy == JoinPolicy.OPEN:
+            verbs.add(Can.JOIN)
+        elif community.join_policy == JoinPolicy.REQUEST:
+            verbs.add(Can.REQUEST_TO_JOIN)
+    if standing in STEWARDS:
+        verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS}
+    if standing in MANAGERS:
+        verbs.add(Can.MANAGE_MEMBERS)
+    return frozenset(verbs)
+
+
+def can(user, verb: Can, community: Community) -> bool:
+    return verb in allowed(standing_of(user, community), community)
+
+
+def can_create_community(user) -> bool:
+    return is_signed_in(user)
+
+
+def check(standing: Standing, verb: Can, community: Community) -> None:
+    """Raise NotAllowed unless allowed; hide the community (404) when it may not even be seen."""
+    verbs = allowed(standing, community)
+    if verb not in verbs:
+        raise NotAllowed(f"not allowed to {verb}", hide=Can.SEE not in verbs)
+
+
+def access_community(user, slug: str, verb: Can = Can.SEE) -> tuple[Community, Standing]:
+    """Fetch a community by slug and check the verb: 404 for missing and for hidden alike."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise NotAllowed("no such community", hide=True)
+    standing = standing_of(user, community)
+    check(standing, verb, community)
+    return community, standing
+
+
+def visible_communities(user) -> QuerySet[Community]:
+    """Communities the directory may list to this user: the queryset twin of Can.SEE."""
+    communities = Community.objects.all()
+    if is_platform_admin(user):
+        return communities
+    shown = ~Q(visibility=Visibility.PRIVATE)
+    if is_signed_in(user):
+        member = Membership.objects.filter(community=OuterRef("pk"), user=user)
+        pending = JoinRequest.objects.filter(
+            community=OuterRef("pk"), user=user, status=RequestStatus.PENDING
+        )
+        shown |= Q(Exists(member)) | Q(Exists(pending))
+    return communities.filter(shown)

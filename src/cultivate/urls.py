@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cultivate.api import api
+from cultivate.core import views as core_views
+
+admin.site.site_header = "Cultivate administration"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("bench/floor", core_views.floor, name="bench-floor"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("cultivate.people.urls")),
+    path("", include("cultivate.communities.urls")),
+]
