@@ -93,10 +93,10 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
             verbs.add(Can.READ)
     if is_member:
         verbs.add(Can.LEAVE)
-    if standing == Standing.OUTSIDER and Can.SEE in verbs:
+    if standing in (Standing.OUTSIDER, Standing.PENDING) and Can.SEE in verbs:
         if community.join_policy == JoinPolicy.OPEN:
-            verbs.add(Can.JOIN)
-        elif community.join_policy == JoinPolicy.REQUEST:
+            verbs.add(Can.JOIN)  # also for a request left pending when the policy opened
+        elif community.join_policy == JoinPolicy.REQUEST and standing == Standing.OUTSIDER:
             verbs.add(Can.REQUEST_TO_JOIN)
     if standing in STEWARDS:
         verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS}

@@ -1,0 +1,45 @@
+"""Shared fixtures: named people (convener, facilitator, member, outsider...) and communities."""
+
+import pytest
+from allauth.account.models import EmailAddress
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CULTIVATE_WRITE_RATE = "10000/m"
+
+
+@pytest.fixture
+def make_user(db):
+    from cultivate.people.models import User
+
+    def make(username: str, *, superuser: bool = False, **fields) -> User:
+        user = User.objects.create_user(
+            username=username, email=f"{username}@example.org", password="a-long-passphrase",
+            is_superuser=superuser, is_staff=superuser, **fields,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_community(db):
+    from cultivate.communities.actions import do_create_community
+
+    def make(convener, name: str = "Budget Practitioners", **values):
+        defaults = {
+            "charter_domain": "Budget *reform* in ministries of finance.",
+            "charter_community": "Budget officers from 20 countries.",
+            "charter_practice": "Case clinics and peer reviews of budget circulars.",
+            "visibility": "public", "join_policy": "open",
+        }
+        return do_create_community(actor=convener, name=name, **(defaults | values))
+
+    return make

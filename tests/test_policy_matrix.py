@@ -1,0 +1,118 @@
+"""The policy as a matrix: every standing x visibility x verb, against real rows.
+
+The expected table is written out by hand from the product rules, not derived from the code.
+"""
+
+import pytest
+
+from cultivate import policy
+from cultivate.communities.actions import do_request_to_join, do_update_community
+from cultivate.communities.models import Membership, Role
+from cultivate.policy import Can
+
+ALL = set(Can)
+MEMBER = {"see", "read", "leave"}
+FACILITATOR = MEMBER | {"edit", "invite", "decide_requests"}
+CONVENER = FACILITATOR | {"manage_members"}
+ADMIN = {"see", "read", "edit", "invite", "decide_requests", "manage_members"}
+
+# visibility -> standing -> verbs, for a community whose join policy is "open".
+EXPECTED_OPEN = {
+    "public": {
+        "anonymous": {"see", "read"}, "outsider": {"see", "read", "join"},
+        "pending": {"see", "read", "join"}, "member": MEMBER, "core": MEMBER,
+        "sponsor": MEMBER, "facilitator": FACILITATOR, "convener": CONVENER, "admin": ADMIN,
+    },
+    "listed": {
+        "anonymous": {"see"}, "outsider": {"see", "join"}, "pending": {"see", "join"},
+        "member": MEMBER, "core": MEMBER, "sponsor": MEMBER, "facilitator": FACILITATOR,
+        "convener": CONVENER, "admin": ADMIN,
+    },
+    "private": {
+        "anonymous": set(), "outsider": set(), "pending": {"see", "join"},
+        "member": MEMBER, "core": MEMBER, "sponsor": MEMBER, "facilitator": FACILITATOR,
+        "convener": CONVENER, "admin": ADMIN,
+    },
+}
+STANDINGS = list(EXPECTED_OPEN["public"])
+
+
+@pytest.fixture
+def landscape(make_user, make_community):
+    """One person per standing, all in one community whose settings each test changes."""
+    people = {"convener": make_user("convener")}
+    community = make_community(people["convener"], join_policy="request")
+    for role in ("member", "core", "sponsor", "facilitator"):
+        people[role] = make_user(role)
+        Membership.objects.create(community=community, user=people[role], role=Role(role))
+    people["pending"] = make_user("pending")
+    do_request_to_join(actor=people["pending"], community=community)
+    people["outsider"] = make_user("outsider")
+    people["admin"] = make_user("admin", superuser=True)
+    people["anonymous"] = None
+    return community, people
+
+
+def _verbs(person, community) -> set[str]:
+    from django.contrib.auth.models import AnonymousUser
+
+    user = person or AnonymousUser()
+    return {verb.value for verb in ALL if policy.can(user, verb, community)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", ["public", "listed", "private"])
+def test_every_standing_and_visibility(landscape, visibility):
+    community, people = landscape
+    do_update_community(actor=people["convener"], community=community, visibility=visibility,
+                        join_policy="open")
+    community.refresh_from_db()
+    for standing in STANDINGS:
+        assert _verbs(people[standing], community) == EXPECTED_OPEN[visibility][standing], standing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("join_policy", "outsider_verbs"),
+    [("open", {"see", "read", "join"}), ("request", {"see", "read", "request_to_join"}),
+     ("invitation", {"see", "read"})],
+)
+def test_join_policy_decides_how_an_outsider_may_join(landscape, join_policy, outsider_verbs):
+    community, people = landscape
+    do_update_community(actor=people["convener"], community=community, join_policy=join_policy)
+    community.refresh_from_db()
+    assert _verbs(people["outsider"], community) == outsider_verbs
+    pending = {"see", "read"} | ({"join"} if join_policy == "open" else set())
+    assert _verbs(people["pending"], community) == pending
+
+
+@pytest.mark.django_db
+def test_standing_is_what_the_rows_say(landscape):
+    community, people = landscape
+    for name in STANDINGS:
+        user = people[name]
+        if user is None:
+            from django.contrib.auth.models import AnonymousUser
+
+            user = AnonymousUser()
+        assert policy.standing_of(user, community).value == name
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_is_treated_as_anonymous(landscape):
+    community, people = landscape
+    people["convener"].is_active = False
+    assert policy.standing_of(people["convener"], community) == policy.Standing.ANONYMOUS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("visibility", ["public", "listed", "private"])
+def test_directory_lists_exactly_what_each_standing_may_see(landscape, visibility):
+    community, people = landscape
+    do_update_community(actor=people["convener"], community=community, visibility=visibility)
+    for standing in STANDINGS:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = people[standing] or AnonymousUser()
+        listed = policy.visible_communities(user).filter(pk=community.pk).exists()
+        assert listed == ("see" in EXPECTED_OPEN[visibility][standing]), standing
