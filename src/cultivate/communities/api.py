@@ -3,13 +3,13 @@
 import math
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from cultivate import policy
 from cultivate.activity.queries import recent_activity_for_community
 from cultivate.communities import actions, queries
 from cultivate.communities import schemas as s
-from cultivate.communities.models import Community, Invitation, Membership
+from cultivate.communities.models import Community, Invitation, JoinPolicy, Membership
 from cultivate.core.errors import NotAllowed
 from cultivate.policy import Can
 
@@ -80,7 +80,7 @@ def list_communities(request: HttpRequest, filters: Query[DirectoryQuery]):
 @router.post("/communities", response={201: s.CommunityDetail}, summary="Start a community")
 def create_community(request: HttpRequest, payload: s.CommunityCreate):
     community = actions.do_create_community(actor=request.user, **flatten(payload, partial=False))
-    return 201, detail(community, policy.standing_of(request.user, community))
+    return Status(201, detail(community, policy.standing_of(request.user, community)))
 
 
 @router.get("/communities/{slug}", response=s.CommunityDetail)
@@ -101,21 +101,21 @@ def update_community(request: HttpRequest, slug: str, payload: s.CommunityPatch)
 @router.post("/communities/{slug}/join", response={200: s.JoinOut, 201: s.JoinOut},
              summary="Join an open community, or ask to join one that approves requests")
 def join_community(request: HttpRequest, slug: str, payload: s.JoinIn | None = None):
-    community, standing = policy.access_community(request.user, slug, Can.SEE)
-    if Can.REQUEST_TO_JOIN in policy.allowed(standing, community):
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
+    if community.join_policy == JoinPolicy.REQUEST:
         message = payload.message if payload else ""
         join_request = actions.do_request_to_join(actor=request.user, community=community,
                                                   message=message)
-        return 201, {"status": "pending", "request_id": join_request.pk}
+        return Status(201, {"status": "pending", "request_id": join_request.pk})
     actions.do_join_community(actor=request.user, community=community)
-    return 201, {"status": "member"}
+    return Status(201, {"status": "member"})
 
 
 @router.post("/communities/{slug}/leave", response={204: None})
 def leave_community(request: HttpRequest, slug: str):
     community, _standing = policy.access_community(request.user, slug, Can.SEE)
     actions.do_leave_community(actor=request.user, community=community)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/communities/{slug}/members", response=s.MemberPage)
@@ -155,7 +155,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int, payload: s.RoleIn
 def remove_member(request: HttpRequest, slug: str, user_id: int):
     community, _standing = policy.access_community(request.user, slug, Can.MANAGE_MEMBERS)
     actions.do_remove_member(actor=request.user, membership=_membership(community, user_id))
-    return 204, None
+    return Status(204, None)
 
 
 def _join_request(join_request) -> dict:
@@ -219,14 +219,14 @@ def invite(request: HttpRequest, slug: str, payload: s.InvitationIn):
     community, _standing = policy.access_community(request.user, slug, Can.INVITE)
     invitation = actions.do_invite_member(actor=request.user, community=community,
                                           **payload.dict())
-    return 201, _invitation(invitation)
+    return Status(201, _invitation(invitation))
 
 
 @router.post("/invitations/{token}/accept", response={201: s.MemberOut},
              summary="Accept an invitation with the token from its email")
 def accept_invitation(request: HttpRequest, token: str):
     membership = actions.do_accept_invitation(actor=request.user, token=token)
-    return 201, _member(membership)
+    return Status(201, _member(membership))
 
 
 @router.get("/communities/{slug}/activity", response=list[s.ActivityOut],

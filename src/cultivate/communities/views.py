@@ -18,7 +18,7 @@ from cultivate.communities.forms import (
     JoinRequestForm,
     RoleForm,
 )
-from cultivate.communities.models import Kind, Stage
+from cultivate.communities.models import JoinPolicy, Kind, Stage
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.policy import Can
@@ -87,10 +87,9 @@ def edit(request, slug):
 @require_POST
 @login_required
 def join(request, slug):
-    community, standing = policy.access_community(request.user, slug, Can.SEE)
-    verbs = policy.allowed(standing, community)
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
     try:
-        if Can.REQUEST_TO_JOIN in verbs:
+        if community.join_policy == JoinPolicy.REQUEST:
             form = JoinRequestForm(request.POST)
             message = form.cleaned_data["message"] if form.is_valid() else ""
             actions.do_request_to_join(actor=request.user, community=community, message=message)

@@ -1,8 +1,13 @@
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
 
+def _error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+
+
 class JsonBodyOnlyMiddleware:
-    """The API reads JSON bodies only; anything else gets a 415 in the API's error shape."""
+    """The API reads JSON objects only; anything else is refused in the API's error shape."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -12,12 +17,14 @@ class JsonBodyOnlyMiddleware:
             request.path.startswith("/api/")
             and request.method in ("POST", "PUT", "PATCH")
             and request.META.get("CONTENT_LENGTH") not in (None, "", "0")
-            and request.content_type != "application/json"
         ):
-            return JsonResponse(
-                {"error": {"code": "unsupported_media_type",
-                           "message": "Send the body as JSON with Content-Type: application/json.",
-                           "fields": {}}},
-                status=415,
-            )
+            if request.content_type != "application/json":
+                return _error(415, "unsupported_media_type",
+                              "Send the body as JSON with Content-Type: application/json.")
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                return _error(413, "too_large", "The body is larger than this server accepts.")
+            if not body.lstrip()[:1] == b"{":
+                return _error(400, "bad_request", "The body must be a JSON object.")
         return self.get_response(request)

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
@@ -98,10 +98,10 @@ def list_tokens(request: HttpRequest):
              summary="Create an access token (the secret is shown only in this answer)")
 def create_token(request: HttpRequest, payload: TokenIn):
     token, secret = actions.do_create_access_token(actor=_signed_in(request), name=payload.name)
-    return 201, _token(token) | {"token": secret}
+    return Status(201, _token(token) | {"token": secret})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke an access token")
 def revoke_token(request: HttpRequest, token_id: int):
     actions.do_revoke_access_token(actor=_signed_in(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)
