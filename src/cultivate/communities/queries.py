@@ -100,6 +100,10 @@ def pending_requests(community: Community) -> list[JoinRequest]:
     )
 
 
+def pending_request_count(community: Community) -> int:
+    return JoinRequest.objects.filter(community=community, status=RequestStatus.PENDING).count()
+
+
 def pending_request(community: Community, request_id) -> JoinRequest | None:
     return (
         JoinRequest.objects.select_related("user", "community")

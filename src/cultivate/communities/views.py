@@ -62,7 +62,7 @@ def home(request, slug):
         context["leaders"] = queries.leaders(community)
         context["activity"] = recent_activity_for_community(community)
     if Can.DECIDE_REQUESTS in verbs:
-        context["pending_count"] = len(queries.pending_requests(community))
+        context["pending_count"] = queries.pending_request_count(community)
     context["join_form"] = JoinRequestForm() if Can.REQUEST_TO_JOIN in verbs else None
     return render(request, "communities/home.html", context)
 
