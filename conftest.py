@@ -12,6 +12,9 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CULTIVATE_WRITE_RATE = "10000/m"
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters must not leak between tests (or runs, on Redis)
 
 
 @pytest.fixture

@@ -41,6 +41,10 @@ CHOICES = {"kind": Kind, "stage": Stage, "visibility": Visibility, "join_policy"
 MAX_TAGS = 20
 
 
+def _one_of(values) -> str:
+    return _("Choose one of: %(options)s.") % {"options": ", ".join(values)}
+
+
 def _clean_community_fields(values: dict, *, instance: Community | None) -> dict:
     """Validate the editable fields given; raise one ActionError listing every problem."""
     errors: dict[str, list[str]] = {}
@@ -70,13 +74,14 @@ def _clean_community_fields(values: dict, *, instance: Community | None) -> dict
                 clash = clash.exclude(pk=instance.pk)
             if clash.exists() and "name" not in errors:
                 field = "slug" if cleaned.get("slug") else "name"
-                errors.setdefault(field, [_("The address /c/%(slug)s/ is taken.") % {"slug": slug}])
+                taken = _("The address /c/%(slug)s/ is taken.") % {"slug": slug}
+                errors.setdefault(field, [taken])
         cleaned["slug"] = slug
     if len(cleaned.get("tagline", "")) > 200:
         errors["tagline"] = [_("Keep the tagline under 200 characters.")]
     for key, choices in CHOICES.items():
         if key in cleaned and cleaned[key] not in choices.values:
-            errors[key] = [_("Choose one of: %(options)s.") % {"options": ", ".join(choices.values)}]
+            errors[key] = [_one_of(choices.values)]
     for key in MARKDOWN_FIELDS:
         if len(cleaned.get(key, "")) > MAX_MARKDOWN:
             errors[key] = [_("Keep this under %(max)d characters.") % {"max": MAX_MARKDOWN}]
@@ -236,7 +241,7 @@ def do_invite_member(*, actor, community: Community, email: str, role: str = Rol
     except ValidationError:
         errors["email"] = [_("Enter a valid email address.")]
     if role not in Role.values:
-        errors["role"] = [_("Choose one of: %(options)s.") % {"options": ", ".join(Role.values)}]
+        errors["role"] = [_one_of(Role.values)]
     elif role != Role.MEMBER and Can.MANAGE_MEMBERS not in policy.allowed(standing, community):
         errors["role"] = [_("Only conveners can invite someone straight into a role.")]
     if len(message or "") > 2000:
@@ -335,8 +340,7 @@ def do_change_role(*, actor, membership: Membership, role: str) -> Membership:
     community = membership.community
     policy.check(policy.standing_of(actor, community), Can.MANAGE_MEMBERS, community)
     if role not in Role.values:
-        raise ActionError(_("Choose one of: %(options)s.") % {"options": ", ".join(Role.values)},
-                          fields={"role": [_("Unknown role.")]})
+        raise ActionError(_one_of(Role.values), fields={"role": [_("Unknown role.")]})
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == role:
         return membership

@@ -34,8 +34,9 @@ def directory(request):
         "page": page, "filters": filters, "kinds": Kind.choices, "stages": Stage.choices,
         "tags": queries.tags_in_use(), "my_memberships": queries.communities_of(request.user),
     }
-    template = "communities/_directory_results.html" if request.htmx else "communities/directory.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "communities/_directory_results.html", context)
+    return render(request, "communities/directory.html", context)
 
 
 @login_required

@@ -56,7 +56,8 @@ def test_charter_parts_are_required_and_bounded(make_user, make_community):
 def test_script_in_a_charter_is_stripped(make_user, make_community):
     community = make_community(
         make_user("ana"),
-        charter_domain='<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>',
+        charter_domain=("<script>alert(1)</script> [x](javascript:alert(1)) "
+                        "<img src=x onerror=alert(1)>"),
     )
     html = community.charter_domain_html
     assert "<script" not in html and 'href="javascript' not in html and "<img" not in html

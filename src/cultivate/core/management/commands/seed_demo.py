@@ -1,0 +1,166 @@
+"""`cultivate seed-demo`: load the demo landscape of communities and people."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cultivate.communities.actions import (
+    do_accept_invitation,
+    do_change_role,
+    do_create_community,
+    do_decide_join_request,
+    do_invite_member,
+    do_join_community,
+    do_request_to_join,
+)
+from cultivate.communities.models import (
+    Community,
+    Invitation,
+    JoinPolicy,
+    JoinRequest,
+    Membership,
+    RequestStatus,
+    Role,
+)
+from cultivate.core.demo_data import (
+    ADMIN_DISPLAY_NAME,
+    ADMIN_USERNAME,
+    COMMUNITIES,
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    PEOPLE,
+    SHOWCASE,
+    CommunitySpec,
+    Seat,
+    demo_email,
+)
+from cultivate.people.actions import do_update_profile
+from cultivate.people.models import User
+
+# Invitations and join decisions send mail on commit; demo mail must reach no one, and
+# printed mail would bury the summary.
+SILENT_MAIL = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo landscape: communities of practice, people with roles, pending join "
+        "requests and open invitations. Running it again adds nothing."
+    )
+
+    def handle(self, *args, **options):
+        with override_settings(EMAIL_BACKEND=SILENT_MAIL), transaction.atomic():
+            added = seed()
+        if options["verbosity"] > 0:
+            self.stdout.write(summary(added))
+
+
+def seed() -> int:
+    """Create what is missing; return how many people and communities were added."""
+    # One hash for every account: hashing ~40 passwords one by one takes several seconds,
+    # and the demo password is public anyway.
+    password = make_password(DEMO_PASSWORD)
+    people = {}
+    added = 0
+    for person in PEOPLE:
+        people[person.username], created = ensure_person(person, password)
+        added += created
+    added += ensure_admin(password)
+    for spec in COMMUNITIES:
+        if not Community.objects.filter(slug=spec.slug).exists():
+            plant_community(spec, people)
+            added += 1
+    return added
+
+
+def create_account(username: str, password: str, **flags) -> User:
+    email = demo_email(username)
+    user = User.objects.create(username=username, email=email, password=password, **flags)
+    # Email verification is mandatory: without a verified address nobody could sign in.
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def ensure_person(person, password: str) -> tuple[User, bool]:
+    user = User.objects.filter(username=person.username).first()
+    if user is not None:
+        return user, False
+    user = create_account(person.username, password)
+    do_update_profile(actor=user, **person.profile())
+    return user, True
+
+
+def ensure_admin(password: str) -> bool:
+    if User.objects.filter(username=ADMIN_USERNAME).exists():
+        return False
+    admin = create_account(ADMIN_USERNAME, password, is_staff=True, is_superuser=True)
+    do_update_profile(actor=admin, display_name=ADMIN_DISPLAY_NAME)
+    return True
+
+
+def plant_community(spec: CommunitySpec, people: dict[str, User]) -> Community:
+    founder, *seats = spec.seats
+    convener = people[founder.username]
+    community = do_create_community(actor=convener, tags=spec.tags, **spec.fields())
+    steward = convener
+    for seat in seats:
+        seat_member(community, seat, people[seat.username], convener=convener, steward=steward)
+        if seat.role == Role.FACILITATOR:
+            steward = people[seat.username]  # facilitators answer join requests once there
+    for request in spec.requests:
+        join_request = do_request_to_join(actor=people[request.username], community=community,
+                                          message=request.message)
+        if request.declined_because:
+            do_decide_join_request(actor=steward, join_request=join_request, approve=False,
+                                   response=request.declined_because)
+    for invite in spec.invitations:
+        do_invite_member(actor=convener, community=community, email=demo_email(invite.local_part),
+                         role=invite.role, message=invite.message)
+    return community
+
+
+def seat_member(community: Community, seat: Seat, user: User, *, convener: User,
+                steward: User) -> None:
+    """Bring someone in the way the community's join policy would in real life."""
+    if community.join_policy == JoinPolicy.OPEN:
+        membership = do_join_community(actor=user, community=community)
+        if seat.role != Role.MEMBER:
+            do_change_role(actor=convener, membership=membership, role=seat.role)
+    elif community.join_policy == JoinPolicy.REQUEST and seat.role == Role.MEMBER:
+        join_request = do_request_to_join(actor=user, community=community, message=seat.note)
+        do_decide_join_request(actor=steward, join_request=join_request, approve=True)
+    else:
+        # Only conveners may bring someone straight into a role; invitations are how.
+        invitation = do_invite_member(actor=convener, community=community, email=user.email,
+                                      role=seat.role, message=seat.note)
+        do_accept_invitation(actor=user, token=invitation.token)
+
+
+def summary(added: int) -> str:
+    communities = Community.objects.filter(slug__in=[spec.slug for spec in COMMUNITIES])
+    people = User.objects.filter(email__iendswith="@" + DEMO_DOMAIN).exclude(
+        username=ADMIN_USERNAME)
+    counts = {
+        "communities": communities.count(),
+        "people": people.count(),
+        "memberships": Membership.objects.filter(community__in=communities).count(),
+        "requests": JoinRequest.objects.filter(community__in=communities,
+                                               status=RequestStatus.PENDING).count(),
+        "invitations": Invitation.objects.filter(
+            community__in=communities, accepted_at__isnull=True, revoked_at__isnull=True,
+            expires_at__gt=timezone.now()).count(),
+    }
+    lines = [_("Demo landscape: %(communities)d communities, %(people)d people, "
+               "%(memberships)d memberships, %(requests)d pending join requests, "
+               "%(invitations)d open invitations.") % counts]
+    if not added:
+        lines.append(_("It was already in place: nothing was added."))
+    roles = ", ".join(f"{username} ({Role(role).label.lower()})"
+                      for role, username in SHOWCASE.items())
+    lines.append(_("Sign in as %(roles)s or %(admin)s (platform admin), password %(password)s.")
+                 % {"roles": roles, "admin": ADMIN_USERNAME, "password": DEMO_PASSWORD})
+    return "\n".join(lines)
