@@ -78,3 +78,13 @@ def test_tokens_are_shown_once_and_revocable(client, make_user):
     other = make_user("ben")
     client.force_login(other)
     assert client.post(f"/me/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_single_sign_on_appears_when_configured(client, settings):
+    assert "Single sign-on" not in client.get("/accounts/login/").content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [{
+        "provider_id": "sso", "name": "Single sign-on", "client_id": "cultivate",
+        "secret": "s3cret", "settings": {"server_url": "https://login.example.org/realms/x"}}]}}
+    page = client.get("/accounts/login/").content.decode()
+    assert "Single sign-on" in page
+    assert "/accounts/oidc/sso/login/" in page
