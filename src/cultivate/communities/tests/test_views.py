@@ -120,3 +120,17 @@ def test_invitation_page_flow(make_user, make_community, mailoutbox,
     again = cleo_client.get(path).content.decode()
     assert "already been used" in again
     assert Client().get("/invitations/forged-token/").status_code == 404
+
+
+def test_times_are_shown_in_the_viewers_time_zone(make_user, make_community):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cultivate.activity.models import Activity
+
+    ana = make_user("ana", time_zone="Asia/Tokyo")
+    make_community(ana, name="Open")
+    Activity.objects.update(occurred_at=datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC")))
+    page = signed_in(ana).get("/c/open/").content.decode()
+    assert "2 Mar 2026, 08:30" in page
+    assert "1 Mar 2026, 23:30" in Client().get("/c/open/").content.decode()
