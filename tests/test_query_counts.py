@@ -1,4 +1,4 @@
-"""Hot pages run a fixed number of queries, however many communities or members there are."""
+"""Hot pages run a bounded number of queries, however many communities or members there are."""
 
 import pytest
 from django.db import connection
@@ -8,9 +8,10 @@ from cultivate.communities.models import Membership
 
 pytestmark = pytest.mark.django_db
 
-# Pinned counts: a change here must be a decision, not an accident.
-# Each includes the session and user lookups (2 queries).
-EXPECTED = {"directory": 7, "home": 8, "members": 6, "api_directory": 5}
+# Pinned upper bounds: a change here must be a decision, not an accident. Member lists may stop
+# early when the first roles already fill the page.
+# Each includes the session and user lookups (2 queries); member lists read role by role (5).
+EXPECTED = {"directory": 7, "home": 12, "members": 9, "api_directory": 5}
 
 
 def queries_for(client, url) -> int:
@@ -43,4 +44,5 @@ def test_page_queries_do_not_grow_with_data(client, landscape, size):
         "members": queries_for(client, f"/c/{community.slug}/members/"),
         "api_directory": queries_for(client, "/api/v1/communities"),
     }
-    assert counts == EXPECTED
+    assert all(counts[page] <= EXPECTED[page] for page in EXPECTED), counts
+    assert counts["directory"] == EXPECTED["directory"]

@@ -123,8 +123,6 @@ def list_members(request: HttpRequest, slug: str, page: int = 1):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     page = max(1, page)
     rows, has_next = queries.members_page(community, page)
-    if page == 1:
-        rows = queries.leaders(community) + rows
     return {"items": [_member(m) for m in rows], "page": page, "has_next": has_next}
 
 

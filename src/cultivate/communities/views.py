@@ -60,7 +60,8 @@ def home(request, slug):
     context = {"community": community, "standing": standing, "can": {v.value for v in verbs},
                "tags": community.tags.all()}
     if Can.READ in verbs:
-        context["leaders"] = queries.leaders(community)
+        context["people"], _more = queries.members_page(community, 1,
+                                                        per_page=queries.PEOPLE_ON_HOME)
         context["activity"] = recent_activity_for_community(community)
     if Can.DECIDE_REQUESTS in verbs:
         context["pending_count"] = queries.pending_request_count(community)
@@ -119,10 +120,10 @@ def leave(request, slug):
 def members(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
     page_number = _page_number(request)
-    plain_members, has_next = queries.members_page(community, page_number)
+    page_members, has_next = queries.members_page(community, page_number)
     context = {
-        "community": community, "leaders": queries.leaders(community) if page_number == 1 else [],
-        "members": plain_members, "page_number": page_number, "has_next": has_next,
+        "community": community, "members": page_members, "page_number": page_number,
+        "has_next": has_next,
         "can_manage": Can.MANAGE_MEMBERS in policy.allowed(standing, community),
         "role_form": RoleForm(),
     }
