@@ -14,6 +14,7 @@ import math
 import os
 import platform
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -43,6 +44,10 @@ TARGET = 3.0  # each page's median server time <= TARGET x the floor's
 MAX_REQUESTS = 5_000
 MAX_CONCURRENCY = 32
 TIMING = re.compile(r"\bapp;dur=([0-9.]+)")
+GIL_NOTE = (
+    " With concurrent requests in one worker process, a page's server time includes waiting"
+    " for the GIL while other requests run; the floor fits in one GIL time slice and barely"
+    " waits, so the ratios are higher than with `--concurrency 1`.")
 SECTION_TITLES = {"pages": "Pages on SQLite", "pages-pg": "Pages on PostgreSQL"}
 
 
@@ -178,22 +183,33 @@ def timed_get(client: httpx.Client, path: str) -> tuple[float, float]:
     return float(match.group(1)), client_ms
 
 
-def run_round_robin(client: httpx.Client, rounds: int, concurrency: int) -> dict[str, Samples]:
+def run_round_robin(client: httpx.Client, rounds: int, concurrency: int,
+                    progress: bool = False) -> dict[str, Samples]:
     """Every page once per round, rounds in order; `concurrency` threads draw from one queue."""
     jobs = iter([page for _round in range(rounds) for page in PAGES])
+    total = rounds * len(PAGES)
+    step = max(1, total // 10)
     lock = threading.Lock()
     samples = {name: Samples() for name, _path in PAGES}
+    failed = threading.Event()  # one error stops every worker, not just its own
 
     def worker() -> None:
-        while True:
+        while not failed.is_set():
             with lock:
                 job = next(jobs, None)
             if job is None:
                 return
-            server_ms, client_ms = timed_get(client, job[1])
+            try:
+                server_ms, client_ms = timed_get(client, job[1])
+            except Exception:
+                failed.set()
+                raise
             with lock:
                 samples[job[0]].server_ms.append(server_ms)
                 samples[job[0]].client_ms.append(client_ms)
+                done = sum(len(s.server_ms) for s in samples.values())
+                if progress and done % step == 0:  # a long run shows it is alive
+                    print(f"  {done}/{total} requests", flush=True)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for future in [pool.submit(worker) for _ in range(concurrency)]:
@@ -215,7 +231,7 @@ def measure(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Samples]
                 run_round_robin(client, args.warmup, args.concurrency)
                 print(f"Measuring {args.requests} per page × {len(PAGES)} pages, "
                       f"concurrency {args.concurrency}…", flush=True)
-                return run_round_robin(client, args.requests, args.concurrency)
+                return run_round_robin(client, args.requests, args.concurrency, progress=True)
         except Exception:
             log.seek(0)
             print("--- server log (tail) ---\n" + log.read().decode(errors="replace")[-4000:])
@@ -256,6 +272,16 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def code_version() -> str:
+    """The commit measured, marked when the app code differs from it."""
+    def git(*command: str) -> str:
+        result = subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else ""
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" + uncommitted changes in src/" if git("status", "--porcelain", "src")
+                     else "")
+
+
 def machine() -> str:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"{cpus} CPUs (nproc), Python {platform.python_version()}, {platform.system()}"
@@ -270,12 +296,13 @@ def section(args: argparse.Namespace, facts: dict, rows: list[dict]) -> str:
         f"--concurrency {args.concurrency}`: anonymous GETs against one uvicorn worker on "
         "loopback, all pages interleaved round-robin in one run after a warm-up. Server time "
         "is the `Server-Timing: app;dur` header (time inside Django); client time is the wall "
-        "time seen by the benchmark.", "",
+        "time seen by the benchmark." + (GIL_NOTE if args.concurrency > 1 else ""), "",
         f"- Database: {facts['engine']}",
         f"- Landscape: {facts['communities']:,} communities, {facts['users']:,} users, "
         f"{facts['memberships']:,} memberships, {facts['activity']:,} activity rows; "
         f"`bench-large` has {facts['large_members']:,} members "
         f"({facts['large_leaders']:,} of them conveners, facilitators, sponsors or core)",
+        f"- Code: commit {code_version()}",
         f"- Machine: {machine()}",
         f"- Target: each page's median server time ≤ {TARGET:g}× the floor's median server time",
         "", table(rows), "",
@@ -297,6 +324,8 @@ def write_section(path: Path, name: str, body: str) -> None:
 
 
 def main() -> None:
+    # SIGTERM as an exception, so the `finally` that stops the server runs.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     args = parse_args()
     env = server_env(args)
     facts = describe_landscape(env)
