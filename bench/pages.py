@@ -33,12 +33,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 HOST = "127.0.0.1"  # loopback only, never a public interface
+# (name, path, signed in?): anonymous reads may come from the page cache, a member's never do.
 PAGES = (
-    ("floor", "/bench/floor"),
-    ("directory", "/"),
-    ("community home", "/c/bench-large/"),
-    ("member list", "/c/bench-large/members/"),
-    ("API: communities", "/api/v1/communities"),
+    ("floor", "/bench/floor", False),
+    ("directory", "/", False),
+    ("community home", "/c/bench-large/", False),
+    ("member list", "/c/bench-large/members/", False),
+    ("API: communities", "/api/v1/communities", False),
+    ("directory (member)", "/", True),
+    ("community home (member)", "/c/bench-large/", True),
+    ("member list (member)", "/c/bench-large/members/", True),
+    ("API: communities (member)", "/api/v1/communities", True),
 )
 TARGET = 3.0  # each page's median server time <= TARGET x the floor's
 MAX_REQUESTS = 5_000
@@ -63,7 +68,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir", help="CULTIVATE_DATA_DIR")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests per page")
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="requests in flight; 1 measures latency without GIL queueing")
     parser.add_argument("--write", metavar="PATH", help="update this Markdown file's section")
     parser.add_argument("--section", default="pages",
                         help="marker name: <!-- bench:SECTION:start --> (pages, pages-pg)")
@@ -107,6 +113,7 @@ def describe_landscape(env: dict[str, str]) -> dict:
     if large is None or large.visibility != "public":
         sys.exit("No public community `bench-large`: run bench/generate_landscape.py first.")
     facts = {
+        "session": member_session(large),
         "engine": database_version(connection),
         "communities": Community.objects.count(), "users": User.objects.count(),
         "memberships": Membership.objects.count(), "activity": Activity.objects.count(),
@@ -115,6 +122,20 @@ def describe_landscape(env: dict[str, str]) -> dict:
     }
     connection.close()
     return facts
+
+
+def member_session(community) -> str:
+    """A session cookie value for one plain member of the community (signed-in requests)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    member = community.memberships.filter(role="member").select_related("user").first().user
+    session = SessionStore()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def database_version(connection) -> str:
@@ -171,9 +192,10 @@ def wait_healthy(client: httpx.Client, server: subprocess.Popen, timeout: float 
 # --- Requests ------------------------------------------------------------------------------
 
 
-def timed_get(client: httpx.Client, path: str) -> tuple[float, float]:
+def timed_get(clients: dict[bool, httpx.Client], path: str, signed_in: bool
+              ) -> tuple[float, float]:
     started = time.perf_counter()
-    response = client.get(path)
+    response = clients[signed_in].get(path)
     client_ms = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise RuntimeError(f"GET {path} answered {response.status_code}")
@@ -183,14 +205,14 @@ def timed_get(client: httpx.Client, path: str) -> tuple[float, float]:
     return float(match.group(1)), client_ms
 
 
-def run_round_robin(client: httpx.Client, rounds: int, concurrency: int,
+def run_round_robin(clients: dict[bool, httpx.Client], rounds: int, concurrency: int,
                     progress: bool = False) -> dict[str, Samples]:
     """Every page once per round, rounds in order; `concurrency` threads draw from one queue."""
     jobs = iter([page for _round in range(rounds) for page in PAGES])
     total = rounds * len(PAGES)
     step = max(1, total // 10)
     lock = threading.Lock()
-    samples = {name: Samples() for name, _path in PAGES}
+    samples = {name: Samples() for name, _path, _signed_in in PAGES}
     failed = threading.Event()  # one error stops every worker, not just its own
 
     def worker() -> None:
@@ -200,7 +222,7 @@ def run_round_robin(client: httpx.Client, rounds: int, concurrency: int,
             if job is None:
                 return
             try:
-                server_ms, client_ms = timed_get(client, job[1])
+                server_ms, client_ms = timed_get(clients, job[1], job[2])
             except Exception:
                 failed.set()
                 raise
@@ -217,21 +239,25 @@ def run_round_robin(client: httpx.Client, rounds: int, concurrency: int,
     return samples
 
 
-def measure(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Samples]:
+def measure(args: argparse.Namespace, env: dict[str, str], session: str
+            ) -> dict[str, Samples]:
     port = free_port()
     limits = httpx.Limits(max_connections=args.concurrency,
                           max_keepalive_connections=args.concurrency)
     with tempfile.TemporaryFile() as log:
         server = start_server(env, port, log)
         try:
-            with httpx.Client(base_url=f"http://{HOST}:{port}", limits=limits,
-                              timeout=60) as client:
-                wait_healthy(client, server)
+            base = f"http://{HOST}:{port}"
+            with httpx.Client(base_url=base, limits=limits, timeout=60) as visitor, \
+                    httpx.Client(base_url=base, limits=limits, timeout=60,
+                                 cookies={"sessionid": session}) as member:
+                clients = {False: visitor, True: member}
+                wait_healthy(visitor, server)
                 print(f"Server up on {HOST}:{port}; warming up ({args.warmup} per page)…")
-                run_round_robin(client, args.warmup, args.concurrency)
+                run_round_robin(clients, args.warmup, args.concurrency)
                 print(f"Measuring {args.requests} per page × {len(PAGES)} pages, "
                       f"concurrency {args.concurrency}…", flush=True)
-                return run_round_robin(client, args.requests, args.concurrency, progress=True)
+                return run_round_robin(clients, args.requests, args.concurrency, progress=True)
         except Exception:
             log.seek(0)
             print("--- server log (tail) ---\n" + log.read().decode(errors="replace")[-4000:])
@@ -251,7 +277,7 @@ def p99(values: list[float]) -> float:
 def summarise(samples: dict[str, Samples]) -> list[dict]:
     floor = statistics.median(samples["floor"].server_ms)
     rows = []
-    for name, path in PAGES:
+    for name, path, _signed_in in PAGES:
         server = samples[name].server_ms
         median = statistics.median(server)
         ratio = median / floor if floor > 0 else math.inf
@@ -293,8 +319,10 @@ def section(args: argparse.Namespace, facts: dict, rows: list[dict]) -> str:
     return "\n".join([
         f"## {title}", "",
         f"Measured {when} with `bench/pages.py --requests {args.requests} "
-        f"--concurrency {args.concurrency}`: anonymous GETs against one uvicorn worker on "
-        "loopback, all pages interleaved round-robin in one run after a warm-up. Server time "
+        f"--concurrency {args.concurrency}`: GETs against one uvicorn worker on loopback, "
+        "anonymous and as a plain member of `bench-large` (whose pages are never served from "
+        "the anonymous page cache), all interleaved round-robin in one run after a warm-up. "
+        "Server time "
         "is the `Server-Timing: app;dur` header (time inside Django); client time is the wall "
         "time seen by the benchmark." + (GIL_NOTE if args.concurrency > 1 else ""), "",
         f"- Database: {facts['engine']}",
@@ -331,7 +359,7 @@ def main() -> None:
     facts = describe_landscape(env)
     print(f"{facts['engine']}: {facts['communities']:,} communities, {facts['users']:,} users, "
           f"{facts['memberships']:,} memberships, {facts['activity']:,} activity rows")
-    rows = summarise(measure(args, env))
+    rows = summarise(measure(args, env, facts["session"]))
     print(table(rows))
     for r in rows[1:]:
         print(f"{r['verdict']}: {r['page']} median {r['median']:.2f} ms = {r['ratio']:.1f}× floor "

@@ -122,7 +122,7 @@ def check(standing: Standing, verb: Can, community: Community) -> None:
 
 def access_community(user, slug: str, verb: Can = Can.SEE) -> tuple[Community, Standing]:
     """Fetch a community by slug and check the verb: 404 for missing and for hidden alike."""
-    community = Community.objects.filter(slug=slug).first()
+    community = Community.objects.filter(slug=slug).order_by().first()
     if community is None:
         raise NotAllowed("no such community", hide=True)
     standing = standing_of(user, community)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cultivate.activity.models import Activity
+from cultivate.core.page_cache import bump_content_version
 
 
 class Verb:
@@ -35,6 +36,7 @@ def record_activity(
     payload: dict | None = None,
     occurred_at: datetime | None = None,
 ) -> Activity:
+    bump_content_version()
     return Activity.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,

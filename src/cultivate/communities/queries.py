@@ -68,8 +68,9 @@ def members_page(community: Community, page: int, *, per_page: int = MEMBERS_PER
     """One page of members, conveners first then by role, oldest first within a role, and
     whether another page follows.
 
-    Reads role by role through the (community, role, joined_at) index, so a page costs the
-    same in a community of 20 or of 100,000: only the roles before the page are counted.
+    Reads role by role through the (community, role, joined_at) index: page 1 costs the same
+    in a community of 20 or of 100,000. Deeper pages count the roles before them and skip rows
+    by id alone, joining users only for the rows shown.
     """
     skip = (max(page, 1) - 1) * per_page
     wanted = per_page + 1
@@ -81,12 +82,20 @@ def members_page(community: Community, page: int, *, per_page: int = MEMBERS_PER
             if skip >= size:
                 skip -= size
                 continue
-        batch = in_role.select_related("user").order_by("joined_at", "id")
-        rows += batch[skip : skip + wanted - len(rows)]
+        rows += _slice_of_role(in_role, skip, wanted - len(rows))
         skip = 0
         if len(rows) >= wanted:
             break
     return rows[:per_page], len(rows) > per_page
+
+
+def _slice_of_role(in_role, skip: int, limit: int) -> list[Membership]:
+    ordered = in_role.order_by("joined_at", "id")
+    if not skip:
+        return list(ordered.select_related("user")[:limit])
+    ids = list(ordered.values_list("id", flat=True)[skip : skip + limit])
+    found = {m.pk: m for m in Membership.objects.filter(pk__in=ids).select_related("user")}
+    return [found[pk] for pk in ids]
 
 
 def membership_of(community: Community, user_id) -> Membership | None:

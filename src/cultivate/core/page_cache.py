@@ -1,0 +1,87 @@
+"""Whole-response cache for anonymous reads of public pages.
+
+Visitors without a session (the landscape's public face, search engines, a projector) get the
+same bytes for the same URL until something changes. Every action records Activity, and each
+committed Activity bumps one content version that is part of the cache key, so a change shows
+at once; edits made outside actions (the Django admin) show within PAGE_CACHE_SECONDS.
+Signed-in people, token callers and htmx partials are never served from here.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import get_language_from_request
+
+VERSION_KEY = "cultivate:content-version"
+CACHEABLE_PATHS = re.compile(
+    r"^/$|^/c/[-\w]+/(members/)?$|^/people/[^/]+/$"
+    r"|^/api/v1/communities(/[-\w]+(/members|/activity)?)?$|^/api/v1/people/[^/]+$"
+)
+PRIVATE_COOKIES = ("sessionid", "messages")
+
+
+def bump_content_version() -> None:
+    """Call inside a write's transaction: cached pages expire once it commits."""
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or "HTTP_HX_REQUEST" in request.META:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or any(c in cookies for c in PRIVATE_COOKIES):
+        return False
+    return bool(CACHEABLE_PATHS.match(request.path))
+
+
+def _cacheable_response(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = self._key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            cache.set(key, (response.status_code, list(response.items()), response.content),
+                      settings.PAGE_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _key(request) -> str:
+        version = cache.get(VERSION_KEY, 0)
+        language = get_language_from_request(request)
+        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        return f"cultivate:page:{version}:{language}:{request.method}:{url}"
