@@ -100,3 +100,11 @@ def test_malformed_json_and_wrong_content_type_are_explained(client, world):
                        content_type="application/json", **world)
     assert huge.status_code == 413
     assert huge.json()["error"]["code"] == "too_large"
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_shape(client, world):
+    for method, url, status in [("get", "/api/v1/nope", 404), ("put", "/api/v1/communities", 405),
+                                ("delete", "/api/v1/me", 405)]:
+        response = getattr(client, method)(url, **world)
+        assert response.status_code == status
+        assert response.json()["error"]["code"] in ("not_found", "method_not_allowed")

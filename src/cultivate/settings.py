@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "cultivate.people.middleware.UserTimezoneMiddleware",
     "cultivate.core.ratelimit.WriteRateLimitMiddleware",
     "cultivate.core.middleware.NotAllowedMiddleware",
-    "cultivate.core.api_guard.JsonBodyOnlyMiddleware",
+    "cultivate.core.api_guard.ApiBoundaryMiddleware",
 ]
 
 ROOT_URLCONF = "cultivate.urls"

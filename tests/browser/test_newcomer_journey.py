@@ -93,3 +93,18 @@ def test_directory_reads_without_javascript_and_works_by_keyboard(browser, live_
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     context.close()
+
+
+def test_directory_filters_live_with_htmx(page: Page, live_server, make_user, make_community):
+    ana = make_user("ana")
+    make_community(ana, name="Humanitarian Logistics", stage="maturing")
+    make_community(ana, name="Facilitators Network", kind="network")
+    page.goto(live_server.url + "/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.get_by_label("Search by name").press_sequentially("logist")
+    expect(page.get_by_role("link", name="Facilitators Network")).to_have_count(0)
+    expect(page.get_by_role("link", name="Humanitarian Logistics")).to_be_visible()
+    assert "q=logist" in page.url  # the filtered view keeps a shareable address
+    page.get_by_label("Search by name").fill("")
+    page.get_by_label("Lifecycle stage").select_option("maturing")
+    expect(page.get_by_text("1 community")).to_be_visible()

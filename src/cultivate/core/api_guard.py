@@ -1,30 +1,46 @@
+"""The API's boundary: JSON object bodies in, one error shape out, whatever Django answers."""
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+
+FALLBACK_CODES = {404: ("not_found", "No such API route."),
+                  405: ("method_not_allowed", "This route does not accept that method."),
+                  403: ("forbidden", "You may not do this here.")}
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
 
 
-class JsonBodyOnlyMiddleware:
-    """The API reads JSON objects only; anything else is refused in the API's error shape."""
+def _refuse_body(request) -> JsonResponse | None:
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    if request.META.get("CONTENT_LENGTH") in (None, "", "0"):
+        return None
+    if request.content_type != "application/json":
+        return _error(415, "unsupported_media_type",
+                      "Send the body as JSON with Content-Type: application/json.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _error(413, "too_large", "The body is larger than this server accepts.")
+    if body.lstrip()[:1] != b"{":
+        return _error(400, "bad_request", "The body must be a JSON object.")
+    return None
 
+
+class ApiBoundaryMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.path.startswith("/api/")
-            and request.method in ("POST", "PUT", "PATCH")
-            and request.META.get("CONTENT_LENGTH") not in (None, "", "0")
-        ):
-            if request.content_type != "application/json":
-                return _error(415, "unsupported_media_type",
-                              "Send the body as JSON with Content-Type: application/json.")
-            try:
-                body = request.body
-            except RequestDataTooBig:
-                return _error(413, "too_large", "The body is larger than this server accepts.")
-            if not body.lstrip()[:1] == b"{":
-                return _error(400, "bad_request", "The body must be a JSON object.")
-        return self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        refused = _refuse_body(request)
+        if refused is not None:
+            return refused
+        response = self.get_response(request)
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if response.status_code in FALLBACK_CODES and not is_json:
+            return _error(response.status_code, *FALLBACK_CODES[response.status_code])
+        return response

@@ -20,3 +20,16 @@ def test_pages_render_for_a_visitor(client, make_user, make_community):
     page = client.get(f"/c/{community.slug}/").content.decode()
     assert "<em>reform</em>" in page
     assert "Ana Lima" in page
+
+
+@pytest.mark.django_db
+def test_pages_load_no_third_party_assets(client, make_user, make_community):
+    """Closed networks: every script and stylesheet comes from our own /static/."""
+    import re
+
+    make_community(make_user("ana"))
+    for url in ["/", "/c/budget-practitioners/", "/accounts/login/", "/api/v1/docs"]:
+        html = client.get(url).content.decode()
+        assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+        assert assets, url
+        assert all(asset.startswith("/static/") for asset in assets), (url, assets)
