@@ -12,6 +12,9 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CULTIVATE_WRITE_RATE = "10000/m"
+    # Inside a test's transaction on_commit never fires, so cached pages would not expire:
+    # caching is off except in the tests that switch it on (transactional ones).
+    settings.PAGE_CACHE_SECONDS = 0
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters must not leak between tests (or runs, on Redis)

@@ -130,6 +130,14 @@ def access_community(user, slug: str, verb: Can = Can.SEE) -> tuple[Community, S
     return community, standing
 
 
+def visibility_scope(user) -> str:
+    """A cache-key word for who is looking: everyone sees the same directory except members of
+    private communities (per person) and platform admins (everything)."""
+    if is_platform_admin(user):
+        return "admin"
+    return f"user:{user.pk}" if is_signed_in(user) else "anonymous"
+
+
 def visible_communities(user) -> QuerySet[Community]:
     """Communities the directory may list to this user: the queryset twin of Can.SEE."""
     communities = Community.objects.all()

@@ -2,7 +2,7 @@
 
 import math
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from cultivate import policy
@@ -11,6 +11,7 @@ from cultivate.communities import actions, queries
 from cultivate.communities import schemas as s
 from cultivate.communities.models import Community, Invitation, JoinPolicy, Membership
 from cultivate.core.errors import NotAllowed
+from cultivate.core.fragments import cached_fragment
 from cultivate.policy import Can
 
 router = Router(tags=["communities"])
@@ -69,12 +70,21 @@ class DirectoryQuery(Schema):
 
 @router.get("/communities", response=s.CommunityPage, summary="Browse the landscape")
 def list_communities(request: HttpRequest, filters: Query[DirectoryQuery]):
-    found = queries.directory(request.user, queries.DirectoryFilters.from_params(filters.dict()))
-    count = found.count()
-    pages = max(1, math.ceil(count / PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    rows = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"items": [summary(c) for c in rows], "count": count, "page": page, "pages": pages}
+    params = queries.DirectoryFilters.from_params(filters.dict())
+
+    def render() -> str:
+        found = queries.directory(request.user, params)
+        count = found.count()
+        pages = max(1, math.ceil(count / PAGE_SIZE))
+        page = min(max(filters.page, 1), pages)
+        rows = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        body = {"items": [summary(c) for c in rows], "count": count, "page": page,
+                "pages": pages}
+        return s.CommunityPage.model_validate(body).model_dump_json()
+
+    body = cached_fragment("api-directory", policy.visibility_scope(request.user), params,
+                           filters.page, render=render)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.post("/communities", response={201: s.CommunityDetail}, summary="Start a community")

@@ -3,8 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +24,7 @@ from cultivate.communities.forms import (
 from cultivate.communities.models import JoinPolicy, Kind, Stage
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
+from cultivate.core.fragments import cached_fragment
 from cultivate.policy import Can
 
 DIRECTORY_PAGE_SIZE = 24
@@ -28,15 +32,20 @@ DIRECTORY_PAGE_SIZE = 24
 
 def directory(request):
     filters = queries.DirectoryFilters.from_params(request.GET)
-    page = Paginator(queries.directory(request.user, filters), DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    context = {
-        "page": page, "filters": filters, "kinds": Kind.choices, "stages": Stage.choices,
-        "tags": queries.tags_in_use(), "my_memberships": queries.communities_of(request.user),
-    }
+    page_number = request.GET.get("page")
+    results_html = cached_fragment(
+        "directory", policy.visibility_scope(request.user), filters, page_number,
+        render=lambda: render_to_string("communities/_directory_results.html", {
+            "filters": filters,
+            "page": Paginator(queries.directory(request.user, filters),
+                              DIRECTORY_PAGE_SIZE).get_page(page_number)}),
+    )
     if request.htmx:
-        return render(request, "communities/_directory_results.html", context)
-    return render(request, "communities/directory.html", context)
+        return HttpResponse(results_html)
+    return render(request, "communities/directory.html", {
+        "results_html": results_html, "filters": filters, "kinds": Kind.choices,
+        "stages": Stage.choices, "tags": queries.tags_in_use(),
+        "my_memberships": queries.communities_of(request.user)})
 
 
 @login_required
@@ -60,9 +69,14 @@ def home(request, slug):
     context = {"community": community, "standing": standing, "can": {v.value for v in verbs},
                "tags": community.tags.all()}
     if Can.READ in verbs:
-        context["people"], _more = queries.members_page(community, 1,
-                                                        per_page=queries.PEOPLE_ON_HOME)
-        context["activity"] = recent_activity_for_community(community)
+        context["people_html"] = cached_fragment(
+            "home-people", community.pk, render=lambda: render_to_string(
+                "communities/_home_people.html", {"community": community, "people": (
+                    queries.members_page(community, 1, per_page=queries.PEOPLE_ON_HOME)[0])}))
+        context["activity_html"] = cached_fragment(
+            "home-activity", community.pk, render=lambda: render_to_string(
+                "communities/_home_activity.html",
+                {"activity": recent_activity_for_community(community)}))
     if Can.DECIDE_REQUESTS in verbs:
         context["pending_count"] = queries.pending_request_count(community)
     context["join_form"] = JoinRequestForm() if Can.REQUEST_TO_JOIN in verbs else None
@@ -120,14 +134,22 @@ def leave(request, slug):
 def members(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
     page_number = _page_number(request)
-    page_members, has_next = queries.members_page(community, page_number)
-    context = {
-        "community": community, "members": page_members, "page_number": page_number,
-        "has_next": has_next,
-        "can_manage": Can.MANAGE_MEMBERS in policy.allowed(standing, community),
-        "role_form": RoleForm(),
-    }
-    return render(request, "communities/members.html", context)
+    can_manage = Can.MANAGE_MEMBERS in policy.allowed(standing, community)
+
+    def render_table(for_request=None) -> str:
+        page_members, has_next = queries.members_page(community, page_number)
+        return render_to_string("communities/_member_table.html", {
+            "community": community, "members": page_members, "page_number": page_number,
+            "has_next": has_next, "can_manage": can_manage, "role_form": RoleForm(),
+        }, request=for_request)
+
+    if can_manage:  # the management forms carry this person's CSRF token: never shared
+        table_html = mark_safe(render_table(request))  # noqa: S308 - our own template
+    else:
+        table_html = cached_fragment("member-table", community.pk, page_number,
+                                     render=render_table)
+    return render(request, "communities/members.html",
+                  {"community": community, "table_html": table_html})
 
 
 def _page_number(request) -> int:

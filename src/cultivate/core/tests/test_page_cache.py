@@ -6,6 +6,11 @@ from cultivate.communities.actions import do_join_community, do_update_community
 pytestmark = pytest.mark.django_db(transaction=True)  # versions bump on commit
 
 
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
 def test_anonymous_reads_are_cached_until_something_changes(make_user, make_community):
     ana = make_user("ana")
     community = make_community(ana, name="Open Door", tagline="First tagline")
@@ -44,3 +49,45 @@ def test_query_strings_are_cached_apart(make_user, make_community):
     everything = Client().get("/").content.decode()
     assert "Humanitarian Logistics" not in networks
     assert "Humanitarian Logistics" in everything
+
+
+def test_members_share_fragments_until_something_changes(make_user, make_community):
+    ana = make_user("ana")
+    community = make_community(ana, name="Open Door")
+    ben, cleo = make_user("ben", display_name="Ben"), make_user("cleo")
+    for person in (ben, cleo):
+        do_join_community(actor=person, community=community)
+    ben_client, cleo_client = Client(), Client()
+    ben_client.force_login(ben)
+    cleo_client.force_login(cleo)
+    first = ben_client.get("/c/open-door/members/").content.decode()
+    assert "Ben" in first and "csrfmiddlewaretoken" not in first.split("<table")[1]
+    assert cleo_client.get("/c/open-door/members/").status_code == 200
+    from cultivate.people.actions import do_update_profile
+
+    do_update_profile(actor=ben, display_name="Benedict")
+    assert "Benedict" in cleo_client.get("/c/open-door/members/").content.decode()
+    assert "Benedict" in cleo_client.get("/c/open-door/").content.decode()
+
+
+def test_conveners_get_their_own_management_forms(make_user, make_community):
+    ana = make_user("ana")
+    make_community(ana, name="Open Door")
+    convener = Client()
+    convener.force_login(ana)
+    page = convener.get("/c/open-door/members/").content.decode()
+    assert "Change role" in page and "csrfmiddlewaretoken" in page
+
+
+def test_the_directory_of_a_member_of_a_private_community_is_their_own(make_user,
+                                                                       make_community):
+    ana = make_user("ana")
+    make_community(ana, name="Secret Circle", visibility="private")
+    make_community(ana, name="Open Door")
+    outsider = Client()
+    outsider.force_login(make_user("olga"))
+    assert "Secret Circle" not in outsider.get("/").content.decode()
+    member = Client()
+    member.force_login(ana)
+    assert "Secret Circle" in member.get("/").content.decode()
+    assert "Secret Circle" not in outsider.get("/").content.decode()
