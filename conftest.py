@@ -15,9 +15,10 @@ def _test_settings(settings):
     # Inside a test's transaction on_commit never fires, so cached pages would not expire:
     # caching is off except in the tests that switch it on (transactional ones).
     settings.PAGE_CACHE_SECONDS = 0
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()  # rate-limit counters must not leak between tests (or runs, on Redis)
+    caches["local"].clear()
 
 
 @pytest.fixture

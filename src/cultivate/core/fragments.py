@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from cultivate.core.page_cache import VERSION_KEY
+from cultivate.core.page_cache import VERSION_KEY, get_versioned, set_versioned
 
 
 def cached_fragment(name: str, *key_parts, render: Callable[[], str]) -> SafeString:
@@ -23,8 +23,8 @@ def cached_fragment(name: str, *key_parts, render: Callable[[], str]) -> SafeStr
     parts = repr((translation.get_language(), timezone.get_current_timezone_name(), key_parts))
     digest = hashlib.sha256(parts.encode()).hexdigest()
     key = f"cultivate:fragment:{name}:{cache.get(VERSION_KEY, 0)}:{digest}"
-    html = cache.get(key)
+    html = get_versioned(key)
     if html is None:
         html = render()
-        cache.set(key, html, seconds)
+        set_versioned(key, html)
     return mark_safe(html)  # noqa: S308 - rendered by our own templates

@@ -11,7 +11,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language_from_request
@@ -34,6 +34,23 @@ def _bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, None)
+
+
+def get_versioned(key: str):
+    """Content stored under a versioned key never changes, so each process may keep its own
+    copy: only the version itself must come from the shared cache."""
+    local = caches["local"]
+    value = local.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+def set_versioned(key: str, value) -> None:
+    caches["local"].set(key, value, settings.PAGE_CACHE_SECONDS)
+    cache.set(key, value, settings.PAGE_CACHE_SECONDS)
 
 
 def _cacheable_request(request) -> bool:
@@ -64,7 +81,7 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)
-        stored = cache.get(key)
+        stored = get_versioned(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -74,8 +91,7 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if _cacheable_response(response):
-            cache.set(key, (response.status_code, list(response.items()), response.content),
-                      settings.PAGE_CACHE_SECONDS)
+            set_versioned(key, (response.status_code, list(response.items()), response.content))
             response["X-Cache"] = "miss"
         return response
 
