@@ -42,9 +42,13 @@ def directory(request):
     )
     if request.htmx:
         return HttpResponse(results_html)
+    filters_html = cached_fragment(
+        "directory-filters", filters, render=lambda: render_to_string(
+            "communities/_directory_filters.html", {
+                "filters": filters, "kinds": Kind.choices, "stages": Stage.choices,
+                "tags": queries.tags_in_use()}))
     return render(request, "communities/directory.html", {
-        "results_html": results_html, "filters": filters, "kinds": Kind.choices,
-        "stages": Stage.choices, "tags": queries.tags_in_use(),
+        "results_html": results_html, "filters_html": filters_html,
         "my_memberships": queries.communities_of(request.user)})
 
 
@@ -66,9 +70,16 @@ def create(request):
 def home(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.SEE)
     verbs = policy.allowed(standing, community)
-    context = {"community": community, "standing": standing, "can": {v.value for v in verbs},
-               "tags": community.tags.all()}
-    if Can.READ in verbs:
+    can_read = Can.READ in verbs
+    context = {
+        "community": community, "standing": standing, "can": {v.value for v in verbs},
+        "tags_html": cached_fragment("home-tags", community.pk, render=lambda: render_to_string(
+            "communities/_home_tags.html", {"tags": community.tags.all()})),
+        "about_html": cached_fragment(
+            "home-about", community.pk, can_read, render=lambda: render_to_string(
+                "communities/_home_about.html", {"community": community, "can_read": can_read})),
+    }
+    if can_read:
         context["people_html"] = cached_fragment(
             "home-people", community.pk, render=lambda: render_to_string(
                 "communities/_home_people.html", {"community": community, "people": (

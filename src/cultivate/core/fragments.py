@@ -9,11 +9,10 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from cultivate.core.page_cache import VERSION_KEY, get_versioned, set_versioned
+from cultivate.core.page_cache import content_version, get_versioned, set_versioned
 
 
 def cached_fragment(name: str, *key_parts, render: Callable[[], str]) -> SafeString:
@@ -22,7 +21,7 @@ def cached_fragment(name: str, *key_parts, render: Callable[[], str]) -> SafeStr
         return mark_safe(render())  # noqa: S308 - rendered by our own templates
     parts = repr((translation.get_language(), timezone.get_current_timezone_name(), key_parts))
     digest = hashlib.sha256(parts.encode()).hexdigest()
-    key = f"cultivate:fragment:{name}:{cache.get(VERSION_KEY, 0)}:{digest}"
+    key = f"cultivate:fragment:{name}:{content_version()}:{digest}"
     html = get_versioned(key)
     if html is None:
         html = render()

@@ -10,8 +10,10 @@ Signed-in people, token callers and htmx partials are never served from here.
 import hashlib
 import re
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import request_started
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language_from_request
@@ -24,6 +26,27 @@ CACHEABLE_PATHS = re.compile(
 PRIVATE_COOKIES = ("sessionid", "messages")
 
 
+_this_request = Local()
+
+
+def _forget_version(**kwargs) -> None:
+    try:
+        del _this_request.version
+    except AttributeError:
+        pass
+
+
+request_started.connect(_forget_version)
+
+
+def content_version() -> int:
+    """The shared content version, read once per request."""
+    version = getattr(_this_request, "version", None)
+    if version is None:
+        version = _this_request.version = cache.get(VERSION_KEY, 0)
+    return version
+
+
 def bump_content_version() -> None:
     """Call inside a write's transaction: cached pages expire once it commits."""
     transaction.on_commit(_bump)
@@ -34,6 +57,7 @@ def _bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, None)
+    _forget_version()
 
 
 def get_versioned(key: str):
@@ -97,7 +121,7 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _key(request) -> str:
-        version = cache.get(VERSION_KEY, 0)
+        version = content_version()
         language = get_language_from_request(request)
         url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         return f"cultivate:page:{version}:{language}:{request.method}:{url}"
