@@ -22,8 +22,10 @@ class Verb:
     JOIN_REQUESTED = "join.requested"
     JOIN_APPROVED = "join.approved"
     JOIN_DECLINED = "join.declined"
+    JOIN_WITHDRAWN = "join.withdrawn"
     INVITATION_SENT = "invitation.sent"
     INVITATION_ACCEPTED = "invitation.accepted"
+    INVITATION_REVOKED = "invitation.revoked"
     PROFILE_EDITED = "profile.edited"
 
 

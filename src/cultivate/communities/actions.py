@@ -195,6 +195,37 @@ def do_request_to_join(*, actor, community: Community, message: str = "") -> Joi
                        code="already_requested") from error
     record_activity(actor=actor, verb=Verb.JOIN_REQUESTED, community=community,
                     target=join_request)
+    _tell_stewards_about(join_request)
+    return join_request
+
+
+def _tell_stewards_about(join_request: JoinRequest) -> None:
+    community = join_request.community
+    stewards = Membership.objects.filter(
+        community=community, role__in=[Role.CONVENER, Role.FACILITATOR]
+    ).exclude(user__email="").values_list("user__email", flat=True)
+    if stewards:
+        send_after_commit(
+            to=sorted(stewards), template="communities/email/join_requested",
+            context={"join_request": join_request, "community": community,
+                     "requests_url": settings.SITE_URL + reverse(
+                         "communities:requests", kwargs={"slug": community.slug})},
+        )
+
+
+@transaction.atomic
+def do_withdraw_join_request(*, actor, community: Community) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .filter(community=community, user=actor, status=RequestStatus.PENDING).first()
+    )
+    if join_request is None:
+        raise ActionError(_("You have no request waiting here."), code="no_request")
+    join_request.status = RequestStatus.WITHDRAWN
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_at"])
+    record_activity(actor=actor, verb=Verb.JOIN_WITHDRAWN, community=community,
+                    target=join_request)
     return join_request
 
 
@@ -265,6 +296,22 @@ def do_invite_member(*, actor, community: Community, email: str, role: str = Rol
         context={"invitation": invitation, "community": community, "inviter": actor,
                  "accept_url": accept_url},
     )
+    return invitation
+
+
+@transaction.atomic
+def do_revoke_invitation(*, actor, invitation: Invitation) -> Invitation:
+    community = invitation.community
+    policy.check(policy.standing_of(actor, community), Can.INVITE, community)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been used."), code="invitation_used")
+    if invitation.revoked_at is not None:
+        raise Conflict(_("This invitation was already withdrawn."), code="invitation_revoked")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_activity(actor=actor, verb=Verb.INVITATION_REVOKED, community=community,
+                    target=invitation)
     return invitation
 
 

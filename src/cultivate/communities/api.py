@@ -121,6 +121,14 @@ def join_community(request: HttpRequest, slug: str, payload: s.JoinIn | None = N
     return Status(201, {"status": "member"})
 
 
+@router.delete("/communities/{slug}/join", response={204: None},
+               summary="Withdraw your pending request to join")
+def withdraw_request(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
+    actions.do_withdraw_join_request(actor=request.user, community=community)
+    return Status(204, None)
+
+
 @router.post("/communities/{slug}/leave", response={204: None})
 def leave_community(request: HttpRequest, slug: str):
     community, _standing = policy.access_community(request.user, slug, Can.SEE)
@@ -228,6 +236,16 @@ def invite(request: HttpRequest, slug: str, payload: s.InvitationIn):
     invitation = actions.do_invite_member(actor=request.user, community=community,
                                           **payload.dict())
     return Status(201, _invitation(invitation))
+
+
+@router.delete("/communities/{slug}/invitations/{invitation_id}", response=s.InvitationOut,
+               summary="Withdraw an invitation that has not been used")
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int):
+    community, _standing = policy.access_community(request.user, slug, Can.INVITE)
+    found = queries.invitation_in(community, invitation_id)
+    if found is None:
+        raise NotAllowed("no such invitation", hide=True)
+    return _invitation(actions.do_revoke_invitation(actor=request.user, invitation=found))
 
 
 @router.post("/invitations/{token}/accept", response={201: s.MemberOut},

@@ -134,6 +134,11 @@ def invitations(community: Community, *, limit: int = 100) -> list[Invitation]:
     )
 
 
+def invitation_in(community: Community, invitation_id) -> Invitation | None:
+    return Invitation.objects.select_related("community").filter(
+        community=community, pk=invitation_id).first()
+
+
 def communities_of(user) -> list[Membership]:
     if not policy.is_signed_in(user):
         return []

@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<slug:slug>/", views.home, name="home"),
     path("c/<slug:slug>/edit/", views.edit, name="edit"),
     path("c/<slug:slug>/join/", views.join, name="join"),
+    path("c/<slug:slug>/join/withdraw/", views.withdraw_request, name="withdraw-request"),
     path("c/<slug:slug>/leave/", views.leave, name="leave"),
     path("c/<slug:slug>/members/", views.members, name="members"),
     path("c/<slug:slug>/members/<int:user_id>/role/", views.change_role, name="change-role"),
@@ -17,5 +18,7 @@ urlpatterns = [
          name="remove-member"),
     path("c/<slug:slug>/requests/", views.requests, name="requests"),
     path("c/<slug:slug>/invitations/", views.invitations, name="invitations"),
+    path("c/<slug:slug>/invitations/<int:invitation_id>/revoke/", views.revoke_invitation,
+         name="revoke-invitation"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

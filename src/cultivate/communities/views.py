@@ -131,6 +131,19 @@ def join(request, slug):
 
 @require_POST
 @login_required
+def withdraw_request(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
+    try:
+        actions.do_withdraw_join_request(actor=request.user, community=community)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your request was withdrawn."))
+    return redirect(community)
+
+
+@require_POST
+@login_required
 def leave(request, slug):
     community, _standing = policy.access_community(request.user, slug, Can.SEE)
     try:
@@ -253,6 +266,23 @@ def invitations(request, slug):
             return redirect("communities:invitations", slug=community.slug)
     return render(request, "communities/invitations.html", {
         "community": community, "form": form, "invitations": queries.invitations(community)})
+
+
+@require_POST
+@login_required
+def revoke_invitation(request, slug, invitation_id):
+    community, _standing = policy.access_community(request.user, slug, Can.INVITE)
+    found = queries.invitation_in(community, invitation_id)
+    if found is None:
+        raise NotAllowed("no such invitation", hide=True)
+    try:
+        actions.do_revoke_invitation(actor=request.user, invitation=found)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {
+            "email": found.email})
+    return redirect("communities:invitations", slug=community.slug)
 
 
 def invitation(request, token):

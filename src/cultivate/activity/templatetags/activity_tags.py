@@ -15,8 +15,10 @@ SENTENCES = {
     Verb.JOIN_REQUESTED: lambda: _("asked to join"),
     Verb.JOIN_APPROVED: lambda: _("approved a request to join"),
     Verb.JOIN_DECLINED: lambda: _("declined a request to join"),
+    Verb.JOIN_WITHDRAWN: lambda: _("withdrew a request to join"),
     Verb.INVITATION_SENT: lambda: _("invited someone"),
     Verb.INVITATION_ACCEPTED: lambda: _("accepted an invitation"),
+    Verb.INVITATION_REVOKED: lambda: _("withdrew an invitation"),
 }
 
 

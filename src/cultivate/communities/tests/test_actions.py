@@ -216,3 +216,37 @@ def test_editing_the_charter_records_what_changed(make_user, make_community):
     actions.do_join_community(actor=member, community=community)
     with pytest.raises(NotAllowed):
         actions.do_update_community(actor=member, community=community, name="Mine now")
+
+
+def test_stewards_hear_of_a_request_and_it_can_be_withdrawn(make_user, make_community,
+                                                             django_capture_on_commit_callbacks):
+    ana = make_user("ana")
+    community = make_community(ana, join_policy="request")
+    fay = make_user("fay")
+    Membership.objects.create(community=community, user=fay, role="facilitator")
+    ben = make_user("ben", display_name="Ben Okafor")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_request_to_join(actor=ben, community=community, message="I audit budgets")
+    assert mail.outbox[-1].to == ["ana@example.org", "fay@example.org"]
+    assert "Ben Okafor asks to join" in mail.outbox[-1].subject
+    assert "/requests/" in mail.outbox[-1].body and "I audit budgets" in mail.outbox[-1].body
+    withdrawn = actions.do_withdraw_join_request(actor=ben, community=community)
+    assert withdrawn.status == "withdrawn"
+    with pytest.raises(ActionError):
+        actions.do_withdraw_join_request(actor=ben, community=community)
+    actions.do_request_to_join(actor=ben, community=community)  # may ask again later
+
+
+def test_an_invitation_can_be_withdrawn_before_use(make_user, make_community):
+    ana = make_user("ana")
+    community = make_community(ana, join_policy="invitation")
+    invitation = actions.do_invite_member(actor=ana, community=community, email="c@example.org")
+    with pytest.raises(NotAllowed):
+        actions.do_revoke_invitation(actor=make_user("olga"), invitation=invitation)
+    actions.do_revoke_invitation(actor=ana, invitation=invitation)
+    with pytest.raises(Conflict):
+        actions.do_revoke_invitation(actor=ana, invitation=invitation)
+    with pytest.raises(Conflict) as refused:
+        actions.do_accept_invitation(actor=make_user("cleo"), token=invitation.token)
+    assert refused.value.code == "invitation_revoked"
+    assert not Membership.objects.filter(user__username="cleo").exists()

@@ -185,3 +185,19 @@ def test_no_half_written_rows_when_a_request_fails(client, make_user, make_commu
     assert clash.json()["error"]["fields"]["name"]
     assert (Community.objects.count(), Membership.objects.count(),
             JoinRequest.objects.count()) == before
+
+
+def test_withdraw_request_and_invitation_through_the_api(client, make_user, make_community):
+    ana, ben = make_user("ana"), make_user("ben")
+    make_community(ana, name="Asks", join_policy="request")
+    ben_auth, ana_auth = bearer(ben), bearer(ana)
+    post(client, "/api/v1/communities/asks/join", {}, **ben_auth)
+    assert client.delete("/api/v1/communities/asks/join", **ben_auth).status_code == 204
+    again = client.delete("/api/v1/communities/asks/join", **ben_auth)
+    assert again.status_code == 400 and again.json()["error"]["code"] == "no_request"
+    sent = post(client, "/api/v1/communities/asks/invitations", {"email": "c@example.org"},
+                **ana_auth).json()
+    url = f"/api/v1/communities/asks/invitations/{sent['id']}"
+    assert client.delete(url, **ben_auth).status_code == 403
+    revoked = client.delete(url, **ana_auth)
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"

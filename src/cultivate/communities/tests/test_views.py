@@ -134,3 +134,22 @@ def test_times_are_shown_in_the_viewers_time_zone(make_user, make_community):
     page = signed_in(ana).get("/c/open/").content.decode()
     assert "2 Mar 2026, 08:30" in page
     assert "1 Mar 2026, 23:30" in Client().get("/c/open/").content.decode()
+
+
+def test_withdraw_buttons_on_the_pages(make_user, make_community):
+    ana, ben = make_user("ana"), make_user("ben")
+    make_community(ana, name="Asks", join_policy="request")
+    ben_client, ana_client = signed_in(ben), signed_in(ana)
+    ben_client.post("/c/asks/join/", {"message": ""})
+    assert "Withdraw my request" in ben_client.get("/c/asks/").content.decode()
+    ben_client.post("/c/asks/join/withdraw/")
+    assert "Ask to join" in ben_client.get("/c/asks/").content.decode()
+    ana_client.post("/c/asks/invitations/", {"email": "cleo@example.org", "role": "member"})
+    page = ana_client.get("/c/asks/invitations/").content.decode()
+    assert "Withdraw the invitation to cleo@example.org" in page
+    from cultivate.communities.models import Invitation
+
+    invitation = Invitation.objects.get()
+    assert ben_client.post(f"/c/asks/invitations/{invitation.pk}/revoke/").status_code == 403
+    ana_client.post(f"/c/asks/invitations/{invitation.pk}/revoke/")
+    assert "Withdrawn" in ana_client.get("/c/asks/invitations/").content.decode()
