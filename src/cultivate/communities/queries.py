@@ -119,6 +119,8 @@ def pending_request_count(community: Community) -> int:
 
 
 def pending_request(community: Community, request_id) -> JoinRequest | None:
+    if not str(request_id or "").isdigit():
+        return None
     return (
         JoinRequest.objects.select_related("user", "community")
         .filter(community=community, pk=request_id)
