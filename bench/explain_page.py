@@ -10,7 +10,6 @@ numbers exclude the HTTP server but include every middleware.
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchenv import setup_django  # noqa: E402 - after the path is set
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,19 +31,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N most expensive functions (cumulative)")
     return parser.parse_args()
-
-
-def setup_django(args: argparse.Namespace) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cultivate.settings"
-    os.environ.pop("DEBUG", None)
-    os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    if args.data_dir:
-        os.environ["CULTIVATE_DATA_DIR"] = str(Path(args.data_dir).resolve())
-    import django
-
-    django.setup()
 
 
 def get(client, path: str):
@@ -106,7 +94,7 @@ def profile(client, path: str, top: int) -> None:
 
 def main() -> None:
     args = parse_args()
-    setup_django(args)
+    setup_django(args.database_url, args.data_dir, for_pages=True)
     from django.test import Client
 
     client = Client()

@@ -10,7 +10,6 @@ leaves the database empty and a rerun is allowed.
 
 import argparse
 import itertools
-import os
 import random
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchenv import setup_django  # noqa: E402 - after the path is set
 
 LARGE_SLUG = "bench-large"
 LARGE_SHARE = 0.6  # share of all members in the large community (the brief asks >= half)
@@ -66,18 +67,6 @@ def parse_args() -> argparse.Namespace:
     if args.communities < 2 or args.members < 10 or args.activity_per_member < 3:
         parser.error("need >= 2 communities, >= 10 members, >= 3 activity rows per member")
     return args
-
-
-def setup_django(args: argparse.Namespace) -> None:
-    # Settings read the environment at import time, so set it before django.setup().
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cultivate.settings"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    if args.data_dir:
-        os.environ["CULTIVATE_DATA_DIR"] = str(Path(args.data_dir).resolve())
-    import django
-
-    django.setup()
 
 
 class Timer:
@@ -218,7 +207,8 @@ def plan_memberships(user_ids: list[int], communities: list, rng: random.Random)
     for user_id in user_ids:
         wanted = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
         chosen = {large} if rng.random() < LARGE_SHARE else set()
-        while len(chosen) < min(wanted, len(rest) + 1):
+        # Only `rest` is drawn from here, so never ask for more than it can give.
+        while len(chosen) < min(wanted, len(rest) + len(chosen & {large})):
             chosen.add(rng.choices(rest, cum_weights=tail)[0])
         plan[user_id] = sorted(chosen)
     return plan
@@ -370,7 +360,7 @@ def report() -> None:
 
 def main() -> None:
     args = parse_args()
-    setup_django(args)
+    setup_django(args.database_url, args.data_dir)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
