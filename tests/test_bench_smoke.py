@@ -1,0 +1,28 @@
+"""The benchmark tools still run: a tiny landscape, a short measurement, no docs written."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, env: dict) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+def test_generate_and_measure_a_tiny_landscape(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    data_dir = str(tmp_path)
+    generated = run("bench/generate_landscape.py", "--communities", "3", "--members", "60",
+                    "--data-dir", data_dir, env=env)
+    assert "Done: 3 communities" in generated
+    measured = run("bench/pages.py", "--data-dir", data_dir, "--requests", "5",
+                   "--warmup", "2", env=env)
+    assert "| directory (member) | `/` |" in measured
+    verdicts = [line for line in measured.splitlines() if line.startswith(("PASS:", "FAIL:"))]
+    assert len(verdicts) == 8
