@@ -1,0 +1,44 @@
+"""axe-core (shipped inside the axe-playwright-python wheel) finds no accessibility violations
+on the main pages, for a visitor and for a convener."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VISITOR_PAGES = ["/", "/c/budget-practitioners/", "/c/budget-practitioners/members/",
+                 "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
+                 "/people/ana/"]
+CONVENER_PAGES = ["/", "/c/new/", "/c/budget-practitioners/", "/c/budget-practitioners/edit/",
+                  "/c/budget-practitioners/members/", "/c/budget-practitioners/requests/",
+                  "/c/budget-practitioners/invitations/", "/me/profile/", "/me/tokens/"]
+
+
+def violations_on(page: Page, url: str) -> list[str]:
+    page.goto(url)
+    results = Axe().run(page)
+    return [f"{url}: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+            for v in results.response["violations"]]
+
+
+def test_main_pages_have_no_accessibility_violations(page: Page, live_server, make_user,
+                                                     make_community):
+    ana = make_user("ana", display_name="Ana Lima")
+    make_community(ana, case_why="Peers who **know**.", tags=["budget"])
+    base = live_server.url
+    found = [v for url in VISITOR_PAGES for v in violations_on(page, base + url)]
+    page.goto(base + "/accounts/login/")
+    page.get_by_label(re.compile("^Login")).fill("ana")
+    page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+    found += [v for url in CONVENER_PAGES for v in violations_on(page, base + url)]
+    assert found == []
+
+
+def test_the_checker_does_catch_a_violation(page: Page):
+    page.set_content("<html lang='en'><body><main><img src='x.png'></main></body></html>")
+    ids = [v["id"] for v in Axe().run(page).response["violations"]]
+    assert "image-alt" in ids
