@@ -70,3 +70,16 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_healthz_says_so_when_the_database_does_not_answer(tmp_path):
+    probe = ("import django, os; django.setup(); from django.test import Client; "
+             "r = Client().get('/healthz'); print(r.status_code, r.json()['database'])")
+    env = os.environ | {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/nowhere",
+                        "CULTIVATE_DATA_DIR": str(tmp_path),
+                        "DJANGO_SETTINGS_MODULE": "cultivate.settings",
+                        "STATICFILES_BACKEND":
+                            "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.split() == ["503", "down"], result.stderr[-1500:]
