@@ -70,28 +70,35 @@ def create(request):
 def home(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.SEE)
     verbs = policy.allowed(standing, community)
-    can_read = Can.READ in verbs
-    context = {
-        "community": community, "standing": standing, "can": {v.value for v in verbs},
-        "tags_html": cached_fragment("home-tags", community.pk, render=lambda: render_to_string(
-            "communities/_home_tags.html", {"tags": community.tags.all()})),
-        "about_html": cached_fragment(
-            "home-about", community.pk, can_read, render=lambda: render_to_string(
-                "communities/_home_about.html", {"community": community, "can_read": can_read})),
-    }
-    if can_read:
-        context["people_html"] = cached_fragment(
-            "home-people", community.pk, render=lambda: render_to_string(
-                "communities/_home_people.html", {"community": community, "people": (
-                    queries.members_page(community, 1, per_page=queries.PEOPLE_ON_HOME)[0])}))
-        context["activity_html"] = cached_fragment(
-            "home-activity", community.pk, render=lambda: render_to_string(
-                "communities/_home_activity.html",
-                {"activity": recent_activity_for_community(community)}))
+    context = {"community": community, "standing": standing, "can": {v.value for v in verbs},
+               **_shared_home_parts(community, can_read=Can.READ in verbs)}
     if Can.DECIDE_REQUESTS in verbs:
         context["pending_count"] = queries.pending_request_count(community)
     context["join_form"] = JoinRequestForm() if Can.REQUEST_TO_JOIN in verbs else None
     return render(request, "communities/home.html", context)
+
+
+def _shared_home_parts(community, *, can_read: bool) -> dict:
+    """The parts of a home that look the same to everyone with the same access."""
+    def fragment(name, template, context, *key):
+        return cached_fragment(name, community.pk, *key,
+                               render=lambda: render_to_string(template, context()))
+
+    parts = {
+        "tags_html": fragment("home-tags", "communities/_home_tags.html",
+                              lambda: {"tags": community.tags.all()}),
+        "about_html": fragment("home-about", "communities/_home_about.html",
+                               lambda: {"community": community, "can_read": can_read}, can_read),
+    }
+    if can_read:
+        parts["people_html"] = fragment(
+            "home-people", "communities/_home_people.html", lambda: {
+                "community": community,
+                "people": queries.members_page(community, 1, per_page=queries.PEOPLE_ON_HOME)[0]})
+        parts["activity_html"] = fragment(
+            "home-activity", "communities/_home_activity.html",
+            lambda: {"activity": recent_activity_for_community(community)})
+    return parts
 
 
 @login_required
