@@ -1,5 +1,7 @@
 """Errors that actions raise; views turn them into form errors, the API into JSON 4xx."""
 
+from django.utils.translation import gettext as _
+
 
 class ActionError(Exception):
     """A request that cannot be carried out as asked; nothing was changed.
@@ -31,3 +33,7 @@ class NotAllowed(Exception):
     def __init__(self, message: str = "", *, hide: bool = False):
         super().__init__(message)
         self.hide = hide
+
+
+def choose_one_of(values) -> str:
+    return _("Choose one of: %(options)s.") % {"options": ", ".join(values)}
