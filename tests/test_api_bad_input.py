@@ -16,6 +16,8 @@ PATH_VALUES = {
     "request_id": ["999999", "-1"],
     "token_id": ["999999", "abc"],
     "token": ["not-a-real-token"],
+    "topic_id": ["999999", "x"],
+    "invitation_id": ["999999"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),

@@ -11,10 +11,11 @@ from cultivate.communities.models import Membership, Role
 from cultivate.policy import Can
 
 ALL = set(Can)
-MEMBER = {"see", "read", "leave"}
-FACILITATOR = MEMBER | {"edit", "invite", "decide_requests"}
+MEMBER = {"see", "read", "leave", "start_topic", "reply"}
+FACILITATOR = MEMBER | {"edit", "invite", "decide_requests", "announce"}
 CONVENER = FACILITATOR | {"manage_members"}
-ADMIN = {"see", "read", "edit", "invite", "decide_requests", "manage_members"}
+ADMIN = {"see", "read", "edit", "invite", "decide_requests", "manage_members", "start_topic",
+         "reply", "announce"}
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from cultivate.communities.api import router as communities_router
+from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people.actions import user_for_token
 from cultivate.people.api import router as people_router
@@ -46,6 +47,7 @@ api = NinjaAPI(
 )
 api.add_router("/", communities_router)
 api.add_router("/", people_router)
+api.add_router("/", conversations_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

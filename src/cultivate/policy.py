@@ -43,6 +43,9 @@ class Can(StrEnum):
     INVITE = "invite"
     DECIDE_REQUESTS = "decide_requests"
     MANAGE_MEMBERS = "manage_members"  # change roles, remove members
+    START_TOPIC = "start_topic"  # a discussion or a question
+    REPLY = "reply"
+    ANNOUNCE = "announce"  # start an announcement
 
 
 MEMBER_STANDINGS = frozenset(
@@ -93,13 +96,15 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
             verbs.add(Can.READ)
     if is_member:
         verbs.add(Can.LEAVE)
+    if is_member or standing == Standing.ADMIN:
+        verbs |= {Can.START_TOPIC, Can.REPLY}
     if standing in (Standing.OUTSIDER, Standing.PENDING) and Can.SEE in verbs:
         if community.join_policy == JoinPolicy.OPEN:
             verbs.add(Can.JOIN)  # also for a request left pending when the policy opened
         elif community.join_policy == JoinPolicy.REQUEST and standing == Standing.OUTSIDER:
             verbs.add(Can.REQUEST_TO_JOIN)
     if standing in STEWARDS:
-        verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS}
+        verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS, Can.ANNOUNCE}
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)
     return frozenset(verbs)
@@ -107,6 +112,13 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
 
 def can(user, verb: Can, community: Community) -> bool:
     return verb in allowed(standing_of(user, community), community)
+
+
+def may_accept_answer(user, standing: Standing, topic) -> bool:
+    """The asker, or a steward of the community, picks the accepted answer of a question."""
+    if standing in STEWARDS:
+        return True
+    return is_signed_in(user) and topic.author_id == user.pk and standing in MEMBER_STANDINGS
 
 
 def can_create_community(user) -> bool:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cultivate.activity",
     "cultivate.people",
     "cultivate.communities",
+    "cultivate.conversations",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("cultivate.people.urls")),
     path("", include("cultivate.communities.urls")),
+    path("", include("cultivate.conversations.urls")),
 ]

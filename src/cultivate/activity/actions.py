@@ -27,6 +27,11 @@ class Verb:
     INVITATION_ACCEPTED = "invitation.accepted"
     INVITATION_REVOKED = "invitation.revoked"
     PROFILE_EDITED = "profile.edited"
+    TOPIC_STARTED = "topic.started"
+    QUESTION_ASKED = "question.asked"
+    POST_REPLIED = "post.replied"
+    ANSWER_POSTED = "answer.posted"
+    ANSWER_ACCEPTED = "answer.accepted"
 
 
 def record_activity(

@@ -1,0 +1,107 @@
+"""Starting topics, replying and accepting answers. Views, API and importers call these."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cultivate import policy
+from cultivate.activity.actions import Verb, record_activity
+from cultivate.conversations.models import MAX_BODY, MAX_TITLE, Post, Topic, TopicKind
+from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
+from cultivate.core.models import tags_from_names
+from cultivate.policy import Can
+
+MAX_TAGS = 10
+MIN_TITLE = 5
+
+
+def _clean_topic(kind: str, title: str, body: str, tags) -> tuple[str, str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    title, body = (title or "").strip(), (body or "").strip()
+    if kind not in TopicKind.values:
+        errors["kind"] = [choose_one_of(TopicKind.values)]
+    if not MIN_TITLE <= len(title) <= MAX_TITLE:
+        errors["title"] = [_("Write a title of %(min)d to %(max)d characters.") % {
+            "min": MIN_TITLE, "max": MAX_TITLE}]
+    errors.update(_body_errors(body))
+    tags = [str(tag) for tag in tags]
+    if len(tags) > MAX_TAGS:
+        errors["tags"] = [_("Use at most %(max)d tags.") % {"max": MAX_TAGS}]
+    if errors:
+        raise ActionError(_("Please correct the marked fields."), fields=errors)
+    return title, body, tags
+
+
+def _body_errors(body: str) -> dict:
+    if not body:
+        return {"body": [_("Write something first.")]}
+    if len(body) > MAX_BODY:
+        return {"body": [_("Keep a post under %(max)d characters.") % {"max": MAX_BODY}]}
+    return {}
+
+
+@transaction.atomic
+def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title: str,
+                   body: str, tags=(), occurred_at=None) -> Topic:
+    standing = policy.standing_of(actor, community)
+    policy.check(standing, Can.ANNOUNCE if kind == TopicKind.ANNOUNCEMENT else Can.START_TOPIC,
+                 community)
+    title, body, tags = _clean_topic(kind, title, body, tags)
+    when = occurred_at or timezone.now()
+    topic = Topic.objects.create(community=community, kind=kind, title=title, author=actor,
+                                 created_at=when, last_posted_at=when)
+    topic.tags.set(tags_from_names(tags))
+    opening = Post.objects.create(topic=topic, author=actor, body=body, is_opening=True,
+                                  created_at=when)
+    verb = Verb.QUESTION_ASKED if kind == TopicKind.QUESTION else Verb.TOPIC_STARTED
+    record_activity(actor=actor, verb=verb, community=community, target=topic,
+                    payload={"post": opening.pk, "kind": kind}, occurred_at=when)
+    return topic
+
+
+@transaction.atomic
+def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
+             occurred_at=None) -> Post:
+    community = topic.community
+    policy.check(policy.standing_of(actor, community), Can.REPLY, community)
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if topic.is_locked:
+        raise Conflict(_("This topic is locked: no new replies."), code="topic_locked")
+    body = (body or "").strip()
+    if errors := _body_errors(body):
+        raise ActionError(_("Please correct the marked fields."), fields=errors)
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        raise ActionError(_("You can only reply to a post of this topic."),
+                          fields={"reply_to": [_("Not in this topic.")]})
+    when = occurred_at or timezone.now()
+    post = Post.objects.create(topic=topic, author=actor, body=body, reply_to=reply_to,
+                               created_at=when)
+    Topic.objects.filter(pk=topic.pk).update(
+        reply_count=F("reply_count") + 1, last_posted_at=when)
+    verb = Verb.ANSWER_POSTED if topic.kind == TopicKind.QUESTION else Verb.POST_REPLIED
+    payload = {"post": post.pk, "reply_to_author": reply_to.author_id if reply_to else None,
+               "topic_author": topic.author_id}
+    record_activity(actor=actor, verb=verb, community=community, target=post,
+                    payload=payload, occurred_at=when)
+    return post
+
+
+@transaction.atomic
+def do_accept_answer(*, actor, topic: Topic, post: Post, occurred_at=None) -> Topic:
+    community = topic.community
+    standing = policy.standing_of(actor, community)
+    policy.check(standing, Can.READ, community)
+    if not policy.may_accept_answer(actor, standing, topic):
+        raise NotAllowed("only the asker or a facilitator accepts an answer")
+    if topic.kind != TopicKind.QUESTION:
+        raise ActionError(_("Only questions have an accepted answer."), code="not_a_question")
+    if post.topic_id != topic.pk or post.is_opening:
+        raise ActionError(_("Choose a reply of this question."),
+                          fields={"post_id": [_("Not a reply of this question.")]})
+    topic.accepted_answer = post
+    topic.save(update_fields=["accepted_answer"])
+    record_activity(actor=actor, verb=Verb.ANSWER_ACCEPTED, community=community, target=post,
+                    payload={"topic": topic.pk, "answer_author": post.author_id},
+                    occurred_at=occurred_at)
+    return topic

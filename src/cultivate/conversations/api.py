@@ -1,0 +1,155 @@
+"""Thin JSON routes for topics and replies over the same actions and queries as the pages."""
+
+import math
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from cultivate import policy
+from cultivate.conversations import actions, queries
+from cultivate.core.errors import NotAllowed
+from cultivate.policy import Can
+
+router = Router(tags=["conversations"])
+
+
+class Author(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class TopicSummary(Schema):
+    id: int
+    kind: str
+    title: str
+    author: Author | None
+    tags: list[str]
+    reply_count: int
+    created_at: datetime
+    last_posted_at: datetime
+    accepted_answer_id: int | None
+    is_pinned: bool
+    is_locked: bool
+    url: str
+
+
+class TopicPage(Schema):
+    items: list[TopicSummary]
+    count: int
+    page: int
+    pages: int
+
+
+class PostOut(Schema):
+    id: int
+    author: Author | None
+    body: str
+    body_html: str
+    reply_to_id: int | None
+    is_opening: bool
+    created_at: datetime
+
+
+class TopicDetail(TopicSummary):
+    posts: list[PostOut]
+
+
+class TopicIn(Schema):
+    kind: str = "discussion"
+    title: str
+    body: str
+    tags: list[str] = Field(default_factory=list)
+
+
+class ReplyIn(Schema):
+    body: str
+    reply_to: int | None = None
+
+
+class AcceptIn(Schema):
+    post_id: int
+
+
+class TopicQuery(Schema):
+    kind: str = ""
+    unanswered: bool = False
+    page: int = 1
+
+
+def _author(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "display_name": user.public_name}
+
+
+def _summary(topic) -> dict:
+    return {
+        "id": topic.pk, "kind": topic.kind, "title": topic.title,
+        "author": _author(topic.author), "tags": [tag.name for tag in topic.tags.all()],
+        "reply_count": topic.reply_count, "created_at": topic.created_at,
+        "last_posted_at": topic.last_posted_at, "accepted_answer_id": topic.accepted_answer_id,
+        "is_pinned": topic.is_pinned, "is_locked": topic.is_locked,
+        "url": topic.get_absolute_url(),
+    }
+
+
+def _post(post) -> dict:
+    return {"id": post.pk, "author": _author(post.author), "body": post.body,
+            "body_html": post.body_html, "reply_to_id": post.reply_to_id,
+            "is_opening": post.is_opening, "created_at": post.created_at}
+
+
+def _detail(topic) -> dict:
+    return _summary(topic) | {"posts": [_post(p) for p in queries.posts_of(topic)]}
+
+
+@router.get("/communities/{slug}/topics", response=TopicPage, summary="Topics of a community")
+def list_topics(request: HttpRequest, slug: str, params: Query[TopicQuery]):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    found = queries.topics(community, queries.TopicFilters.from_params(params.dict()))
+    count = found.count()
+    pages = max(1, math.ceil(count / queries.TOPICS_PER_PAGE))
+    page = min(max(params.page, 1), pages)
+    size = queries.TOPICS_PER_PAGE
+    rows = found[(page - 1) * size : page * size]
+    return {"items": [_summary(t) for t in rows], "count": count, "page": page, "pages": pages}
+
+
+@router.post("/communities/{slug}/topics", response={201: TopicDetail},
+             summary="Start a discussion, ask a question, or announce (stewards)")
+def start_topic(request: HttpRequest, slug: str, payload: TopicIn):
+    community, _standing = policy.access_community(request.user, slug, Can.START_TOPIC)
+    topic = actions.do_start_topic(actor=request.user, community=community, **payload.dict())
+    return Status(201, _detail(topic))
+
+
+@router.get("/communities/{slug}/topics/{topic_id}", response=TopicDetail)
+def get_topic(request: HttpRequest, slug: str, topic_id: int):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id)
+    return _detail(topic)
+
+
+@router.post("/communities/{slug}/topics/{topic_id}/replies", response={201: PostOut})
+def reply(request: HttpRequest, slug: str, topic_id: int, payload: ReplyIn):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id, Can.REPLY)
+    reply_to = None
+    if payload.reply_to is not None:
+        reply_to = queries.post_in(topic, payload.reply_to)
+        if reply_to is None:
+            raise NotAllowed("no such post", hide=True)
+    post = actions.do_reply(actor=request.user, topic=topic, body=payload.body,
+                            reply_to=reply_to)
+    return Status(201, _post(post))
+
+
+@router.post("/communities/{slug}/topics/{topic_id}/accept", response=TopicSummary,
+             summary="Accept (or change) the answer of a question: the asker or a steward")
+def accept_answer(request: HttpRequest, slug: str, topic_id: int, payload: AcceptIn):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id)
+    post = queries.post_in(topic, payload.post_id)
+    if post is None:
+        raise NotAllowed("no such post", hide=True)
+    return _summary(actions.do_accept_answer(actor=request.user, topic=topic, post=post))

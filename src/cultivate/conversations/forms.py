@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cultivate.conversations.models import MAX_BODY, MAX_TITLE, TopicKind
+from cultivate.core.models import parse_tag_list
+
+BODY_HELP = _("Markdown: **bold**, *italic*, lists, `code`, [links](https://example.org).")
+
+
+class TopicForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TopicKind.choices,
+                             initial=TopicKind.DISCUSSION, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
+                           widget=forms.Textarea(attrs={"rows": 8}))
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500,
+                           help_text=_("Separate tags with commas."))
+
+    def __init__(self, *args, can_announce: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_announce:
+            self.fields["kind"].choices = [
+                choice for choice in TopicKind.choices if choice[0] != TopicKind.ANNOUNCEMENT]
+
+    def clean_tags(self):
+        return parse_tag_list(self.cleaned_data["tags"])
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY, help_text=BODY_HELP,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)

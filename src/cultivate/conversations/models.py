@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cultivate.core.markdown import render_markdown
+
+MAX_TITLE = 200
+MAX_BODY = 50_000
+
+
+class TopicKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    QUESTION = "question", _("Question")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+
+
+class Topic(models.Model):
+    """A conversation in a community: a discussion, a help-desk question or an announcement."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="topics")
+    kind = models.CharField(_("kind"), max_length=12, choices=TopicKind,
+                            default=TopicKind.DISCUSSION)
+    title = models.CharField(_("title"), max_length=MAX_TITLE)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    tags = models.ManyToManyField("core.Tag", verbose_name=_("tags"), blank=True,
+                                  related_name="topics")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_posted_at = models.DateTimeField(default=timezone.now)
+    # Kept by the posting actions: topic lists show it for 30 topics per page.
+    reply_count = models.PositiveIntegerField(default=0, editable=False)
+    accepted_answer = models.ForeignKey("Post", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+
+    class Meta:
+        ordering = ["-is_pinned", "-last_posted_at", "-id"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        indexes = [
+            models.Index(fields=["community", "-is_pinned", "-last_posted_at"],
+                         name="topic_community_recent"),
+            models.Index(fields=["community", "kind", "-last_posted_at"],
+                         name="topic_community_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("conversations:topic",
+                       kwargs={"slug": self.community.slug, "topic_id": self.pk})
+
+
+class Post(models.Model):
+    """The opening post of a topic or a reply in its flat thread."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("text"), max_length=MAX_BODY)
+    body_html = models.TextField(editable=False, blank=True)
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    is_opening = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [models.Index(fields=["topic", "created_at"], name="post_topic_time")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)

@@ -1,0 +1,62 @@
+"""Read paths for topic lists and topic pages, with fixed query counts."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from cultivate import policy
+from cultivate.conversations.models import Post, Topic, TopicKind
+from cultivate.core.errors import NotAllowed
+from cultivate.core.models import Tag
+from cultivate.policy import Can
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class TopicFilters:
+    kind: str = ""
+    unanswered: bool = False
+
+    @classmethod
+    def from_params(cls, params) -> "TopicFilters":
+        kind = params.get("kind", "")
+        return cls(kind=kind if kind in TopicKind.values else "",
+                   unanswered=str(params.get("unanswered", "")).lower() in ("1", "true", "on"))
+
+
+def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
+    found = Topic.objects.filter(community=community)
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.unanswered:
+        found = found.filter(kind=TopicKind.QUESTION, reply_count=0)
+    return found.select_related("author").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+def access_topic(user, slug: str, topic_id, verb: Can = Can.READ):
+    """A topic of a community the user may read (404 for missing and hidden alike)."""
+    community, standing = policy.access_community(user, slug, verb)
+    topic = None
+    if str(topic_id).isdigit():
+        topic = (Topic.objects.select_related("community", "author", "accepted_answer")
+                 .filter(community=community, pk=topic_id).first())
+    if topic is None:
+        raise NotAllowed("no such topic", hide=True)
+    return topic, standing
+
+
+def posts_of(topic: Topic, page: int = 1) -> list[Post]:
+    start = (max(page, 1) - 1) * POSTS_PER_PAGE
+    return list(
+        topic.posts.select_related("author", "reply_to__author")
+        .order_by("created_at", "id")[start : start + POSTS_PER_PAGE]
+    )
+
+
+def post_in(topic: Topic, post_id) -> Post | None:
+    if not str(post_id).isdigit():
+        return None
+    return topic.posts.filter(pk=post_id).first()
