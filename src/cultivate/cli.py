@@ -3,7 +3,7 @@
 import os
 import sys
 
-ALIASES = {"seed-demo": "seed_demo", "generate-landscape": "generate_landscape"}
+ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -32,6 +32,7 @@ class Verb:
     POST_REPLIED = "post.replied"
     ANSWER_POSTED = "answer.posted"
     ANSWER_ACCEPTED = "answer.accepted"
+    IMPORT_COMPLETED = "import.completed"
 
 
 def record_activity(
@@ -53,3 +54,23 @@ def record_activity(
         payload=payload or {},
         occurred_at=occurred_at or timezone.now(),
     )
+
+
+def record_activities(entries) -> int:
+    """Bulk variant for importers: each entry takes record_activity's keyword arguments."""
+    bump_content_version()
+    types: dict[type, ContentType] = {}
+    rows = []
+    for entry in entries:
+        target, actor = entry.get("target"), entry.get("actor")
+        if target is not None and type(target) not in types:
+            types[type(target)] = ContentType.objects.get_for_model(target)
+        rows.append(Activity(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            verb=entry["verb"], community=entry.get("community"),
+            target_type=types[type(target)] if target is not None else None,
+            target_id=target.pk if target is not None else None,
+            payload=entry.get("payload") or {},
+            occurred_at=entry.get("occurred_at") or timezone.now()))
+    Activity.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -83,6 +83,9 @@ class Community(models.Model):
         _("how it works"), _("How does the community operate? How can I contribute, what role "
                              "can I play?"))
 
+    attribution = models.CharField(
+        _("attribution"), max_length=500, blank=True,
+        help_text=_("Credit for content that came from elsewhere, shown on the home page."))
     # Kept by the membership actions: the directory lists it on every card, and counting
     # 100,000 memberships per card on each request would dominate the page.
     member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)

@@ -68,6 +68,9 @@ class Post(models.Model):
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     is_opening = models.BooleanField(default=False, editable=False)
+    # Where an imported post came from ("stackexchange:<site>:post:<id>"): re-imports skip it.
+    import_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
+                                  editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

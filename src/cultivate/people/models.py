@@ -29,6 +29,10 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Set on accounts created by an importer ("stackexchange:<site>:<id>"); such accounts are
+    # inactive until the person they stand for claims them.
+    placeholder_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
+                                       editable=False)
     expertise = models.ManyToManyField(
         "core.Tag", verbose_name=_("expertise"), blank=True, related_name="experts"
     )

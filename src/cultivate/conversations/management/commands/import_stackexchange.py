@@ -1,0 +1,60 @@
+"""`cultivate import-stackexchange DIR --community SLUG`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from cultivate.communities.models import Community, Membership, Role
+from cultivate.conversations.importing import do_import_stackexchange
+from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.people.models import User
+
+
+class Command(BaseCommand):
+    help = ("Import a Stack Exchange data dump (Posts.xml, Users.xml, Comments.xml) into a "
+            "community.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+        parser.add_argument("--community", required=True, help="the community's address (slug)")
+        parser.add_argument("--site", help="source site name, e.g. history.meta.stackexchange.com"
+                            " (default: the directory's name)")
+        parser.add_argument("--as", dest="username",
+                            help="who runs the import (default: the community's first convener)")
+
+    def handle(self, *args, directory: Path, community: str, site, username, **options):
+        found = Community.objects.filter(slug=community).first()
+        if found is None:
+            raise CommandError(f"No community at /c/{community}/.")
+        actor = self._actor(found, username)
+        show = options["verbosity"] > 0
+
+        def progress(items, label):
+            return tqdm(items, desc=label, unit="", disable=not show, file=self.stderr._out)
+
+        try:
+            report = do_import_stackexchange(actor=actor, community=found,
+                                             directory=directory.resolve(),
+                                             site=site or directory.resolve().name,
+                                             progress=progress)
+        except (ActionError, NotAllowed) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Imported {report.questions} questions, {report.answers} answers, "
+            f"{report.comments} comments, {report.accepted} accepted answers; "
+            f"{report.people} placeholder accounts, {report.members} new members."
+            + ("" if report.changed else " Nothing was new."))
+
+    @staticmethod
+    def _actor(community: Community, username: str | None) -> User:
+        if username:
+            actor = User.objects.filter(username=username).first()
+            if actor is None:
+                raise CommandError(f"No user {username}.")
+            return actor
+        convener = (Membership.objects.filter(community=community, role=Role.CONVENER)
+                    .select_related("user").order_by("joined_at").first())
+        if convener is None:
+            raise CommandError("The community has no convener: pass --as USERNAME.")
+        return convener.user
