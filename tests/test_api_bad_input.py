@@ -25,6 +25,7 @@ BAD_BODIES = [
     ("application/json", b'{"name": 5, "charter": "nope", "role": ["x"], "email": null}'),
     ("application/json", json.dumps({"name": "x" * 100_000}).encode()),
     ("text/plain", b'{"name": "Budget"}'),
+    ("application/json", b'{"name": "Bud\\u0000get", "body": "x\\u0000", "title": "NUL\\u0000"}'),
     ("application/x-www-form-urlencoded", b"name=Budget"),
 ]
 

@@ -18,7 +18,7 @@ MIN_TITLE = 5
 
 def _clean_topic(kind: str, title: str, body: str, tags) -> tuple[str, str, list[str]]:
     errors: dict[str, list[str]] = {}
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = _text(title), _text(body)
     if kind not in TopicKind.values:
         errors["kind"] = [choose_one_of(TopicKind.values)]
     if not MIN_TITLE <= len(title) <= MAX_TITLE:
@@ -31,6 +31,11 @@ def _clean_topic(kind: str, title: str, body: str, tags) -> tuple[str, str, list
     if errors:
         raise ActionError(_("Please correct the marked fields."), fields=errors)
     return title, body, tags
+
+
+def _text(value) -> str:
+    # NUL cannot be stored by PostgreSQL and has no meaning in a post.
+    return (value or "").replace("\x00", "").strip()
 
 
 def _body_errors(body: str) -> dict:
@@ -68,7 +73,7 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.is_locked:
         raise Conflict(_("This topic is locked: no new replies."), code="topic_locked")
-    body = (body or "").strip()
+    body = _text(body)
     if errors := _body_errors(body):
         raise ActionError(_("Please correct the marked fields."), fields=errors)
     if reply_to is not None and reply_to.topic_id != topic.pk:

@@ -26,6 +26,8 @@ def _refuse_body(request) -> JsonResponse | None:
         return _error(413, "too_large", "The body is larger than this server accepts.")
     if body.lstrip()[:1] != b"{":
         return _error(400, "bad_request", "The body must be a JSON object.")
+    if b"\\u0000" in body or b"\x00" in body:  # PostgreSQL cannot store NUL in text
+        return _error(400, "bad_request", "Text may not contain NUL characters.")
     return None
 
 
