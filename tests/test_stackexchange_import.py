@@ -94,3 +94,11 @@ def test_bad_arguments_are_explained(make_user, make_community, tmp_path):
         call_command("import_stackexchange", str(tmp_path), community="history-meta",
                      verbosity=0)
     assert Topic.objects.count() == 0
+
+
+def test_imported_posts_are_searchable(imported):
+    from cultivate.conversations import search
+
+    hits = search.search(None, "referenced sources legitimacy")
+    first = Post.objects.get(import_ref="stackexchange:history.meta.stackexchange.com:post:1")
+    assert first.topic_id in {hit.topic_id for hit in hits}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.conversations import search
 from cultivate.conversations.models import MAX_BODY, MAX_TITLE, Post, Topic, TopicKind
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
@@ -59,6 +60,7 @@ def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title:
     topic.tags.set(tags_from_names(tags))
     opening = Post.objects.create(topic=topic, author=actor, body=body, is_opening=True,
                                   created_at=when)
+    search.index_posts([opening.pk])
     verb = Verb.QUESTION_ASKED if kind == TopicKind.QUESTION else Verb.TOPIC_STARTED
     record_activity(actor=actor, verb=verb, community=community, target=topic,
                     payload={"post": opening.pk, "kind": kind}, occurred_at=when)
@@ -82,6 +84,7 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
     when = occurred_at or timezone.now()
     post = Post.objects.create(topic=topic, author=actor, body=body, reply_to=reply_to,
                                created_at=when)
+    search.index_posts([post.pk])
     Topic.objects.filter(pk=topic.pk).update(
         reply_count=F("reply_count") + 1, last_posted_at=when)
     verb = Verb.ANSWER_POSTED if topic.kind == TopicKind.QUESTION else Verb.POST_REPLIED

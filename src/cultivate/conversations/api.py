@@ -8,7 +8,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cultivate import policy
-from cultivate.conversations import actions, queries
+from cultivate.conversations import actions, queries, search
+from cultivate.conversations.models import Topic
 from cultivate.core.errors import NotAllowed
 from cultivate.policy import Can
 
@@ -153,3 +154,29 @@ def accept_answer(request: HttpRequest, slug: str, topic_id: int, payload: Accep
     if post is None:
         raise NotAllowed("no such post", hide=True)
     return _summary(actions.do_accept_answer(actor=request.user, topic=topic, post=post))
+
+
+class SearchHit(Schema):
+    post_id: int
+    topic_id: int
+    topic_title: str
+    community: str
+    snippet_html: str
+    url: str
+
+
+@router.get("/search", response=list[SearchHit],
+            summary="Full-text search of the posts you may read")
+def search_posts(request: HttpRequest, q: str, community: str = "", limit: int = 20):
+    community_id = None
+    if community:
+        found, _standing = policy.access_community(request.user, community, Can.READ)
+        community_id = found.pk
+    hits = search.search(request.user, q[:200], community_id=community_id,
+                         limit=min(max(limit, 1), 50))
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in={h.topic_id for h in hits})
+              .select_related("community")}
+    return [{"post_id": h.post_id, "topic_id": h.topic_id, "topic_title": topics[h.topic_id].title,
+             "community": topics[h.topic_id].community.slug, "snippet_html": str(h.snippet),
+             "url": f"{topics[h.topic_id].get_absolute_url()}#post-{h.post_id}"}
+            for h in hits if h.topic_id in topics]

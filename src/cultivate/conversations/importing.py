@@ -18,6 +18,7 @@ from markdownify import markdownify
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activities
 from cultivate.communities.models import Community, Membership, Role
+from cultivate.conversations import search
 from cultivate.conversations import stackexchange as se
 from cultivate.conversations.models import Post, Topic, TopicKind
 from cultivate.core.errors import ActionError
@@ -74,6 +75,7 @@ class _Import:
         self.posts: dict[str, Post] = {}  # post ref -> post (opening posts for questions)
         self.accepted: dict[str, str] = {}  # question post ref -> accepted answer ref
         self.contributors: dict[int, User] = {}
+        self.new_posts: list[Post] = []
 
     # --- people -------------------------------------------------------------------------
 
@@ -210,6 +212,7 @@ class _Import:
 
     def finish(self, actor) -> None:
         self._refresh_topic_counters()
+        search.index_posts([post.pk for post in self.new_posts])
         community = Community.objects.select_for_update().get(pk=self.community.pk)
         community.member_count = community.memberships.count()
         community.attribution = _(
@@ -241,6 +244,7 @@ class _Import:
                                    created_at=created_at, is_opening=is_opening,
                                    reply_to=reply_to)
         self.posts[ref] = post
+        self.new_posts.append(post)
         if author is not None:
             self.contributors[author.pk] = author
         return post

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,8 @@ class Post(models.Model):
     import_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
                                   editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # Filled by conversations.search.index_posts on PostgreSQL (SQLite uses an FTS5 table).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

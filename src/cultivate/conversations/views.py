@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cultivate import policy
-from cultivate.conversations import actions, queries
+from cultivate.conversations import actions, queries, search
 from cultivate.conversations.forms import ReplyForm, TopicForm
-from cultivate.conversations.models import TopicKind
+from cultivate.conversations.models import Topic, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.policy import Can
@@ -92,3 +92,12 @@ def accept(request, slug, topic_id, post_id):
     except ActionError as error:
         messages.error(request, error.message)
     return redirect(f"{found.get_absolute_url()}#post-{post.pk}")
+
+
+def search_page(request):
+    text = (request.GET.get("q") or "").strip()[:200]
+    hits = search.search(request.user, text, limit=30) if text else []
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in={h.topic_id for h in hits})
+              .select_related("community")}
+    results = [(hit, topics[hit.topic_id]) for hit in hits if hit.topic_id in topics]
+    return render(request, "conversations/search.html", {"q": text, "results": results})

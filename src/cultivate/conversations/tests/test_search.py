@@ -1,0 +1,69 @@
+import pytest
+from django.test import Client
+
+from cultivate.communities.models import Membership
+from cultivate.conversations import search
+from cultivate.conversations.actions import do_reply, do_start_topic
+from cultivate.people.actions import do_create_access_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def landscape(make_user, make_community):
+    ana = make_user("ana")
+    public = make_community(ana, name="Budget Clinic")
+    private = make_community(ana, name="Secret Circle", visibility="private")
+    topic = do_start_topic(actor=ana, community=public, kind="question",
+                           title="Phasing program budgets", body="How do ministries start?")
+    do_reply(actor=ana, topic=topic, body="Pilot the <b>health</b> ministry first; budgeting "
+                                          "reforms need champions.")
+    do_start_topic(actor=ana, community=private, title="Confidential budgets",
+                   body="Only members should find this budget talk.")
+    return ana, public, private
+
+
+def test_finds_titles_and_text_with_stemming_and_highlights(landscape):
+    ana, public, private = landscape
+    hits = search.search(None, "budget")
+    assert {h.topic_id for h in hits} == {public.topics.get().pk}
+    assert len(hits) == 2  # the question (title) and the reply (text)
+    snippets = " ".join(h.snippet for h in hits)
+    assert "<mark>" in snippets
+    assert "<b>" not in snippets and "health" in snippets  # user markup never comes through
+
+
+def test_only_readable_communities_are_searched(landscape, make_user):
+    ana, public, private = landscape
+    outsider = make_user("olga")
+    assert "Confidential" not in _titles(search.search(outsider, "confidential"))
+    assert _titles(search.search(ana, "confidential")) == {"Confidential budgets"}
+    ben = make_user("ben")
+    Membership.objects.create(community=private, user=ben)
+    assert _titles(search.search(ben, "confidential")) == {"Confidential budgets"}
+    assert search.search(ben, "confidential", community_id=public.pk) == []
+
+
+def _titles(hits):
+    from cultivate.conversations.models import Topic
+
+    return set(Topic.objects.filter(pk__in=[h.topic_id for h in hits])
+               .values_list("title", flat=True))
+
+
+@pytest.mark.parametrize("text", ['"budget', "budget AND (", "NEAR(budget", "*", "-budget",
+                                  "budget:", "'; DROP TABLE x; --", "", "    ", "ü", "a" * 300])
+def test_odd_queries_never_fail(landscape, text):
+    search.search(None, text)
+
+
+def test_search_page_and_api(landscape, client):
+    ana, public, private = landscape
+    page = client.get("/search/?q=budgeting").content.decode()
+    assert "Phasing program budgets" in page and "<mark>" in page
+    assert "Confidential" not in client.get("/search/?q=confidential").content.decode()
+    _token, secret = do_create_access_token(actor=ana, name="s")
+    hits = Client().get("/api/v1/search?q=confidential",
+                        HTTP_AUTHORIZATION=f"Bearer {secret}").json()
+    assert [h["topic_title"] for h in hits] == ["Confidential budgets"]
+    assert client.get("/api/v1/search?q=budget&community=secret-circle").status_code == 404
