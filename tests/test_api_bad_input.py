@@ -18,6 +18,7 @@ PATH_VALUES = {
     "token": ["not-a-real-token"],
     "topic_id": ["999999", "x"],
     "invitation_id": ["999999"],
+    "post_id": ["999999", "y"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),

@@ -46,6 +46,7 @@ class Can(StrEnum):
     START_TOPIC = "start_topic"  # a discussion or a question
     REPLY = "reply"
     ANNOUNCE = "announce"  # start an announcement
+    MODERATE = "moderate"  # pin, lock, close topics; restore deleted posts
 
 
 MEMBER_STANDINGS = frozenset(
@@ -104,7 +105,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         elif community.join_policy == JoinPolicy.REQUEST and standing == Standing.OUTSIDER:
             verbs.add(Can.REQUEST_TO_JOIN)
     if standing in STEWARDS:
-        verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS, Can.ANNOUNCE}
+        verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS, Can.ANNOUNCE, Can.MODERATE}
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)
     return frozenset(verbs)
@@ -119,6 +120,13 @@ def may_accept_answer(user, standing: Standing, topic) -> bool:
     if standing in STEWARDS:
         return True
     return is_signed_in(user) and topic.author_id == user.pk and standing in MEMBER_STANDINGS
+
+
+def may_change_post(user, standing: Standing, post) -> bool:
+    """Authors edit and delete their own posts (while members); stewards any post."""
+    if standing in STEWARDS:
+        return True
+    return is_signed_in(user) and post.author_id == user.pk and standing in MEMBER_STANDINGS
 
 
 def can_create_community(user) -> bool:

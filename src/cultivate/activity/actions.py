@@ -33,6 +33,11 @@ class Verb:
     ANSWER_POSTED = "answer.posted"
     ANSWER_ACCEPTED = "answer.accepted"
     IMPORT_COMPLETED = "import.completed"
+    TOPIC_MODERATED = "topic.moderated"
+    POST_EDITED = "post.edited"
+    POST_DELETED = "post.deleted"
+    POST_RESTORED = "post.restored"
+    POST_MARKED_HELPFUL = "post.marked_helpful"
 
 
 def record_activity(

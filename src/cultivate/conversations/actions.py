@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.conversations import search
-from cultivate.conversations.models import MAX_BODY, MAX_TITLE, Post, Topic, TopicKind
+from cultivate.conversations.models import (
+    MAX_BODY,
+    MAX_TITLE,
+    Helpful,
+    Post,
+    PostRevision,
+    Topic,
+    TopicKind,
+)
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.policy import Can
@@ -73,8 +81,9 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
     community = topic.community
     policy.check(policy.standing_of(actor, community), Can.REPLY, community)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
-    if topic.is_locked:
-        raise Conflict(_("This topic is locked: no new replies."), code="topic_locked")
+    if not topic.accepts_replies:
+        raise Conflict(_("This topic is locked or closed: no new replies."),
+                       code="topic_locked")
     body = _text(body)
     if errors := _body_errors(body):
         raise ActionError(_("Please correct the marked fields."), fields=errors)
@@ -113,3 +122,102 @@ def do_accept_answer(*, actor, topic: Topic, post: Post, occurred_at=None) -> To
                     payload={"topic": topic.pk, "answer_author": post.author_id},
                     occurred_at=occurred_at)
     return topic
+
+
+MODERATION_FLAGS = ("is_pinned", "is_locked", "is_closed")
+
+
+@transaction.atomic
+def do_moderate_topic(*, actor, topic: Topic, **flags) -> Topic:
+    """Pin, lock or close a topic (and undo it): facilitators and conveners."""
+    community = topic.community
+    policy.check(policy.standing_of(actor, community), Can.MODERATE, community)
+    unknown = set(flags) - set(MODERATION_FLAGS)
+    if unknown:
+        raise ActionError(_("Unknown setting."), fields={name: [_("Unknown.")] for name in unknown})
+    changed = {name: bool(value) for name, value in flags.items()
+               if value is not None and bool(value) != getattr(topic, name)}
+    if changed:
+        for name, value in changed.items():
+            setattr(topic, name, value)
+        topic.save(update_fields=list(changed))
+        record_activity(actor=actor, verb=Verb.TOPIC_MODERATED, community=community,
+                        target=topic, payload=changed)
+    return topic
+
+
+def _check_may_change(actor, post: Post) -> None:
+    community = post.topic.community
+    standing = policy.standing_of(actor, community)
+    policy.check(standing, Can.READ, community)
+    if not policy.may_change_post(actor, standing, post):
+        raise NotAllowed("only the author or a steward changes a post")
+
+
+@transaction.atomic
+def do_edit_post(*, actor, post: Post, body: str) -> Post:
+    """Replace a post's text, keeping the previous text as a revision."""
+    _check_may_change(actor, post)
+    post = Post.objects.select_for_update().select_related("topic__community").get(pk=post.pk)
+    if post.deleted_at is not None:
+        raise Conflict(_("A deleted post cannot be edited."), code="post_deleted")
+    if post.topic.is_locked:
+        raise Conflict(_("This topic is locked."), code="topic_locked")
+    body = _text(body)
+    if errors := _body_errors(body):
+        raise ActionError(_("Please correct the marked fields."), fields=errors)
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
+    post.body, post.edited_at = body, timezone.now()
+    post.save()
+    search.index_posts([post.pk])
+    record_activity(actor=actor, verb=Verb.POST_EDITED, community=post.topic.community,
+                    target=post)
+    return post
+
+
+@transaction.atomic
+def do_delete_post(*, actor, post: Post) -> Post:
+    """Soft delete: the post shows as deleted; moderators can still read and restore it."""
+    _check_may_change(actor, post)
+    if post.is_opening:
+        raise ActionError(_("The first post of a topic cannot be deleted on its own."),
+                          code="opening_post")
+    if post.deleted_at is None:
+        post.deleted_at, post.deleted_by = timezone.now(), actor
+        post.save(update_fields=["deleted_at", "deleted_by"])
+        record_activity(actor=actor, verb=Verb.POST_DELETED, community=post.topic.community,
+                        target=post)
+    return post
+
+
+@transaction.atomic
+def do_restore_post(*, actor, post: Post) -> Post:
+    community = post.topic.community
+    policy.check(policy.standing_of(actor, community), Can.MODERATE, community)
+    if post.deleted_at is not None:
+        post.deleted_at, post.deleted_by = None, None
+        post.save(update_fields=["deleted_at", "deleted_by"])
+        record_activity(actor=actor, verb=Verb.POST_RESTORED, community=community, target=post)
+    return post
+
+
+@transaction.atomic
+def do_mark_helpful(*, actor, post: Post, helpful: bool = True) -> bool:
+    """Mark (or unmark) a reply as helpful; not one's own. Returns whether it is marked now."""
+    community = post.topic.community
+    policy.check(policy.standing_of(actor, community), Can.REPLY, community)
+    if post.author_id == actor.pk:
+        raise ActionError(_("You cannot mark your own post as helpful."), code="own_post")
+    if post.deleted_at is not None:
+        raise Conflict(_("This post was deleted."), code="post_deleted")
+    existing = Helpful.objects.filter(post=post, user=actor)
+    if not helpful:
+        existing.delete()
+        return False
+    if not existing.exists():
+        Helpful.objects.create(post=post, user=actor)
+        record_activity(actor=actor, verb=Verb.POST_MARKED_HELPFUL, community=community,
+                        target=post, payload={"author": post.author_id})
+    return True

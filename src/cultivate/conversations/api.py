@@ -52,6 +52,9 @@ class PostOut(Schema):
     reply_to_id: int | None
     is_opening: bool
     created_at: datetime
+    edited_at: datetime | None
+    deleted: bool
+    helpful_count: int = 0
 
 
 class TopicDetail(TopicSummary):
@@ -97,14 +100,20 @@ def _summary(topic) -> dict:
     }
 
 
-def _post(post) -> dict:
-    return {"id": post.pk, "author": _author(post.author), "body": post.body,
-            "body_html": post.body_html, "reply_to_id": post.reply_to_id,
-            "is_opening": post.is_opening, "created_at": post.created_at}
+def _post(post, *, moderator: bool = True) -> dict:
+    """A deleted post's text is only for moderators."""
+    hidden = post.deleted_at is not None and not moderator
+    return {"id": post.pk, "author": _author(post.author), "body": "" if hidden else post.body,
+            "body_html": "" if hidden else post.body_html, "reply_to_id": post.reply_to_id,
+            "is_opening": post.is_opening, "created_at": post.created_at,
+            "edited_at": post.edited_at, "deleted": post.deleted_at is not None,
+            "helpful_count": getattr(post, "helpful_count", 0)}
 
 
-def _detail(topic) -> dict:
-    return _summary(topic) | {"posts": [_post(p) for p in queries.posts_of(topic)]}
+def _detail(topic, standing) -> dict:
+    moderator = Can.MODERATE in policy.allowed(standing, topic.community)
+    return _summary(topic) | {"posts": [_post(p, moderator=moderator)
+                                        for p in queries.posts_of(topic)]}
 
 
 @router.get("/communities/{slug}/topics", response=TopicPage, summary="Topics of a community")
@@ -124,13 +133,13 @@ def list_topics(request: HttpRequest, slug: str, params: Query[TopicQuery]):
 def start_topic(request: HttpRequest, slug: str, payload: TopicIn):
     community, _standing = policy.access_community(request.user, slug, Can.START_TOPIC)
     topic = actions.do_start_topic(actor=request.user, community=community, **payload.dict())
-    return Status(201, _detail(topic))
+    return Status(201, _detail(topic, _standing))
 
 
 @router.get("/communities/{slug}/topics/{topic_id}", response=TopicDetail)
 def get_topic(request: HttpRequest, slug: str, topic_id: int):
-    topic, _standing = queries.access_topic(request.user, slug, topic_id)
-    return _detail(topic)
+    topic, standing = queries.access_topic(request.user, slug, topic_id)
+    return _detail(topic, standing)
 
 
 @router.post("/communities/{slug}/topics/{topic_id}/replies", response={201: PostOut})
@@ -154,6 +163,85 @@ def accept_answer(request: HttpRequest, slug: str, topic_id: int, payload: Accep
     if post is None:
         raise NotAllowed("no such post", hide=True)
     return _summary(actions.do_accept_answer(actor=request.user, topic=topic, post=post))
+
+
+class ModerationIn(Schema):
+    is_pinned: bool | None = None
+    is_locked: bool | None = None
+    is_closed: bool | None = None
+
+
+class EditIn(Schema):
+    body: str
+
+
+class RevisionOut(Schema):
+    body: str
+    replaced_at: datetime
+    edited_by: Author | None
+
+
+@router.patch("/communities/{slug}/topics/{topic_id}", response=TopicSummary,
+              summary="Pin, lock or close a topic (facilitators and conveners)")
+def moderate_topic(request: HttpRequest, slug: str, topic_id: int, payload: ModerationIn):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
+    return _summary(actions.do_moderate_topic(actor=request.user, topic=topic,
+                                              **payload.dict(exclude_unset=True)))
+
+
+def _post_in(request, slug: str, topic_id: int, post_id: int, verb: Can = Can.READ):
+    topic, standing = queries.access_topic(request.user, slug, topic_id, verb)
+    post = queries.post_in(topic, post_id)
+    if post is None:
+        raise NotAllowed("no such post", hide=True)
+    return post, standing
+
+
+@router.patch("/communities/{slug}/topics/{topic_id}/posts/{post_id}", response=PostOut,
+              summary="Edit a post (its author or a steward); the old text becomes a revision")
+def edit_post(request: HttpRequest, slug: str, topic_id: int, post_id: int, payload: EditIn):
+    post, _standing = _post_in(request, slug, topic_id, post_id)
+    return _post(actions.do_edit_post(actor=request.user, post=post, body=payload.body))
+
+
+@router.delete("/communities/{slug}/topics/{topic_id}/posts/{post_id}", response={204: None})
+def delete_post(request: HttpRequest, slug: str, topic_id: int, post_id: int):
+    post, _standing = _post_in(request, slug, topic_id, post_id)
+    actions.do_delete_post(actor=request.user, post=post)
+    return Status(204, None)
+
+
+@router.post("/communities/{slug}/topics/{topic_id}/posts/{post_id}/restore",
+             response=PostOut)
+def restore_post(request: HttpRequest, slug: str, topic_id: int, post_id: int):
+    post, _standing = _post_in(request, slug, topic_id, post_id, Can.MODERATE)
+    return _post(actions.do_restore_post(actor=request.user, post=post))
+
+
+@router.post("/communities/{slug}/topics/{topic_id}/posts/{post_id}/helpful",
+             response={204: None}, summary="Mark a reply helpful")
+def mark_helpful(request: HttpRequest, slug: str, topic_id: int, post_id: int):
+    post, _standing = _post_in(request, slug, topic_id, post_id, Can.REPLY)
+    actions.do_mark_helpful(actor=request.user, post=post)
+    return Status(204, None)
+
+
+@router.delete("/communities/{slug}/topics/{topic_id}/posts/{post_id}/helpful",
+               response={204: None}, summary="Take a helpful mark back")
+def unmark_helpful(request: HttpRequest, slug: str, topic_id: int, post_id: int):
+    post, _standing = _post_in(request, slug, topic_id, post_id, Can.REPLY)
+    actions.do_mark_helpful(actor=request.user, post=post, helpful=False)
+    return Status(204, None)
+
+
+@router.get("/communities/{slug}/topics/{topic_id}/posts/{post_id}/revisions",
+            response=list[RevisionOut])
+def post_revisions(request: HttpRequest, slug: str, topic_id: int, post_id: int):
+    post, standing = _post_in(request, slug, topic_id, post_id)
+    if post.deleted_at and Can.MODERATE not in policy.allowed(standing, post.topic.community):
+        raise NotAllowed("deleted", hide=True)
+    return [{"body": r.body, "replaced_at": r.replaced_at, "edited_by": _author(r.edited_by)}
+            for r in queries.revisions_of(post)]
 
 
 class SearchHit(Schema):

@@ -30,3 +30,8 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY, help_text=BODY_HELP,
                            widget=forms.Textarea(attrs={"rows": 6}))
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
+                           widget=forms.Textarea(attrs={"rows": 10}))

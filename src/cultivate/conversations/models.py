@@ -36,6 +36,7 @@ class Topic(models.Model):
                                         on_delete=models.SET_NULL, related_name="+")
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
+    is_closed = models.BooleanField(_("closed"), default=False)
 
     class Meta:
         ordering = ["-is_pinned", "-last_posted_at", "-id"]
@@ -57,6 +58,10 @@ class Topic(models.Model):
         return reverse("conversations:topic",
                        kwargs={"slug": self.community.slug, "topic_id": self.pk})
 
+    @property
+    def accepts_replies(self) -> bool:
+        return not (self.is_locked or self.is_closed)
+
 
 class Post(models.Model):
     """The opening post of a topic or a reply in its flat thread."""
@@ -73,6 +78,11 @@ class Post(models.Model):
     import_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
                                   editable=False)
     created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Soft deletion: the text stays for moderators, who can restore it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     # Filled by conversations.search.index_posts on PostgreSQL (SQLite uses an FTS5 table).
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -88,3 +98,34 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit, kept so anyone who can read the post can see it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} before {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class Helpful(models.Model):
+    """A member found a reply helpful (one mark per member and post)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="helpful_marks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="helpful_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.post_id}"

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from cultivate import policy
-from cultivate.conversations.models import Post, Topic, TopicKind
+from cultivate.conversations.models import Helpful, Post, Topic, TopicKind
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
 from cultivate.policy import Can
@@ -48,15 +48,22 @@ def access_topic(user, slug: str, topic_id, verb: Can = Can.READ):
     return topic, standing
 
 
-def posts_of(topic: Topic, page: int = 1) -> list[Post]:
+def posts_of(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
+    """A page of the thread with helpful counts and whether the viewer marked each (1 query)."""
     start = (max(page, 1) - 1) * POSTS_PER_PAGE
-    return list(
-        topic.posts.select_related("author", "reply_to__author")
-        .order_by("created_at", "id")[start : start + POSTS_PER_PAGE]
-    )
+    posts = topic.posts.select_related("author", "reply_to__author").annotate(
+        helpful_count=Count("helpful_marks", distinct=True))
+    if viewer is not None and viewer.is_authenticated:
+        posts = posts.annotate(marked_helpful=Exists(
+            Helpful.objects.filter(post=OuterRef("pk"), user=viewer)))
+    return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
 
 
 def post_in(topic: Topic, post_id) -> Post | None:
     if not str(post_id).isdigit():
         return None
     return topic.posts.filter(pk=post_id).first()
+
+
+def revisions_of(post: Post):
+    return list(post.revisions.select_related("edited_by"))

@@ -85,7 +85,7 @@ def _search_postgres(text, words, readable, limit):
             "CASE WHEN p.is_opening THEN t.title || ' — ' ELSE '' END || p.body, q, %s) "
             "FROM conversations_post p JOIN conversations_topic t ON t.id = p.topic_id, "
             "websearch_to_tsquery('english', %s) q "
-            "WHERE p.search_vector @@ q AND t.community_id = ANY(%s) "
+            "WHERE p.search_vector @@ q AND t.community_id = ANY(%s) AND p.deleted_at IS NULL "
             "ORDER BY ts_rank(p.search_vector, q) DESC, p.id DESC LIMIT %s",
             [options, text, readable, limit])
         return cursor.fetchall()
@@ -100,6 +100,7 @@ def _search_sqlite(text, words, readable, limit):
             "FROM conversations_post_fts JOIN conversations_post p ON p.id = "
             "conversations_post_fts.rowid JOIN conversations_topic t ON t.id = p.topic_id "
             f"WHERE conversations_post_fts MATCH %s AND t.community_id IN ({marks}) "
+            "AND p.deleted_at IS NULL "
             "ORDER BY bm25(conversations_post_fts, 4.0, 1.0), p.id DESC LIMIT %s",
             [START, STOP, SNIPPET_WORDS, match, *readable, limit])
         return cursor.fetchall()

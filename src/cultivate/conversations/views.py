@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
-from cultivate.conversations.forms import ReplyForm, TopicForm
+from cultivate.conversations.forms import EditForm, ReplyForm, TopicForm
 from cultivate.conversations.models import Topic, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
@@ -52,11 +52,15 @@ def topic(request, slug, topic_id):
 def _render_topic(request, found, standing, reply_form):
     community = found.community
     verbs = policy.allowed(standing, community)
+    posts = queries.posts_of(found, viewer=request.user)
     return render(request, "conversations/topic.html", {
-        "community": community, "topic": found, "posts": queries.posts_of(found),
+        "community": community, "topic": found, "posts": posts,
+        "changeable": {p.pk for p in posts
+                       if policy.may_change_post(request.user, standing, p)},
+        "can_moderate": Can.MODERATE in verbs, "can_mark": Can.REPLY in verbs,
         # A refused draft is always shown again, even on a topic locked meanwhile.
         "reply_form": reply_form if reply_form.is_bound or (
-            Can.REPLY in verbs and not found.is_locked) else None,
+            Can.REPLY in verbs and found.accepts_replies) else None,
         "can_accept": found.kind == TopicKind.QUESTION
         and policy.may_accept_answer(request.user, standing, found)})
 
@@ -101,3 +105,90 @@ def search_page(request):
               .select_related("community")}
     results = [(hit, topics[hit.topic_id]) for hit in hits if hit.topic_id in topics]
     return render(request, "conversations/search.html", {"q": text, "results": results})
+
+
+def _post_or_404(topic, post_id):
+    post = queries.post_in(topic, post_id)
+    if post is None:
+        raise NotAllowed("no such post", hide=True)
+    return post
+
+
+def _back_to(topic, post=None):
+    return redirect(topic.get_absolute_url() + (f"#post-{post.pk}" if post else ""))
+
+
+@require_POST
+@login_required
+def moderate(request, slug, topic_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
+    setting = request.POST.get("setting", "")
+    if setting not in actions.MODERATION_FLAGS:
+        messages.error(request, _("Unknown setting."))
+        return _back_to(found)
+    actions.do_moderate_topic(actor=request.user, topic=found,
+                              **{setting: request.POST.get("value") == "on"})
+    messages.success(request, _("Topic updated."))
+    return _back_to(found)
+
+
+@login_required
+def edit_post(request, slug, topic_id, post_id):
+    found, standing = queries.access_topic(request.user, slug, topic_id)
+    post = _post_or_404(found, post_id)
+    if not policy.may_change_post(request.user, standing, post):
+        raise NotAllowed("not your post")
+    form = EditForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_post(actor=request.user, post=post, body=form.cleaned_data["body"])
+        except ActionError as error:
+            show_action_error(form, error)
+        else:
+            return _back_to(found, post)
+    return render(request, "conversations/post_edit.html",
+                  {"community": found.community, "topic": found, "post": post, "form": form})
+
+
+def revisions(request, slug, topic_id, post_id):
+    found, standing = queries.access_topic(request.user, slug, topic_id)
+    post = _post_or_404(found, post_id)
+    if post.deleted_at and Can.MODERATE not in policy.allowed(standing, found.community):
+        raise NotAllowed("deleted", hide=True)  # a deleted text stays with the moderators
+    return render(request, "conversations/revisions.html", {
+        "community": found.community, "topic": found, "post": post,
+        "revisions": queries.revisions_of(post)})
+
+
+@require_POST
+@login_required
+def delete_post(request, slug, topic_id, post_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id)
+    post = _post_or_404(found, post_id)
+    try:
+        actions.do_delete_post(actor=request.user, post=post)
+    except ActionError as error:
+        messages.error(request, error.message)
+    return _back_to(found, post)
+
+
+@require_POST
+@login_required
+def restore_post(request, slug, topic_id, post_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
+    post = _post_or_404(found, post_id)
+    actions.do_restore_post(actor=request.user, post=post)
+    return _back_to(found, post)
+
+
+@require_POST
+@login_required
+def mark_helpful(request, slug, topic_id, post_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id, Can.REPLY)
+    post = _post_or_404(found, post_id)
+    try:
+        actions.do_mark_helpful(actor=request.user, post=post,
+                                helpful=request.POST.get("helpful") != "off")
+    except ActionError as error:
+        messages.error(request, error.message)
+    return _back_to(found, post)
