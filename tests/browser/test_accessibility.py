@@ -14,7 +14,9 @@ VISITOR_PAGES = ["/", "/c/budget-practitioners/", "/c/budget-practitioners/membe
                  "/people/ana/"]
 CONVENER_PAGES = ["/", "/c/new/", "/c/budget-practitioners/", "/c/budget-practitioners/edit/",
                   "/c/budget-practitioners/members/", "/c/budget-practitioners/requests/",
-                  "/c/budget-practitioners/invitations/", "/me/profile/", "/me/tokens/"]
+                  "/c/budget-practitioners/invitations/", "/me/profile/", "/me/tokens/",
+                  "/c/budget-practitioners/topics/", "/c/budget-practitioners/topics/new/",
+                  "{topic}", "/search/?q=budget"]
 
 
 def violations_on(page: Page, url: str) -> list[str]:
@@ -27,14 +29,20 @@ def violations_on(page: Page, url: str) -> list[str]:
 def test_main_pages_have_no_accessibility_violations(page: Page, live_server, make_user,
                                                      make_community):
     ana = make_user("ana", display_name="Ana Lima")
-    make_community(ana, case_why="Peers who **know**.", tags=["budget"])
+    community = make_community(ana, case_why="Peers who **know**.", tags=["budget"])
+    from cultivate.conversations.actions import do_reply, do_start_topic
+
+    topic = do_start_topic(actor=ana, community=community, kind="question",
+                           title="Budget calendars", body="When do you *start*?")
+    do_reply(actor=ana, topic=topic, body="In **March**.")
     base = live_server.url
     found = [v for url in VISITOR_PAGES for v in violations_on(page, base + url)]
     page.goto(base + "/accounts/login/")
     page.get_by_label(re.compile("^Login")).fill("ana")
     page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
     page.get_by_role("button", name="Sign In").click()
-    found += [v for url in CONVENER_PAGES for v in violations_on(page, base + url)]
+    pages = [url.format(topic=topic.get_absolute_url()) for url in CONVENER_PAGES]
+    found += [v for url in pages for v in violations_on(page, base + url)]
     assert found == []
 
 
