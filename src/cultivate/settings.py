@@ -237,6 +237,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
 # Writes per user (or per address when anonymous) per minute, for the HTML views and the API.
 CULTIVATE_WRITE_RATE = os.environ.get("CULTIVATE_WRITE_RATE", "60/m")
+CULTIVATE_PREVIEW_RATE = os.environ.get("CULTIVATE_PREVIEW_RATE", "300/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 
 LOGGING = {

@@ -9,6 +9,7 @@ admin.site.site_header = "Cultivate administration"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/floor", core_views.floor, name="bench-floor"),
+    path("markdown/preview/", core_views.markdown_preview, name="markdown-preview"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -12,6 +12,12 @@ from cultivate.conversations.actions import do_reply, do_start_topic
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAYLOADS = json.loads((Path(__file__).with_name("xss_payloads.json")).read_text())
 THROUGH_THE_FORM = 12  # the rest go through the action the form calls, to keep the test fast
+TYPED_IN_PREVIEW = 10
+PREVIEW_NOW = """(text) => {
+  const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  return htmx.ajax("POST", "/markdown/preview/",
+                   {target: "#body-preview", values: {body: text, csrfmiddlewaretoken: token}});
+}"""
 
 TRAPS = """
 window.__fired = [];
@@ -80,3 +86,36 @@ def test_the_traps_do_catch_an_unsanitised_payload(page: Page):
     page.wait_for_timeout(200)
     assert page.evaluate("window.__fired") == ["alert:1"]
     assert len(page.evaluate(LIVE_VECTORS)) == 2
+
+
+def test_no_payload_executes_in_the_live_preview(page: Page, live_server, make_user,
+                                                 make_community):
+    ana = make_user("ana")
+    community = make_community(ana, name="Security Clinic")
+    topic = do_start_topic(actor=ana, community=community, title="Preview check", body="Hi")
+    page.add_init_script(TRAPS)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_login").fill("ana")
+    page.locator("#id_password").fill("a-long-passphrase")
+    page.locator("main button[type=submit]").click()
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    page.wait_for_function("window.htmx !== undefined")
+    editor, preview = page.get_by_label("Your reply"), page.locator("#body-preview")
+    editor.fill("**bold** check")
+    editor.press("End")
+    expect(preview.locator("strong")).to_have_text("bold")
+    for number, payload in enumerate(PAYLOADS):
+        text = payload.replace("\x00", "") + f"\n\nend-{number}"
+        if number < TYPED_IN_PREVIEW:  # as a person types: keyup, debounce, htmx swap
+            editor.fill(text)
+            editor.press("End")
+        else:  # the same htmx request and swap, without waiting for the typing pause
+            page.evaluate(PREVIEW_NOW, text)
+        expect(preview).to_contain_text(f"end-{number}")
+        vectors = page.evaluate(LIVE_VECTORS.replace(".post .body", "#body-preview"))
+        assert vectors == [], (payload, vectors)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__fired") == []
+    assert dialogs == []

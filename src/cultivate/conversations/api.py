@@ -4,13 +4,15 @@ import math
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
-from cultivate.conversations.models import Topic
-from cultivate.core.errors import NotAllowed
+from cultivate.conversations.models import MAX_BODY, Topic
+from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.markdown import render_markdown
 from cultivate.policy import Can
 
 router = Router(tags=["conversations"])
@@ -242,6 +244,24 @@ def post_revisions(request: HttpRequest, slug: str, topic_id: int, post_id: int)
         raise NotAllowed("deleted", hide=True)
     return [{"body": r.body, "replaced_at": r.replaced_at, "edited_by": _author(r.edited_by)}
             for r in queries.revisions_of(post)]
+
+
+class PreviewIn(Schema):
+    text: str
+
+
+class PreviewOut(Schema):
+    html: str
+
+
+@router.post("/markdown/preview", response=PreviewOut,
+             summary="The sanitised HTML a Markdown text would become")
+def preview(request: HttpRequest, payload: PreviewIn):
+    if not policy.is_signed_in(request.user):
+        raise NotAllowed("sign in first")
+    if len(payload.text) > MAX_BODY:
+        raise ActionError(_("Too long to preview."), fields={"text": [_("Too long.")]})
+    return {"html": render_markdown(payload.text)}
 
 
 class SearchHit(Schema):

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.conversations.models import MAX_BODY, MAX_TITLE, TopicKind
@@ -7,12 +8,20 @@ from cultivate.core.models import parse_tag_list
 BODY_HELP = _("Markdown: **bold**, *italic*, lists, `code`, [links](https://example.org).")
 
 
+def editor(rows: int) -> forms.Textarea:
+    """A Markdown textarea whose live preview (htmx, when JavaScript runs) fills #body-preview."""
+    return forms.Textarea(attrs={
+        "rows": rows, "hx-post": reverse_lazy("markdown-preview"),
+        "hx-trigger": "keyup changed delay:400ms, load", "hx-target": "#body-preview",
+        "hx-swap": "innerHTML"})
+
+
 class TopicForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TopicKind.choices,
                              initial=TopicKind.DISCUSSION, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
     body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
-                           widget=forms.Textarea(attrs={"rows": 8}))
+                           widget=editor(8))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500,
                            help_text=_("Separate tags with commas."))
 
@@ -28,10 +37,10 @@ class TopicForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY, help_text=BODY_HELP,
-                           widget=forms.Textarea(attrs={"rows": 6}))
+                           widget=editor(6))
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class EditForm(forms.Form):
     body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
-                           widget=forms.Textarea(attrs={"rows": 10}))
+                           widget=editor(10))

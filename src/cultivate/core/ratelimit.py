@@ -11,7 +11,13 @@ from django_ratelimit.core import is_ratelimited
 WRITE_GROUP = "cultivate.writes"
 
 
+# Previews write nothing but run on every pause in typing: they count apart, more generously.
+PREVIEW_PATHS = ("/markdown/preview/", "/api/v1/markdown/preview")
+
+
 def write_rate(group, request) -> str:
+    if request.path in PREVIEW_PATHS:
+        return settings.CULTIVATE_PREVIEW_RATE
     return settings.CULTIVATE_WRITE_RATE
 
 
@@ -37,8 +43,9 @@ class WriteRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        group = "cultivate.previews" if request.path in PREVIEW_PATHS else WRITE_GROUP
         if request.method in UNSAFE and is_ratelimited(
-            request, group=WRITE_GROUP, key=writer_key, rate=write_rate, method=UNSAFE,
+            request, group=group, key=writer_key, rate=write_rate, method=UNSAFE,
             increment=True,
         ):
             return self.too_many(request)

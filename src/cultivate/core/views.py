@@ -1,7 +1,13 @@
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+
+from cultivate.core.markdown import render_markdown
+
+MAX_PREVIEW = 50_000
 
 
 @never_cache
@@ -21,3 +27,13 @@ def healthz(request):
 def floor(request):
     """The benchmark's floor: the cheapest response the full middleware stack can give."""
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The sanitised HTML a text would become: for live previews beside editors (htmx)."""
+    text = request.POST.get("body") or request.POST.get("text") or ""
+    if len(text) > MAX_PREVIEW:
+        return HttpResponse(_("Too long to preview."), status=413)
+    return HttpResponse(render_markdown(text))

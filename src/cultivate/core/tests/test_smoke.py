@@ -33,3 +33,19 @@ def test_pages_load_no_third_party_assets(client, make_user, make_community):
         assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
         assert assets, url
         assert all(asset.startswith("/static/") for asset in assets), (url, assets)
+
+
+@pytest.mark.django_db
+def test_markdown_preview_is_sanitised_and_for_members_only(client, make_user, settings):
+    assert client.post("/markdown/preview/", {"body": "*hi*"}).status_code == 302
+    client.force_login(make_user("ana"))
+    html = client.post("/markdown/preview/", {"body": "*hi* <script>x</script>"}).content
+    assert html.decode().startswith("<p><em>hi</em> &lt;script&gt;")
+    assert client.post("/markdown/preview/", {"body": "x" * 50_001}).status_code == 413
+    api = client.post("/api/v1/markdown/preview", '{"text": "**ok**"}',
+                      content_type="application/json")
+    assert api.json() == {"html": "<p><strong>ok</strong></p>\n"}
+    settings.CULTIVATE_PREVIEW_RATE = "2/m"
+    statuses = [client.post("/markdown/preview/", {"body": "a"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert client.post("/me/tokens/", {"name": "still fine"}).status_code == 200  # own budget
