@@ -38,6 +38,8 @@ class Verb:
     POST_DELETED = "post.deleted"
     POST_RESTORED = "post.restored"
     POST_MARKED_HELPFUL = "post.marked_helpful"
+    POST_FLAGGED = "post.flagged"
+    FLAGS_RESOLVED = "flags.resolved"
 
 
 def record_activity(

@@ -11,6 +11,9 @@ from cultivate.conversations import search
 from cultivate.conversations.models import (
     MAX_BODY,
     MAX_TITLE,
+    Flag,
+    FlagReason,
+    FlagStatus,
     Helpful,
     Post,
     PostRevision,
@@ -221,3 +224,44 @@ def do_mark_helpful(*, actor, post: Post, helpful: bool = True) -> bool:
         record_activity(actor=actor, verb=Verb.POST_MARKED_HELPFUL, community=community,
                         target=post, payload={"author": post.author_id})
     return True
+
+
+@transaction.atomic
+def do_flag_post(*, actor, post: Post, reason: str, note: str = "") -> Flag:
+    community = post.topic.community
+    policy.check(policy.standing_of(actor, community), Can.REPLY, community)
+    errors = {}
+    if reason not in FlagReason.values:
+        errors["reason"] = [choose_one_of(FlagReason.values)]
+    note = _text(note)
+    if len(note) > 500:
+        errors["note"] = [_("Keep the note under 500 characters.")]
+    if errors:
+        raise ActionError(_("Please correct the marked fields."), fields=errors)
+    if post.author_id == actor.pk:
+        raise ActionError(_("You cannot flag your own post; edit or delete it instead."),
+                          code="own_post")
+    if Flag.objects.filter(post=post, user=actor, status=FlagStatus.OPEN).exists():
+        raise Conflict(_("You already flagged this post; the moderators will look."),
+                       code="already_flagged")
+    flag = Flag.objects.create(post=post, user=actor, reason=reason, note=note)
+    record_activity(actor=actor, verb=Verb.POST_FLAGGED, community=community, target=post,
+                    payload={"reason": reason})
+    return flag
+
+
+@transaction.atomic
+def do_resolve_flags(*, actor, post: Post, hide: bool) -> int:
+    """Hide the post (a soft delete moderators can undo) or dismiss its open flags."""
+    community = post.topic.community
+    policy.check(policy.standing_of(actor, community), Can.MODERATE, community)
+    status = FlagStatus.HIDDEN if hide else FlagStatus.DISMISSED
+    resolved = Flag.objects.filter(post=post, status=FlagStatus.OPEN).update(
+        status=status, resolved_by=actor, resolved_at=timezone.now())
+    if hide and post.deleted_at is None:
+        post.deleted_at, post.deleted_by = timezone.now(), actor
+        post.save(update_fields=["deleted_at", "deleted_by"])
+    if resolved:
+        record_activity(actor=actor, verb=Verb.FLAGS_RESOLVED, community=community,
+                        target=post, payload={"flags": resolved, "decision": status})
+    return resolved

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
-from cultivate.conversations.models import MAX_BODY, Topic
+from cultivate.conversations.models import MAX_BODY, Post, Topic
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.markdown import render_markdown
 from cultivate.policy import Can
@@ -262,6 +262,54 @@ def preview(request: HttpRequest, payload: PreviewIn):
     if len(payload.text) > MAX_BODY:
         raise ActionError(_("Too long to preview."), fields={"text": [_("Too long.")]})
     return {"html": render_markdown(payload.text)}
+
+
+class FlagIn(Schema):
+    reason: str
+    note: str = ""
+
+
+class QueueItem(Schema):
+    post: PostOut
+    topic_id: int
+    topic_title: str
+    open_flags: int
+    reasons: list[str]
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="'hide' or 'dismiss'")
+
+
+@router.post("/communities/{slug}/topics/{topic_id}/posts/{post_id}/flags",
+             response={201: None}, summary="Ask the moderators to look at a post")
+def flag_post(request: HttpRequest, slug: str, topic_id: int, post_id: int, payload: FlagIn):
+    post, _standing = _post_in(request, slug, topic_id, post_id, Can.REPLY)
+    actions.do_flag_post(actor=request.user, post=post, reason=payload.reason,
+                         note=payload.note)
+    return Status(201, None)
+
+
+@router.get("/communities/{slug}/moderation", response=list[QueueItem],
+            summary="Posts with open flags (facilitators and conveners)")
+def moderation_queue(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.MODERATE)
+    return [{"post": _post(p), "topic_id": p.topic_id, "topic_title": p.topic.title,
+             "open_flags": p.open_flags, "reasons": [f.reason for f in p.waiting]}
+            for p in queries.moderation_queue(community)]
+
+
+@router.post("/communities/{slug}/moderation/{post_id}", response={204: None},
+             summary="Hide a flagged post, or dismiss its flags")
+def resolve_flags(request: HttpRequest, slug: str, post_id: int, payload: DecisionIn):
+    community, _standing = policy.access_community(request.user, slug, Can.MODERATE)
+    if payload.decision not in ("hide", "dismiss"):
+        raise ActionError(_("Choose hide or dismiss."), fields={"decision": [_("Unknown.")]})
+    post = Post.objects.filter(topic__community=community, pk=post_id).first()
+    if post is None:
+        raise NotAllowed("no such post", hide=True)
+    actions.do_resolve_flags(actor=request.user, post=post, hide=payload.decision == "hide")
+    return Status(204, None)
 
 
 class SearchHit(Schema):

@@ -129,3 +129,40 @@ class Helpful(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.post_id}"
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    INAPPROPRIATE = "inappropriate", _("Rude, hurtful or inappropriate")
+    OTHER = "other", _("Something else")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a moderator")
+    HIDDEN = "hidden", _("Post hidden")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Flag(models.Model):
+    """A member asks the moderators to look at a post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    reason = models.CharField(_("reason"), max_length=16, choices=FlagReason)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=FlagStatus, default=FlagStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["post", "user"], condition=models.Q(status="open"), name="flag_open_once")]
+        indexes = [models.Index(fields=["status", "post"], name="flag_status_post")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} on {self.post_id}"

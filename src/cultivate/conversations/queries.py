@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from cultivate import policy
-from cultivate.conversations.models import Helpful, Post, Topic, TopicKind
+from cultivate.conversations.models import Flag, FlagStatus, Helpful, Post, Topic, TopicKind
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
 from cultivate.policy import Can
@@ -67,3 +67,20 @@ def post_in(topic: Topic, post_id) -> Post | None:
 
 def revisions_of(post: Post):
     return list(post.revisions.select_related("edited_by"))
+
+
+def moderation_queue(community) -> list[Post]:
+    """Posts with open flags, most flagged first, with their flags (2 queries)."""
+    open_flags = Flag.objects.filter(status=FlagStatus.OPEN).select_related("user")
+    return list(
+        Post.objects.filter(topic__community=community, flags__status=FlagStatus.OPEN)
+        .annotate(open_flags=Count("flags", distinct=True))
+        .select_related("author", "topic")
+        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="waiting"))
+        .order_by("-open_flags", "created_at")
+    )
+
+
+def deleted_posts(community, limit: int = 50) -> list[Post]:
+    return list(Post.objects.filter(topic__community=community, deleted_at__isnull=False)
+                .select_related("author", "topic", "deleted_by").order_by("-deleted_at")[:limit])

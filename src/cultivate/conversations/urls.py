@@ -22,4 +22,6 @@ urlpatterns = [
          name="restore-post"),
     path("c/<slug:slug>/t/<int:topic_id>/p/<int:post_id>/helpful/", views.mark_helpful,
          name="helpful"),
+    path("c/<slug:slug>/t/<int:topic_id>/p/<int:post_id>/flag/", views.flag_post, name="flag"),
+    path("c/<slug:slug>/moderation/", views.moderation_queue, name="moderation"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
 from cultivate.conversations.forms import EditForm, ReplyForm, TopicForm
-from cultivate.conversations.models import Topic, TopicKind
+from cultivate.conversations.models import FlagReason, Post, Topic, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.policy import Can
@@ -23,7 +23,8 @@ def topic_list(request, slug):
         request.GET.get("page"))
     return render(request, "conversations/topic_list.html", {
         "community": community, "page": page, "filters": filters, "kinds": TopicKind.choices,
-        "can_start": Can.START_TOPIC in policy.allowed(standing, community)})
+        "can_start": Can.START_TOPIC in policy.allowed(standing, community),
+        "can_moderate": Can.MODERATE in policy.allowed(standing, community)})
 
 
 @login_required
@@ -58,6 +59,7 @@ def _render_topic(request, found, standing, reply_form):
         "changeable": {p.pk for p in posts
                        if policy.may_change_post(request.user, standing, p)},
         "can_moderate": Can.MODERATE in verbs, "can_mark": Can.REPLY in verbs,
+        "flag_reasons": FlagReason.choices,
         # A refused draft is always shown again, even on a topic locked meanwhile.
         "reply_form": reply_form if reply_form.is_bound or (
             Can.REPLY in verbs and found.accepts_replies) else None,
@@ -192,3 +194,40 @@ def mark_helpful(request, slug, topic_id, post_id):
     except ActionError as error:
         messages.error(request, error.message)
     return _back_to(found, post)
+
+
+@require_POST
+@login_required
+def flag_post(request, slug, topic_id, post_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id, Can.REPLY)
+    post = _post_or_404(found, post_id)
+    try:
+        actions.do_flag_post(actor=request.user, post=post,
+                             reason=request.POST.get("reason", ""),
+                             note=request.POST.get("note", ""))
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you. The moderators will look at it."))
+    return _back_to(found, post)
+
+
+@login_required
+def moderation_queue(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.MODERATE)
+    if request.method == "POST":
+        post = Post.objects.filter(topic__community=community,
+                                   pk=_digits(request.POST.get("post_id"))).first()
+        if post is None:
+            raise NotAllowed("no such post", hide=True)
+        hide = request.POST.get("decision") == "hide"
+        actions.do_resolve_flags(actor=request.user, post=post, hide=hide)
+        messages.success(request, _("Post hidden.") if hide else _("Flags dismissed."))
+        return redirect("conversations:moderation", slug=community.slug)
+    return render(request, "conversations/moderation.html", {
+        "community": community, "queue": queries.moderation_queue(community),
+        "deleted": queries.deleted_posts(community)})
+
+
+def _digits(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None

@@ -1,0 +1,73 @@
+import json
+
+import pytest
+from django.test import Client
+
+from cultivate.communities.models import Membership
+from cultivate.conversations import actions
+from cultivate.conversations.models import Flag, Post
+from cultivate.core.errors import ActionError, Conflict, NotAllowed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread(make_user, make_community):
+    ana = make_user("ana")  # convener
+    community = make_community(ana, name="Budget Clinic")
+    ben, cleo = make_user("ben"), make_user("cleo")
+    for person in (ben, cleo):
+        Membership.objects.create(community=community, user=person)
+    topic = actions.do_start_topic(actor=ben, community=community, title="Budget calendars",
+                                   body="When?")
+    spam = actions.do_reply(actor=cleo, topic=topic, body="Buy cheap watches!")
+    return topic, spam, {"ana": ana, "ben": ben, "cleo": cleo, "olga": make_user("olga")}
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_flag_queue_hide_and_dismiss(thread):
+    topic, spam, people = thread
+    actions.do_flag_post(actor=people["ben"], post=spam, reason="spam", note="an ad")
+    with pytest.raises(Conflict):
+        actions.do_flag_post(actor=people["ben"], post=spam, reason="spam")
+    with pytest.raises(ActionError):
+        actions.do_flag_post(actor=people["cleo"], post=spam, reason="spam")  # own post
+    with pytest.raises(ActionError):
+        actions.do_flag_post(actor=people["ana"], post=spam, reason="boring", note="x" * 600)
+    with pytest.raises(NotAllowed):
+        actions.do_flag_post(actor=people["olga"], post=spam, reason="spam")
+    queue = signed_in(people["ana"]).get("/c/budget-clinic/moderation/").content.decode()
+    assert "Buy cheap watches!" in queue and "an ad" in queue
+    assert signed_in(people["ben"]).get("/c/budget-clinic/moderation/").status_code == 403
+    signed_in(people["ana"]).post("/c/budget-clinic/moderation/",
+                                  {"post_id": spam.pk, "decision": "hide"})
+    assert Post.objects.get(pk=spam.pk).deleted_at is not None
+    assert Flag.objects.get().status == "hidden"
+    page = signed_in(people["ben"]).get(topic.get_absolute_url()).content.decode()
+    assert "This post was deleted." in page and "watches" not in page
+
+
+def test_flags_through_the_api(thread):
+    topic, spam, people = thread
+    url = f"/api/v1/communities/budget-clinic/topics/{topic.pk}/posts/{spam.pk}/flags"
+    ben = signed_in(people["ben"])
+    assert ben.post(url, json.dumps({"reason": "spam"}),
+                    content_type="application/json").status_code == 201
+    bad = ben.post(url, json.dumps({"reason": "meh"}), content_type="application/json")
+    assert bad.status_code == 400 and "reason" in bad.json()["error"]["fields"]
+    ana = signed_in(people["ana"])
+    queue = ana.get("/api/v1/communities/budget-clinic/moderation").json()
+    assert [(q["post"]["id"], q["open_flags"], q["reasons"]) for q in queue] == [
+        (spam.pk, 1, ["spam"])]
+    assert ben.get("/api/v1/communities/budget-clinic/moderation").status_code == 403
+    dismissed = ana.post(f"/api/v1/communities/budget-clinic/moderation/{spam.pk}",
+                         json.dumps({"decision": "dismiss"}), content_type="application/json")
+    assert dismissed.status_code == 204
+    assert Flag.objects.get().status == "dismissed"
+    assert Post.objects.get(pk=spam.pk).deleted_at is None
+    assert ana.get("/api/v1/communities/budget-clinic/moderation").json() == []
