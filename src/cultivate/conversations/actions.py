@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
-from cultivate.conversations import search
+from cultivate.conversations import notify, search
 from cultivate.conversations.models import (
     MAX_BODY,
     MAX_TITLE,
@@ -15,9 +15,12 @@ from cultivate.conversations.models import (
     FlagReason,
     FlagStatus,
     Helpful,
+    Notification,
+    NotificationKind,
     Post,
     PostRevision,
     Topic,
+    TopicFollow,
     TopicKind,
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
@@ -72,6 +75,8 @@ def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title:
     opening = Post.objects.create(topic=topic, author=actor, body=body, is_opening=True,
                                   created_at=when)
     search.index_posts([opening.pk])
+    notify.follow_automatically(actor, topic)
+    notify.notify_about(opening, actor=actor)
     verb = Verb.QUESTION_ASKED if kind == TopicKind.QUESTION else Verb.TOPIC_STARTED
     record_activity(actor=actor, verb=verb, community=community, target=topic,
                     payload={"post": opening.pk, "kind": kind}, occurred_at=when)
@@ -97,6 +102,8 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
     post = Post.objects.create(topic=topic, author=actor, body=body, reply_to=reply_to,
                                created_at=when)
     search.index_posts([post.pk])
+    notify.notify_about(post, actor=actor)
+    notify.follow_automatically(actor, topic)
     Topic.objects.filter(pk=topic.pk).update(
         reply_count=F("reply_count") + 1, last_posted_at=when)
     verb = Verb.ANSWER_POSTED if topic.kind == TopicKind.QUESTION else Verb.POST_REPLIED
@@ -121,6 +128,9 @@ def do_accept_answer(*, actor, topic: Topic, post: Post, occurred_at=None) -> To
                           fields={"post_id": [_("Not a reply of this question.")]})
     topic.accepted_answer = post
     topic.save(update_fields=["accepted_answer"])
+    if post.author_id and post.author_id != actor.pk:
+        Notification.objects.create(user_id=post.author_id, kind=NotificationKind.ANSWER_ACCEPTED,
+                                    actor=actor, post=post)
     record_activity(actor=actor, verb=Verb.ANSWER_ACCEPTED, community=community, target=post,
                     payload={"topic": topic.pk, "answer_author": post.author_id},
                     occurred_at=occurred_at)
@@ -265,3 +275,25 @@ def do_resolve_flags(*, actor, post: Post, hide: bool) -> int:
         record_activity(actor=actor, verb=Verb.FLAGS_RESOLVED, community=community,
                         target=post, payload={"flags": resolved, "decision": status})
     return resolved
+
+
+@transaction.atomic
+def do_set_following(*, actor, topic: Topic, following: bool) -> TopicFollow:
+    community = topic.community
+    policy.check(policy.standing_of(actor, community), Can.READ, community)
+    if not policy.is_signed_in(actor):
+        raise NotAllowed("sign in first")
+    follow, _created = TopicFollow.objects.update_or_create(
+        topic=topic, user=actor, defaults={"following": following})
+    return follow
+
+
+@transaction.atomic
+def do_mark_notifications_read(*, actor, ids=None) -> int:
+    """Mark some (or all) of the actor's unread notifications read."""
+    if not policy.is_signed_in(actor):
+        raise NotAllowed("sign in first")
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    return unread.update(read_at=timezone.now())

@@ -312,6 +312,66 @@ def resolve_flags(request: HttpRequest, slug: str, post_id: int, payload: Decisi
     return Status(204, None)
 
 
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    actor: Author | None
+    post_id: int
+    topic_id: int
+    topic_title: str
+    community: str
+    created_at: datetime
+    read: bool
+    url: str
+
+
+class NotificationPage(Schema):
+    unread: int
+    items: list[NotificationOut]
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = Field(None, description="Which to mark read; all when left out.")
+
+
+def _signed_in(request):
+    if not policy.is_signed_in(request.user):
+        raise NotAllowed("sign in first")
+    return request.user
+
+
+@router.get("/me/notifications", response=NotificationPage, summary="Your notifications")
+def my_notifications(request: HttpRequest):
+    user = _signed_in(request)
+    return {"unread": queries.unread_count(user), "items": [{
+        "id": n.pk, "kind": n.kind, "actor": _author(n.actor), "post_id": n.post_id,
+        "topic_id": n.post.topic_id, "topic_title": n.post.topic.title,
+        "community": n.post.topic.community.slug, "created_at": n.created_at,
+        "read": n.read_at is not None,
+        "url": f"{n.post.topic.get_absolute_url()}#post-{n.post_id}",
+    } for n in queries.notifications_for(user)]}
+
+
+@router.post("/me/notifications/read", response=dict, summary="Mark notifications read")
+def read_notifications(request: HttpRequest, payload: ReadIn):
+    marked = actions.do_mark_notifications_read(actor=_signed_in(request), ids=payload.ids)
+    return {"marked": marked}
+
+
+@router.put("/communities/{slug}/topics/{topic_id}/follow", response={204: None})
+def follow_topic(request: HttpRequest, slug: str, topic_id: int):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id)
+    actions.do_set_following(actor=_signed_in(request), topic=topic, following=True)
+    return Status(204, None)
+
+
+@router.delete("/communities/{slug}/topics/{topic_id}/follow", response={204: None})
+def unfollow_topic(request: HttpRequest, slug: str, topic_id: int):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id)
+    actions.do_set_following(actor=_signed_in(request), topic=topic, following=False)
+    return Status(204, None)
+
+
 class SearchHit(Schema):
     post_id: int
     topic_id: int

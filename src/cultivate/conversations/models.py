@@ -166,3 +166,46 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} on {self.post_id}"
+
+
+class TopicFollow(models.Model):
+    """Someone is told about new replies in a topic. `following=False` keeps an opt-out."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    following = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "user"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.topic_id}"
+
+
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", _("New reply")
+    MENTION = "mention", _("Mention")
+    ANSWER_ACCEPTED = "accepted", _("Your answer was accepted")
+
+
+class Notification(models.Model):
+    """Something a person should see; read or not."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField(max_length=10, choices=NotificationKind)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"],
+                                name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}"

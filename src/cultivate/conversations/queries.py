@@ -5,7 +5,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from cultivate import policy
-from cultivate.conversations.models import Flag, FlagStatus, Helpful, Post, Topic, TopicKind
+from cultivate.conversations.models import (
+    Flag,
+    FlagStatus,
+    Helpful,
+    Notification,
+    Post,
+    Topic,
+    TopicFollow,
+    TopicKind,
+)
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
 from cultivate.policy import Can
@@ -84,3 +93,18 @@ def moderation_queue(community) -> list[Post]:
 def deleted_posts(community, limit: int = 50) -> list[Post]:
     return list(Post.objects.filter(topic__community=community, deleted_at__isnull=False)
                 .select_related("author", "topic", "deleted_by").order_by("-deleted_at")[:limit])
+
+
+def notifications_for(user, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user=user)
+                .select_related("actor", "post__topic__community")[:limit])
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def is_following(user, topic) -> bool:
+    if not policy.is_signed_in(user):
+        return False
+    return TopicFollow.objects.filter(user=user, topic=topic, following=True).exists()

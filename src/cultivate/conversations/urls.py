@@ -6,6 +6,9 @@ app_name = "conversations"
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("me/notifications/", views.notifications, name="notifications"),
+    path("me/notifications/count/", views.notification_count, name="notification-count"),
+    path("c/<slug:slug>/t/<int:topic_id>/follow/", views.follow, name="follow"),
     path("c/<slug:slug>/topics/", views.topic_list, name="topics"),
     path("c/<slug:slug>/topics/new/", views.start_topic, name="start-topic"),
     path("c/<slug:slug>/t/<int:topic_id>/", views.topic, name="topic"),

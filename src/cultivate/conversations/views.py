@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,6 +60,7 @@ def _render_topic(request, found, standing, reply_form):
         "changeable": {p.pk for p in posts
                        if policy.may_change_post(request.user, standing, p)},
         "can_moderate": Can.MODERATE in verbs, "can_mark": Can.REPLY in verbs,
+        "following": queries.is_following(request.user, found),
         "flag_reasons": FlagReason.choices,
         # A refused draft is always shown again, even on a topic locked meanwhile.
         "reply_form": reply_form if reply_form.is_bound or (
@@ -231,3 +233,31 @@ def moderation_queue(request, slug):
 
 def _digits(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
+
+
+@require_POST
+@login_required
+def follow(request, slug, topic_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id)
+    following = request.POST.get("following") == "on"
+    actions.do_set_following(actor=request.user, topic=found, following=following)
+    messages.success(request, _("You follow this topic.") if following
+                     else _("You no longer follow this topic."))
+    return _back_to(found)
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        actions.do_mark_notifications_read(actor=request.user)
+        return redirect("conversations:notifications")
+    return render(request, "conversations/notifications.html",
+                  {"notifications": queries.notifications_for(request.user)})
+
+
+def notification_count(request):
+    """The header badge, refreshed by htmx polling; empty for visitors."""
+    if not request.user.is_authenticated:
+        return HttpResponse("")
+    count = queries.unread_count(request.user)
+    return render(request, "conversations/_notification_count.html", {"count": count})
