@@ -20,6 +20,12 @@ class TopicForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TopicKind.choices,
                              initial=TopicKind.DISCUSSION, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+
+    def enable_similar(self, url: str) -> None:
+        """While the title is typed, htmx shows similar questions of the community."""
+        self.fields["title"].widget.attrs.update({
+            "hx-get": url, "hx-trigger": "keyup changed delay:500ms", "hx-target": "#similar",
+            "hx-include": "this"})
     body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
                            widget=editor(8))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500,

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cultivate import policy
 from cultivate.communities.models import Visibility
+from cultivate.conversations.models import Topic, TopicKind
 
 START, STOP = "\x02", "\x03"  # markers no Markdown contains; escaped text gets <mark> around
 SNIPPET_WORDS = 24
@@ -53,7 +54,20 @@ def index_posts(post_ids) -> None:
                     f"WHERE p.id IN ({marks})", chunk)
 
 
-def search(user, text: str, *, community_id: int | None = None, limit: int = 20) -> list[Hit]:
+def similar_questions(user, community, title: str, limit: int = 5):
+    """Questions of this community whose words match a title being typed (any of its words)."""
+    words = [w for w in WORD.findall(title or "") if len(w) > 2][:8]
+    if not words:
+        return []
+    hits = search(user, " OR ".join(words) if connection.vendor == "postgresql" else title,
+                  community_id=community.pk, limit=limit * 4, any_word=True)
+    ids = list(dict.fromkeys(hit.topic_id for hit in hits))
+    found = Topic.objects.filter(pk__in=ids, kind=TopicKind.QUESTION).in_bulk()
+    return [found[pk] for pk in ids if pk in found][:limit]
+
+
+def search(user, text: str, *, community_id: int | None = None, limit: int = 20,
+           any_word: bool = False) -> list[Hit]:
     """Posts matching `text` in communities the user may read, best first."""
     readable = _readable_community_ids(user)
     if community_id is not None:
@@ -63,7 +77,7 @@ def search(user, text: str, *, community_id: int | None = None, limit: int = 20)
         return []
     finder = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
     return [Hit(post_id, topic_id, _highlight(snippet))
-            for post_id, topic_id, snippet in finder(text, words, readable, limit)]
+            for post_id, topic_id, snippet in finder(text, words, readable, limit, any_word)]
 
 
 def _readable_community_ids(user) -> list[int]:
@@ -77,7 +91,7 @@ def _readable_community_ids(user) -> list[int]:
             if visibility == Visibility.PUBLIC or pk in members]
 
 
-def _search_postgres(text, words, readable, limit):
+def _search_postgres(text, words, readable, limit, any_word=False):
     options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -91,8 +105,9 @@ def _search_postgres(text, words, readable, limit):
         return cursor.fetchall()
 
 
-def _search_sqlite(text, words, readable, limit):
-    match = " ".join(f'"{word}"' for word in words)  # every word, none as FTS5 syntax
+def _search_sqlite(text, words, readable, limit, any_word=False):
+    joiner = " OR " if any_word else " "  # every word (or any), none read as FTS5 syntax
+    match = joiner.join(f'"{word}"' for word in words)
     marks = ",".join("%s" for _ in readable)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<slug:slug>/t/<int:topic_id>/follow/", views.follow, name="follow"),
     path("c/<slug:slug>/topics/", views.topic_list, name="topics"),
     path("c/<slug:slug>/topics/new/", views.start_topic, name="start-topic"),
+    path("c/<slug:slug>/topics/similar/", views.similar_questions, name="similar"),
     path("c/<slug:slug>/t/<int:topic_id>/", views.topic, name="topic"),
     path("c/<slug:slug>/t/<int:topic_id>/reply/", views.reply, name="reply"),
     path("c/<slug:slug>/t/<int:topic_id>/accept/<int:post_id>/", views.accept, name="accept"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,7 @@ def start_topic(request, slug):
     can_announce = Can.ANNOUNCE in policy.allowed(standing, community)
     form = TopicForm(request.POST or None, can_announce=can_announce,
                      initial={"kind": request.GET.get("kind", TopicKind.DISCUSSION)})
+    form.enable_similar(reverse("conversations:similar", kwargs={"slug": community.slug}))
     if request.method == "POST" and form.is_valid():
         try:
             topic = actions.do_start_topic(actor=request.user, community=community,
@@ -261,3 +263,12 @@ def notification_count(request):
         return HttpResponse("")
     count = queries.unread_count(request.user)
     return render(request, "conversations/_notification_count.html", {"count": count})
+
+
+def similar_questions(request, slug):
+    """Questions like the one being typed (htmx, beside the title field)."""
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    title = (request.GET.get("title") or "")[:200]
+    return render(request, "conversations/_similar.html", {
+        "community": community,
+        "questions": search.similar_questions(request.user, community, title)})

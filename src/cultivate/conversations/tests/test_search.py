@@ -67,3 +67,15 @@ def test_search_page_and_api(landscape, client):
                         HTTP_AUTHORIZATION=f"Bearer {secret}").json()
     assert [h["topic_title"] for h in hits] == ["Confidential budgets"]
     assert client.get("/api/v1/search?q=budget&community=secret-circle").status_code == 404
+
+
+def test_similar_questions_while_typing(landscape, client):
+    ana, public, private = landscape
+    client.force_login(ana)
+    html = client.get("/c/budget-clinic/topics/similar/?title=phasing+budgets+quickly").content
+    assert "Phasing program budgets" in html.decode()
+    assert client.get("/c/budget-clinic/topics/similar/?title=zz").content.strip() == b""
+    assert "Phasing" not in client.get(
+        "/c/secret-circle/topics/similar/?title=phasing+budgets").content.decode()
+    form = client.get("/c/budget-clinic/topics/new/?kind=question").content.decode()
+    assert 'hx-get="/c/budget-clinic/topics/similar/"' in form
