@@ -120,14 +120,40 @@ def describe_landscape(env: dict[str, str]) -> dict:
         sys.exit("No public community `bench-large`: run bench/generate_landscape.py first.")
     facts = {
         "session": member_session(large),
+        "question": benchmark_question(),
         "engine": database_version(connection),
         "communities": Community.objects.count(), "users": User.objects.count(),
         "memberships": Membership.objects.count(), "activity": Activity.objects.count(),
+        "posts": _post_count(),
         "large_members": large.member_count,
         "large_leaders": Membership.objects.filter(community=large).exclude(role="member").count(),
     }
     connection.close()
     return facts
+
+
+def _post_count() -> int:
+    from cultivate.conversations.models import Post
+
+    return Post.objects.count()
+
+
+def benchmark_question() -> int | None:
+    """The topic with 100 replies that bench/generate_posts.py made, if it ran."""
+    from cultivate.conversations.models import Topic
+
+    topic = Topic.objects.filter(title="Benchmark question").values_list("pk", flat=True)
+    return topic.first()
+
+
+def conversation_pages(question: int | None) -> tuple:
+    if question is None:
+        return ()
+    topic = f"/c/bench-large/t/{question}/"
+    questions = "/c/bench-large/topics/?kind=question"
+    return (("topic, 100 replies", topic, False), ("question list", questions, False),
+            ("topic, 100 replies (member)", topic, True),
+            ("question list (member)", questions, True))
 
 
 def member_session(community) -> str:
@@ -337,7 +363,8 @@ def section(args: argparse.Namespace, facts: dict, rows: list[dict]) -> str:
         "time seen by the benchmark." + (GIL_NOTE if args.concurrency > 1 else ""), "",
         f"- Database: {facts['engine']}",
         f"- Landscape: {facts['communities']:,} communities, {facts['users']:,} users, "
-        f"{facts['memberships']:,} memberships, {facts['activity']:,} activity rows; "
+        f"{facts['memberships']:,} memberships, {facts['activity']:,} activity rows, "
+        f"{facts['posts']:,} posts; "
         f"`bench-large` has {facts['large_members']:,} members "
         f"({facts['large_leaders']:,} of them conveners, facilitators, sponsors or core)",
         f"- Code: commit {code_version()}",
@@ -371,6 +398,8 @@ def main() -> None:
     facts = describe_landscape(env)
     print(f"{facts['engine']}: {facts['communities']:,} communities, {facts['users']:,} users, "
           f"{facts['memberships']:,} memberships, {facts['activity']:,} activity rows")
+    global PAGES  # the conversation pages exist only once generate_posts.py has run
+    PAGES = PAGES + conversation_pages(facts["question"])
     rows = summarise(measure(args, env, facts["session"]))
     print(table(rows))
     for r in (r for r in rows if r["verdict"] != "floor"):

@@ -21,8 +21,13 @@ def test_generate_and_measure_a_tiny_landscape(tmp_path):
     generated = run("bench/generate_landscape.py", "--communities", "3", "--members", "60",
                     "--data-dir", data_dir, env=env)
     assert "Done: 3 communities" in generated
+    grown = run("bench/generate_posts.py", "--posts", "400", "--data-dir", data_dir, env=env)
+    assert "Done: 400 posts" in grown
     measured = run("bench/pages.py", "--data-dir", data_dir, "--requests", "5",
                    "--warmup", "2", env=env)
     assert "| directory (member) | `/` |" in measured
+    assert "| topic, 100 replies |" in measured
     verdicts = [line for line in measured.splitlines() if line.startswith(("PASS:", "FAIL:"))]
-    assert len(verdicts) == 8
+    assert len(verdicts) == 12
+    searched = run("bench/search.py", "--data-dir", data_dir, "--queries", "20", env=env)
+    assert "visitor" in searched and "p95" in searched
