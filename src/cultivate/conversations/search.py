@@ -1,8 +1,9 @@
 """Full-text search over posts, one interface on two engines.
 
-PostgreSQL: a stored `tsvector` per post (topic title weighted above the text) with a GIN index,
-queried with `websearch_to_tsquery`, ranked by `ts_rank`, snippets by `ts_headline`.
-SQLite: an FTS5 table keyed by post id, ranked by bm25, snippets by `snippet()`.
+PostgreSQL: a stored `tsvector` per post with a GIN index, queried with `websearch_to_tsquery`.
+SQLite: an FTS5 table keyed by post id (porter stemming). Each engine returns at most CANDIDATES
+matches; those are ranked here (title matches, then text matches, newest first) and given
+escaped snippets with the matched words marked, the same way on both engines.
 Actions call `index_posts` after writing; `search` only ever sees communities the caller may read.
 """
 
@@ -17,6 +18,9 @@ from cultivate import policy
 from cultivate.communities.models import Visibility
 from cultivate.conversations.models import Topic, TopicKind
 
+# Only the newest matches are ranked: ranking every match of a common word costs hundreds of
+# milliseconds on a million posts. Rare words are unaffected (all their matches fit).
+CANDIDATES = 400
 START, STOP = "\x02", "\x03"  # markers no Markdown contains; escaped text gets <mark> around
 SNIPPET_WORDS = 24
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -92,33 +96,61 @@ def _readable_community_ids(user) -> list[int]:
 
 
 def _search_postgres(text, words, readable, limit, any_word=False):
-    options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8"
+    """The GIN index finds matches; ranking and snippets happen on a bounded set in Python."""
+    query = " or ".join(words) if any_word else text
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT p.id, p.topic_id, ts_headline('english', "
-            "CASE WHEN p.is_opening THEN t.title || ' — ' ELSE '' END || p.body, q, %s) "
-            "FROM conversations_post p JOIN conversations_topic t ON t.id = p.topic_id, "
-            "websearch_to_tsquery('english', %s) q "
-            "WHERE p.search_vector @@ q AND t.community_id = ANY(%s) AND p.deleted_at IS NULL "
-            "ORDER BY ts_rank(p.search_vector, q) DESC, p.id DESC LIMIT %s",
-            [options, text, readable, limit])
-        return cursor.fetchall()
+            "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q), candidates AS ("
+            " SELECT p.id FROM conversations_post p, q WHERE p.search_vector @@ q.q LIMIT %s) "
+            "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body FROM candidates c "
+            "JOIN conversations_post p ON p.id = c.id "
+            "JOIN conversations_topic t ON t.id = p.topic_id "
+            "WHERE t.community_id = ANY(%s) AND p.deleted_at IS NULL",
+            [query, CANDIDATES, readable])
+        return _rank(cursor.fetchall(), words, limit)
 
 
 def _search_sqlite(text, words, readable, limit, any_word=False):
+    """FTS5 finds the newest matches cheaply; bm25() and snippet() would walk every match of a
+    common word, so ranking and snippets happen on those in Python."""
     joiner = " OR " if any_word else " "  # every word (or any), none read as FTS5 syntax
     match = joiner.join(f'"{word}"' for word in words)
     marks = ",".join("%s" for _ in readable)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT p.id, p.topic_id, snippet(conversations_post_fts, -1, %s, %s, '…', %s) "  # noqa: S608
-            "FROM conversations_post_fts JOIN conversations_post p ON p.id = "
-            "conversations_post_fts.rowid JOIN conversations_topic t ON t.id = p.topic_id "
-            f"WHERE conversations_post_fts MATCH %s AND t.community_id IN ({marks}) "
-            "AND p.deleted_at IS NULL "
-            "ORDER BY bm25(conversations_post_fts, 4.0, 1.0), p.id DESC LIMIT %s",
-            [START, STOP, SNIPPET_WORDS, match, *readable, limit])
-        return cursor.fetchall()
+            "WITH recent AS (SELECT rowid FROM conversations_post_fts "  # noqa: S608
+            "WHERE conversations_post_fts MATCH %s ORDER BY rowid DESC LIMIT %s) "
+            "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body FROM recent "
+            "JOIN conversations_post p ON p.id = recent.rowid "
+            "JOIN conversations_topic t ON t.id = p.topic_id "
+            f"WHERE t.community_id IN ({marks}) AND p.deleted_at IS NULL",
+            [match, CANDIDATES, *readable])
+        return _rank(cursor.fetchall(), words, limit)
+
+
+def _rank(rows, words, limit):
+    """Title matches first, then text matches, newest first among equals; with snippets."""
+    stems = [word.lower()[:5] for word in words]
+    scored = sorted(rows, key=lambda row: (-_score(row, stems), -row[0]))[:limit]
+    return [(pk, topic_id, _snippet(f"{title} — {body}" if opening else body, stems))
+            for pk, topic_id, title, opening, body in scored]
+
+
+def _score(row, stems) -> int:
+    _pk, _topic, title, opening, body = row
+    title, body = (title.lower() if opening else ""), body.lower()
+    return sum(2 * (stem in title) + (stem in body) for stem in stems)
+
+
+def _snippet(text: str, stems) -> str:
+    """A window of words around the first match, each matching word between markers."""
+    words = text.split()
+    hits = [i for i, word in enumerate(words) if any(s in word.lower() for s in stems)]
+    first = max(0, (hits[0] if hits else 0) - SNIPPET_WORDS // 3)
+    window = words[first : first + SNIPPET_WORDS]
+    marked = [f"{START}{w}{STOP}" if any(s in w.lower() for s in stems) else w for w in window]
+    return ("…" if first else "") + " ".join(marked) + ("…" if first + SNIPPET_WORDS < len(words)
+                                                      else "")
 
 
 def _highlight(snippet: str) -> SafeString:

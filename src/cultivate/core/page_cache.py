@@ -20,7 +20,7 @@ from django.utils.translation import get_language_from_request
 
 VERSION_KEY = "cultivate:content-version"
 CACHEABLE_PATHS = re.compile(
-    r"^/$|^/c/[-\w]+/(members/)?$|^/people/[^/]+/$"
+    r"^/$|^/c/[-\w]+/(members/|topics/|t/\d+/)?$|^/people/[^/]+/$"
     r"|^/api/v1/communities(/[-\w]+(/members|/activity)?)?$|^/api/v1/people/[^/]+$"
 )
 PRIVATE_COOKIES = ("sessionid", "messages")
