@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cultivate import policy
 from cultivate.communities.models import (
@@ -147,4 +147,13 @@ def communities_of(user) -> list[Membership]:
     return list(
         Membership.objects.filter(user=user).select_related("community").order_by(
             "community__name")
+    )
+
+
+def memberships_visible_to(viewer, person) -> list[Membership]:
+    """A person's memberships, leaving out communities the viewer may not know of."""
+    visible = policy.visible_communities(viewer).filter(pk=OuterRef("community_id"))
+    return list(
+        Membership.objects.filter(user=person).filter(Exists(visible))
+        .select_related("community").order_by("community__name")
     )

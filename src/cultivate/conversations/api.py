@@ -10,7 +10,7 @@ from pydantic import Field
 
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
-from cultivate.conversations.models import MAX_BODY, Post, Topic
+from cultivate.conversations.models import MAX_BODY, Post
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.markdown import render_markdown
 from cultivate.policy import Can
@@ -390,9 +390,7 @@ def search_posts(request: HttpRequest, q: str, community: str = "", limit: int =
         community_id = found.pk
     hits = search.search(request.user, q[:200], community_id=community_id,
                          limit=min(max(limit, 1), 50))
-    topics = {t.pk: t for t in Topic.objects.filter(pk__in={h.topic_id for h in hits})
-              .select_related("community")}
-    return [{"post_id": h.post_id, "topic_id": h.topic_id, "topic_title": topics[h.topic_id].title,
-             "community": topics[h.topic_id].community.slug, "snippet_html": str(h.snippet),
-             "url": f"{topics[h.topic_id].get_absolute_url()}#post-{h.post_id}"}
-            for h in hits if h.topic_id in topics]
+    return [{"post_id": h.post_id, "topic_id": h.topic_id, "topic_title": topic.title,
+             "community": topic.community.slug, "snippet_html": str(h.snippet),
+             "url": f"{topic.get_absolute_url()}#post-{h.post_id}"}
+            for h, topic in queries.hits_with_topics(hits)]

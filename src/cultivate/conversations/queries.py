@@ -108,3 +108,10 @@ def is_following(user, topic) -> bool:
     if not policy.is_signed_in(user):
         return False
     return TopicFollow.objects.filter(user=user, topic=topic, following=True).exists()
+
+
+def hits_with_topics(hits) -> list:
+    """(hit, topic) pairs for search hits, topics and communities loaded in one query."""
+    topics = Topic.objects.filter(pk__in={hit.topic_id for hit in hits}).select_related(
+        "community").in_bulk()
+    return [(hit, topics[hit.topic_id]) for hit in hits if hit.topic_id in topics]

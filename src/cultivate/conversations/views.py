@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
 from cultivate.conversations.forms import EditForm, ReplyForm, TopicForm
-from cultivate.conversations.models import FlagReason, Post, Topic, TopicKind
+from cultivate.conversations.models import FlagReason, Post, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.policy import Can
@@ -107,10 +107,8 @@ def accept(request, slug, topic_id, post_id):
 def search_page(request):
     text = (request.GET.get("q") or "").strip()[:200]
     hits = search.search(request.user, text, limit=30) if text else []
-    topics = {t.pk: t for t in Topic.objects.filter(pk__in={h.topic_id for h in hits})
-              .select_related("community")}
-    results = [(hit, topics[hit.topic_id]) for hit in hits if hit.topic_id in topics]
-    return render(request, "conversations/search.html", {"q": text, "results": results})
+    return render(request, "conversations/search.html",
+                  {"q": text, "results": queries.hits_with_topics(hits)})
 
 
 def _post_or_404(topic, post_id):

@@ -5,8 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cultivate import policy
-from cultivate.communities.queries import communities_of
+from cultivate.communities.queries import memberships_visible_to
 from cultivate.core.errors import ActionError
 from cultivate.core.forms import show_action_error
 from cultivate.people import actions, queries
@@ -31,9 +30,7 @@ def profile(request, username):
     person = queries.profile(username)
     if person is None:
         raise Http404
-    # Only memberships the viewer may see: a private community stays secret.
-    visible = set(policy.visible_communities(request.user).values_list("pk", flat=True))
-    memberships = [m for m in communities_of(person) if m.community_id in visible]
+    memberships = memberships_visible_to(request.user, person)
     return render(request, "people/profile.html", {"person": person, "memberships": memberships})
 
 

@@ -1,9 +1,7 @@
 import json
 
 import pytest
-from django.test import Client
 
-from cultivate.communities.models import Membership
 from cultivate.conversations import actions
 from cultivate.conversations.models import Flag, Post
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
@@ -12,25 +10,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def thread(make_user, make_community):
-    ana = make_user("ana")  # convener
-    community = make_community(ana, name="Budget Clinic")
-    ben, cleo = make_user("ben"), make_user("cleo")
-    for person in (ben, cleo):
-        Membership.objects.create(community=community, user=person)
-    topic = actions.do_start_topic(actor=ben, community=community, title="Budget calendars",
-                                   body="When?")
-    spam = actions.do_reply(actor=cleo, topic=topic, body="Buy cheap watches!")
-    return topic, spam, {"ana": ana, "ben": ben, "cleo": cleo, "olga": make_user("olga")}
+def thread(clinic):
+    community, people = clinic
+    topic = actions.do_start_topic(actor=people["ben"], community=community,
+                                   title="Budget calendars", body="When?")
+    spam = actions.do_reply(actor=people["cleo"], topic=topic, body="Buy cheap watches!")
+    return topic, spam, people
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_flag_queue_hide_and_dismiss(thread):
+def test_flag_queue_hide_and_dismiss(thread, signed_in):
     topic, spam, people = thread
     actions.do_flag_post(actor=people["ben"], post=spam, reason="spam", note="an ad")
     with pytest.raises(Conflict):
@@ -52,7 +40,7 @@ def test_flag_queue_hide_and_dismiss(thread):
     assert "This post was deleted." in page and "watches" not in page
 
 
-def test_flags_through_the_api(thread):
+def test_flags_through_the_api(thread, signed_in):
     topic, spam, people = thread
     url = f"/api/v1/communities/budget-clinic/topics/{topic.pk}/posts/{spam.pk}/flags"
     ben = signed_in(people["ben"])

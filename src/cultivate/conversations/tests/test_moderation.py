@@ -1,9 +1,7 @@
 import json
 
 import pytest
-from django.test import Client
 
-from cultivate.communities.models import Membership
 from cultivate.conversations import actions, search
 from cultivate.conversations.models import Helpful, Post, PostRevision
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
@@ -12,25 +10,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def thread(make_user, make_community):
-    ana = make_user("ana")  # convener
-    community = make_community(ana, name="Budget Clinic")
-    ben, cleo = make_user("ben"), make_user("cleo")
-    for person in (ben, cleo):
-        Membership.objects.create(community=community, user=person)
-    topic = actions.do_start_topic(actor=ben, community=community, kind="question",
+def thread(clinic):
+    community, people = clinic
+    topic = actions.do_start_topic(actor=people["ben"], community=community, kind="question",
                                    title="Costing a reform", body="Any templates?")
-    reply = actions.do_reply(actor=cleo, topic=topic, body="Use the PEFA costing sheet.")
-    return topic, reply, {"ana": ana, "ben": ben, "cleo": cleo}
+    reply = actions.do_reply(actor=people["cleo"], topic=topic, body="Use the PEFA costing sheet.")
+    return topic, reply, people
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_stewards_pin_lock_and_close(thread):
+def test_stewards_pin_lock_and_close(thread, signed_in):
     topic, reply, people = thread
     with pytest.raises(NotAllowed):
         actions.do_moderate_topic(actor=people["ben"], topic=topic, is_locked=True)
@@ -43,7 +31,7 @@ def test_stewards_pin_lock_and_close(thread):
         actions.do_moderate_topic(actor=people["ana"], topic=topic, is_secret=True)
 
 
-def test_edits_keep_revisions_and_update_search(thread):
+def test_edits_keep_revisions_and_update_search(thread, signed_in):
     topic, reply, people = thread
     with pytest.raises(NotAllowed):
         actions.do_edit_post(actor=people["ben"], post=reply, body="Hijacked")
@@ -61,7 +49,7 @@ def test_edits_keep_revisions_and_update_search(thread):
         actions.do_edit_post(actor=people["cleo"], post=reply, body="  ")
 
 
-def test_soft_delete_hides_text_from_members_until_restored(thread):
+def test_soft_delete_hides_text_from_members_until_restored(thread, signed_in):
     topic, reply, people = thread
     with pytest.raises(NotAllowed):
         actions.do_delete_post(actor=people["ben"], post=reply)
@@ -83,7 +71,7 @@ def test_soft_delete_hides_text_from_members_until_restored(thread):
     assert Post.objects.get(pk=reply.pk).deleted_at is None
 
 
-def test_helpful_marks(thread):
+def test_helpful_marks(thread, signed_in):
     topic, reply, people = thread
     assert actions.do_mark_helpful(actor=people["ben"], post=reply) is True
     assert actions.do_mark_helpful(actor=people["ben"], post=reply) is True  # once only
@@ -96,7 +84,7 @@ def test_helpful_marks(thread):
     assert Helpful.objects.count() == 0
 
 
-def test_moderation_through_pages_and_api(thread):
+def test_moderation_through_pages_and_api(thread, signed_in):
     topic, reply, people = thread
     ana = signed_in(people["ana"])
     ana.post(f"/c/budget-clinic/t/{topic.pk}/moderate/", {"setting": "is_locked", "value": "on"})

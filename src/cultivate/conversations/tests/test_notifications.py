@@ -2,29 +2,18 @@
 import pytest
 from django.test import Client
 
-from cultivate.communities.models import Membership
 from cultivate.conversations import actions
 from cultivate.conversations.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(make_user, make_community):
-    ana = make_user("ana")
-    community = make_community(ana, name="Budget Clinic", visibility="listed")
-    ben, cleo = make_user("ben"), make_user("cleo")
-    for person in (ben, cleo):
-        Membership.objects.create(community=community, user=person)
-    return community, {"ana": ana, "ben": ben, "cleo": cleo, "olga": make_user("olga")}
-
-
 def inbox(user):
     return list(Notification.objects.filter(user=user).values_list("kind", flat=True))
 
 
-def test_followers_and_mentions_are_notified_once(people):
-    community, p = people
+def test_followers_and_mentions_are_notified_once(clinic):
+    community, p = clinic
     topic = actions.do_start_topic(actor=p["ben"], community=community, kind="question",
                                    title="Costing help", body="Ideas, @cleo and @olga?")
     assert inbox(p["cleo"]) == ["mention"]
@@ -38,8 +27,8 @@ def test_followers_and_mentions_are_notified_once(people):
     assert "accepted" in inbox(p["cleo"])
 
 
-def test_turning_follow_off_sticks(people):
-    community, p = people
+def test_turning_follow_off_sticks(clinic):
+    community, p = clinic
     topic = actions.do_start_topic(actor=p["ben"], community=community, title="Budget calendars",
                                    body="When?")
     actions.do_set_following(actor=p["ben"], topic=topic, following=False)
@@ -50,8 +39,8 @@ def test_turning_follow_off_sticks(people):
     assert inbox(p["ben"]) == []
 
 
-def test_pages_badge_and_api(people):
-    community, p = people
+def test_pages_badge_and_api(clinic):
+    community, p = clinic
     topic = actions.do_start_topic(actor=p["ben"], community=community, title="Budget calendars",
                                    body="When?")
     actions.do_reply(actor=p["cleo"], topic=topic, body="In March")

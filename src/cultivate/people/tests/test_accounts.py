@@ -88,3 +88,13 @@ def test_single_sign_on_appears_when_configured(client, settings):
     page = client.get("/accounts/login/").content.decode()
     assert "Single sign-on" in page
     assert "/accounts/oidc/sso/login/" in page
+
+
+def test_profile_lists_only_communities_the_viewer_may_know(client, make_user, make_community):
+    ana = make_user("ana")
+    make_community(ana, name="Open Door")
+    make_community(ana, name="Secret Circle", visibility="private")
+    visitor_view = client.get("/people/ana/").content.decode()
+    assert "Open Door" in visitor_view and "Secret Circle" not in visitor_view
+    client.force_login(ana)
+    assert "Secret Circle" in client.get("/people/ana/").content.decode()
