@@ -3,7 +3,8 @@
 import os
 import sys
 
-ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange"}
+ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange",
+           "send-digests": "send_digests"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -133,6 +133,29 @@ def can_create_community(user) -> bool:
     return is_signed_in(user)
 
 
+def may_decide_claim(user, placeholder, *, claimant=None) -> bool:
+    """Who approves a claim on an imported placeholder account: platform admins, and conveners
+    of any community the placeholder is a member of; never the claimant themselves."""
+    if not is_signed_in(user) or (claimant is not None and claimant.pk == user.pk):
+        return False
+    if is_platform_admin(user):
+        return True
+    return Membership.objects.filter(
+        user=user, role=Role.CONVENER, community__memberships__user=placeholder).exists()
+
+
+def claims_decidable_by(user, claims: QuerySet) -> QuerySet:
+    """The claims of `claims` this user may decide: the queryset twin of may_decide_claim."""
+    if not is_signed_in(user):
+        return claims.none()
+    claims = claims.exclude(claimant=user)
+    if is_platform_admin(user):
+        return claims
+    convened = Membership.objects.filter(
+        user=user, role=Role.CONVENER, community__memberships__user=OuterRef("placeholder"))
+    return claims.filter(Exists(convened))
+
+
 def check(standing: Standing, verb: Can, community: Community) -> None:
     """Raise NotAllowed unless allowed; hide the community (404) when it may not even be seen."""
     verbs = allowed(standing, community)
@@ -171,3 +194,13 @@ def visible_communities(user) -> QuerySet[Community]:
         )
         shown |= Q(Exists(member)) | Q(Exists(pending))
     return communities.filter(shown)
+
+
+def readers_among(users: QuerySet, community: Community) -> QuerySet:
+    """The users of `users` who may read the community: the queryset twin of Can.READ,
+    for sending mail to many people without asking about each one."""
+    users = users.filter(is_active=True)
+    if community.visibility == Visibility.PUBLIC:
+        return users
+    member = Membership.objects.filter(community=community, user=OuterRef("pk"))
+    return users.filter(Q(Exists(member)) | Q(is_superuser=True))

@@ -7,10 +7,14 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
-from cultivate.conversations import notify, search
+from cultivate.communities.models import Community
+from cultivate.conversations import mailing, notify, search
 from cultivate.conversations.models import (
+    DEFAULT_EMAIL_MODE,
     MAX_BODY,
     MAX_TITLE,
+    CommunitySubscription,
+    EmailMode,
     Flag,
     FlagReason,
     FlagStatus,
@@ -25,6 +29,7 @@ from cultivate.conversations.models import (
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
+from cultivate.people.models import User
 from cultivate.policy import Can
 
 MAX_TAGS = 10
@@ -77,6 +82,7 @@ def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title:
     search.index_posts([opening.pk])
     notify.follow_automatically(actor, topic)
     notify.notify_about(opening, actor=actor)
+    mailing.email_post(opening, actor=actor)
     verb = Verb.QUESTION_ASKED if kind == TopicKind.QUESTION else Verb.TOPIC_STARTED
     record_activity(actor=actor, verb=verb, community=community, target=topic,
                     payload={"post": opening.pk, "kind": kind}, occurred_at=when)
@@ -103,6 +109,7 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
                                created_at=when)
     search.index_posts([post.pk])
     notify.notify_about(post, actor=actor)
+    mailing.email_post(post, actor=actor)
     notify.follow_automatically(actor, topic)
     Topic.objects.filter(pk=topic.pk).update(
         reply_count=F("reply_count") + 1, last_posted_at=when)
@@ -297,3 +304,65 @@ def do_mark_notifications_read(*, actor, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
     return unread.update(read_at=timezone.now())
+
+
+def subscription_of(user, community) -> CommunitySubscription:
+    """The person's subscription, or the unsaved default: a digest for members, else nothing."""
+    found = CommunitySubscription.objects.filter(user=user, community=community).first()
+    if found is not None:
+        return found
+    is_member = policy.standing_of(user, community) in policy.MEMBER_STANDINGS
+    return CommunitySubscription(user=user, community=community,
+                                 email_mode=DEFAULT_EMAIL_MODE if is_member else EmailMode.NOTHING)
+
+
+@transaction.atomic
+def do_set_subscription(*, actor, community, email_mode: str | None = None,
+                        follows_new_topics: bool | None = None) -> CommunitySubscription:
+    """Choose how one hears about a community: mail per post, a digest or nothing, and
+    in-app notifications of new topics."""
+    if not policy.is_signed_in(actor):
+        raise NotAllowed("sign in first")
+    policy.check(policy.standing_of(actor, community), Can.READ, community)
+    if email_mode is not None and email_mode not in EmailMode.values:
+        raise ActionError(_("Please correct the marked fields."),
+                          fields={"email_mode": [choose_one_of(EmailMode.values)]})
+    subscription = subscription_of(actor, community)
+    if email_mode is not None and email_mode != subscription.email_mode:
+        if email_mode in mailing.DIGEST_PERIODS and (
+                subscription.email_mode not in mailing.DIGEST_PERIODS
+                or subscription.last_digest_at is None):
+            subscription.last_digest_at = timezone.now()  # a digest starts from the choice
+        subscription.email_mode = email_mode
+    if follows_new_topics is not None:
+        subscription.follows_new_topics = bool(follows_new_topics)
+    if subscription.last_digest_at is None:
+        subscription.last_digest_at = timezone.now()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def do_unsubscribe(*, token: str) -> tuple[User, Community | None]:
+    """Stop mail by a signed link: one community's, or every digest (community id 0).
+    Needs no sign-in: the link in the mail is the proof."""
+    found = mailing.read_unsubscribe_token(token)
+    user = User.objects.filter(pk=found[0], is_active=True).first() if found else None
+    if user is None:
+        raise ActionError(_("This unsubscribe link is not valid. Sign in to change your mail "
+                            "settings."), code="bad_token")
+    community_id = found[1]
+    if community_id == mailing.ALL_DIGESTS:
+        mailing.ensure_default_subscriptions(timezone.now(), user=user)
+        CommunitySubscription.objects.filter(
+            user=user, email_mode__in=list(mailing.DIGEST_PERIODS)).update(
+            email_mode=EmailMode.NOTHING)
+        return user, None
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        raise ActionError(_("This community no longer exists."), code="bad_token")
+    CommunitySubscription.objects.update_or_create(
+        user=user, community=community,
+        defaults={"email_mode": EmailMode.NOTHING},
+        create_defaults={"email_mode": EmailMode.NOTHING, "last_digest_at": timezone.now()})
+    return user, community

@@ -10,8 +10,8 @@ from pydantic import Field
 
 from cultivate import policy
 from cultivate.conversations import actions, queries, search
-from cultivate.conversations.models import MAX_BODY, Post
-from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.conversations.models import MAX_BODY, Post, TopicKind
+from cultivate.core.errors import ActionError, NotAllowed, choose_one_of
 from cultivate.core.markdown import render_markdown
 from cultivate.policy import Can
 
@@ -383,14 +383,65 @@ class SearchHit(Schema):
 
 @router.get("/search", response=list[SearchHit],
             summary="Full-text search of the posts you may read")
-def search_posts(request: HttpRequest, q: str, community: str = "", limit: int = 20):
+def search_posts(request: HttpRequest, q: str, community: str = "", kind: str = "",
+                 tag: str = "", author: str = "", answered: str = "", limit: int = 20):
+    errors = {}
+    if kind and kind not in TopicKind.values:
+        errors["kind"] = [choose_one_of(TopicKind.values)]
+    if answered and answered not in search.ANSWERED_CHOICES:
+        errors["answered"] = [choose_one_of(list(search.ANSWERED_CHOICES))]
+    if errors:
+        raise ActionError(_("Please correct the marked fields."), fields=errors)
+    filters = search.filters_from({"kind": kind, "tag": tag, "author": author,
+                                   "answered": answered})
     community_id = None
     if community:
         found, _standing = policy.access_community(request.user, community, Can.READ)
         community_id = found.pk
-    hits = search.search(request.user, q[:200], community_id=community_id,
+    hits = search.search(request.user, q[:200], community_id=community_id, filters=filters,
                          limit=min(max(limit, 1), 50))
     return [{"post_id": h.post_id, "topic_id": h.topic_id, "topic_title": topic.title,
              "community": topic.community.slug, "snippet_html": str(h.snippet),
              "url": f"{topic.get_absolute_url()}#post-{h.post_id}"}
             for h, topic in queries.hits_with_topics(hits)]
+
+
+class SubscriptionOut(Schema):
+    community: str
+    email_mode: str = Field(description="every_post, daily, weekly or nothing")
+    follows_new_topics: bool
+    last_digest_at: datetime | None
+
+
+class SubscriptionIn(Schema):
+    email_mode: str | None = Field(None, description="every_post, daily, weekly or nothing")
+    follows_new_topics: bool | None = Field(
+        None, description="An in-app notification for every new topic of the community.")
+
+
+def _subscription_out(subscription) -> dict:
+    return {"community": subscription.community.slug, "email_mode": subscription.email_mode,
+            "follows_new_topics": subscription.follows_new_topics,
+            "last_digest_at": subscription.last_digest_at}
+
+
+@router.get("/communities/{slug}/subscription", response=SubscriptionOut,
+            summary="How you hear about a community (mail and new-topic notifications)")
+def get_subscription(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    return _subscription_out(actions.subscription_of(_signed_in(request), community))
+
+
+@router.put("/communities/{slug}/subscription", response=SubscriptionOut,
+            summary="Choose mail per post, a daily or weekly digest or nothing")
+def set_subscription(request: HttpRequest, slug: str, payload: SubscriptionIn):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    subscription = actions.do_set_subscription(actor=_signed_in(request), community=community,
+                                               **payload.dict(exclude_unset=True))
+    return _subscription_out(subscription)
+
+
+@router.get("/me/subscriptions", response=list[SubscriptionOut],
+            summary="Your mail choice for every community you belong to")
+def my_subscriptions(request: HttpRequest):
+    return [_subscription_out(s) for s in queries.subscriptions_of(_signed_in(request))]

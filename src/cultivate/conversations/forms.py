@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cultivate.conversations.models import MAX_BODY, MAX_TITLE, TopicKind
+from cultivate.conversations.models import MAX_BODY, MAX_TITLE, EmailMode, TopicKind
 from cultivate.core.models import parse_tag_list
 
 BODY_HELP = _("Markdown: **bold**, *italic*, lists, `code`, [links](https://example.org).")
@@ -50,3 +50,9 @@ class ReplyForm(forms.Form):
 class EditForm(forms.Form):
     body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
                            widget=editor(10))
+
+
+class SubscriptionForm(forms.Form):
+    email_mode = forms.ChoiceField(label=_("Email from this community"), choices=EmailMode.choices)
+    follows_new_topics = forms.BooleanField(
+        label=_("Notify me in Cultivate of every new topic"), required=False)

@@ -188,6 +188,7 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", _("New reply")
     MENTION = "mention", _("Mention")
     ANSWER_ACCEPTED = "accepted", _("Your answer was accepted")
+    NEW_TOPIC = "new_topic", _("New topic in a community you follow")
 
 
 class Notification(models.Model):
@@ -209,3 +210,38 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+
+class EmailMode(models.TextChoices):
+    EVERY_POST = "every_post", _("Every new post")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NOTHING = "nothing", _("Nothing")
+
+
+# Members who never chose get what Discourse's activity summary taught them: a weekly digest.
+DEFAULT_EMAIL_MODE = EmailMode.WEEKLY
+
+
+class CommunitySubscription(models.Model):
+    """How one person hears about one community: by email, and in the app for new topics."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="community_subscriptions")
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="subscriptions")
+    email_mode = models.CharField(_("email"), max_length=10, choices=EmailMode,
+                                  default=DEFAULT_EMAIL_MODE)
+    follows_new_topics = models.BooleanField(_("notify me of new topics"), default=False)
+    # The end of the period the last digest covered; the next one starts there.
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community"],
+                                               name="subscription_once")]
+        indexes = [models.Index(fields=["community", "email_mode"],
+                                name="subscription_mode")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.community_id}: {self.email_mode}"

@@ -5,7 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from cultivate import policy
+from cultivate.communities.models import Community
 from cultivate.conversations.models import (
+    DEFAULT_EMAIL_MODE,
+    CommunitySubscription,
     Flag,
     FlagStatus,
     Helpful,
@@ -115,3 +118,22 @@ def hits_with_topics(hits) -> list:
     topics = Topic.objects.filter(pk__in={hit.topic_id for hit in hits}).select_related(
         "community").in_bulk()
     return [(hit, topics[hit.topic_id]) for hit in hits if hit.topic_id in topics]
+
+
+def communities_of(user) -> list:
+    """The communities a person belongs to, by name: the search page offers them as scopes."""
+    if not policy.is_signed_in(user):
+        return []
+    return list(Community.objects.filter(memberships__user=user).order_by("name")
+                .only("slug", "name"))
+
+
+def subscriptions_of(user) -> list:
+    """The person's subscription to each community they belong to or chose: saved rows, and the
+    default (unsaved) for memberships never set."""
+    saved = {s.community_id: s for s in CommunitySubscription.objects.filter(user=user)
+             .select_related("community")}
+    for community in Community.objects.filter(memberships__user=user).exclude(pk__in=saved):
+        saved[community.pk] = CommunitySubscription(user=user, community=community,
+                                                    email_mode=DEFAULT_EMAIL_MODE)
+    return sorted(saved.values(), key=lambda s: s.community.name.lower())

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from cultivate import policy
 from cultivate.communities.models import Visibility
 from cultivate.conversations.models import Topic, TopicKind
+from cultivate.people.models import User
 
 # Only the newest matches are ranked: ranking every match of a common word costs hundreds of
 # milliseconds on a million posts. Rare words are unaffected (all their matches fit).
@@ -24,6 +25,58 @@ CANDIDATES = 400
 START, STOP = "\x02", "\x03"  # markers no Markdown contains; escaped text gets <mark> around
 SNIPPET_WORDS = 24
 WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing a search: kind of topic, a tag slug, an author's id, answered or not."""
+
+    kind: str = ""
+    tag: str = ""
+    author_id: int | None = None
+    answered: bool | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.kind or self.tag or self.author_id is not None
+                    or self.answered is not None)
+
+    def sql(self) -> tuple[str, list]:
+        """Extra conditions on post `p` and topic `t`, with their parameters."""
+        clauses, params = [], []
+        if self.kind:
+            clauses.append("t.kind = %s")
+            params.append(self.kind)
+        if self.answered is True:
+            clauses.append("t.accepted_answer_id IS NOT NULL")
+        elif self.answered is False:
+            clauses.append("t.kind = %s AND t.accepted_answer_id IS NULL")
+            params.append(TopicKind.QUESTION.value)
+        if self.author_id is not None:
+            clauses.append("p.author_id = %s")
+            params.append(self.author_id)
+        if self.tag:
+            clauses.append("EXISTS (SELECT 1 FROM conversations_topic_tags tt JOIN core_tag g "
+                           "ON g.id = tt.tag_id WHERE tt.topic_id = t.id AND g.slug = %s)")
+            params.append(self.tag)
+        return "".join(f" AND {clause}" for clause in clauses), params
+
+
+NO_FILTERS = Filters()
+ANSWERED_CHOICES = {"yes": True, "no": False}
+
+
+def filters_from(params) -> Filters:
+    """Filters from query parameters (kind, tag, author username, answered=yes|no); values
+    that mean nothing are ignored, an unknown author finds nothing."""
+    kind = params.get("kind", "")
+    author_id = None
+    if username := str(params.get("author", "")).strip()[:150]:
+        author_id = (User.objects.filter(username=username).values_list("pk", flat=True)
+                     .first() or -1)
+    return Filters(kind=kind if kind in TopicKind.values else "",
+                   tag=str(params.get("tag", "")).strip().lower()[:60],
+                   author_id=author_id,
+                   answered=ANSWERED_CHOICES.get(str(params.get("answered", "")).lower()))
 
 
 @dataclass(frozen=True)
@@ -71,7 +124,7 @@ def similar_questions(user, community, title: str, limit: int = 5):
 
 
 def search(user, text: str, *, community_id: int | None = None, limit: int = 20,
-           any_word: bool = False) -> list[Hit]:
+           any_word: bool = False, filters: Filters = NO_FILTERS) -> list[Hit]:
     """Posts matching `text` in communities the user may read, best first."""
     readable = _readable_community_ids(user)
     if community_id is not None:
@@ -81,7 +134,8 @@ def search(user, text: str, *, community_id: int | None = None, limit: int = 20,
         return []
     finder = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
     return [Hit(post_id, topic_id, _highlight(snippet))
-            for post_id, topic_id, snippet in finder(text, words, readable, limit, any_word)]
+            for post_id, topic_id, snippet in finder(text, words, readable, limit, any_word,
+                                                     filters)]
 
 
 def _readable_community_ids(user) -> list[int]:
@@ -95,10 +149,19 @@ def _readable_community_ids(user) -> list[int]:
             if visibility == Visibility.PUBLIC or pk in members]
 
 
-def _search_postgres(text, words, readable, limit, any_word=False):
+def _search_postgres(text, words, readable, limit, any_word, filters):
     """The GIN index finds matches; ranking and snippets happen on a bounded set in Python."""
     query = " or ".join(words) if any_word else text
     with connection.cursor() as cursor:
+        if filters:  # filters go into the candidate set, or a narrow filter would find nothing
+            where, params = filters.sql()
+            cursor.execute(
+                "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body "  # noqa: S608 - fixed clauses
+                "FROM conversations_post p JOIN conversations_topic t ON t.id = p.topic_id "
+                "WHERE p.search_vector @@ websearch_to_tsquery('english', %s) "
+                f"AND t.community_id = ANY(%s) AND p.deleted_at IS NULL{where} LIMIT %s",
+                [query, readable, *params, CANDIDATES])
+            return _rank(cursor.fetchall(), words, limit)
         cursor.execute(
             "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q), candidates AS ("
             " SELECT p.id FROM conversations_post p, q WHERE p.search_vector @@ q.q LIMIT %s) "
@@ -110,13 +173,25 @@ def _search_postgres(text, words, readable, limit, any_word=False):
         return _rank(cursor.fetchall(), words, limit)
 
 
-def _search_sqlite(text, words, readable, limit, any_word=False):
+def _search_sqlite(text, words, readable, limit, any_word, filters):
     """FTS5 finds the newest matches cheaply; bm25() and snippet() would walk every match of a
     common word, so ranking and snippets happen on those in Python."""
     joiner = " OR " if any_word else " "  # every word (or any), none read as FTS5 syntax
     match = joiner.join(f'"{word}"' for word in words)
     marks = ",".join("%s" for _ in readable)
     with connection.cursor() as cursor:
+        if filters:  # CROSS JOIN keeps FTS5 the outer loop: newest matches first, then filters
+            where, params = filters.sql()
+            cursor.execute(
+                "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body "  # noqa: S608
+                "FROM conversations_post_fts CROSS JOIN conversations_post p "
+                "ON p.id = conversations_post_fts.rowid "
+                "JOIN conversations_topic t ON t.id = p.topic_id "
+                "WHERE conversations_post_fts MATCH %s "
+                f"AND t.community_id IN ({marks}) AND p.deleted_at IS NULL{where} "
+                "ORDER BY conversations_post_fts.rowid DESC LIMIT %s",
+                [match, *readable, *params, CANDIDATES])
+            return _rank(cursor.fetchall(), words, limit)
         cursor.execute(
             "WITH recent AS (SELECT rowid FROM conversations_post_fts "  # noqa: S608
             "WHERE conversations_post_fts MATCH %s ORDER BY rowid DESC LIMIT %s) "

@@ -7,12 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cultivate import policy
-from cultivate.conversations import actions, queries, search
-from cultivate.conversations.forms import EditForm, ReplyForm, TopicForm
-from cultivate.conversations.models import FlagReason, Post, TopicKind
+from cultivate.conversations import actions, mailing, queries, search
+from cultivate.conversations.forms import EditForm, ReplyForm, SubscriptionForm, TopicForm
+from cultivate.conversations.models import EmailMode, FlagReason, Post, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.policy import Can
@@ -106,9 +107,15 @@ def accept(request, slug, topic_id, post_id):
 
 def search_page(request):
     text = (request.GET.get("q") or "").strip()[:200]
-    hits = search.search(request.user, text, limit=30) if text else []
-    return render(request, "conversations/search.html",
-                  {"q": text, "results": queries.hits_with_topics(hits)})
+    slug = (request.GET.get("community") or "").strip()
+    community = policy.access_community(request.user, slug, Can.READ)[0] if slug else None
+    filters = search.filters_from(request.GET)
+    hits = search.search(request.user, text, limit=30, filters=filters,
+                         community_id=community.pk if community else None) if text else []
+    return render(request, "conversations/search.html", {
+        "q": text, "results": queries.hits_with_topics(hits), "params": request.GET,
+        "community": community, "kinds": TopicKind.choices,
+        "my_communities": queries.communities_of(request.user)})
 
 
 def _post_or_404(topic, post_id):
@@ -270,3 +277,52 @@ def similar_questions(request, slug):
     return render(request, "conversations/_similar.html", {
         "community": community,
         "questions": search.similar_questions(request.user, community, title)})
+
+
+@login_required
+def email_settings(request):
+    """Every community the person belongs to, each with its mail choice."""
+    rows = [(s, SubscriptionForm(prefix=s.community.slug, initial={
+        "email_mode": s.email_mode, "follows_new_topics": s.follows_new_topics}))
+        for s in queries.subscriptions_of(request.user)]
+    return render(request, "conversations/email_settings.html", {"rows": rows})
+
+
+@login_required
+def subscription(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    current = actions.subscription_of(request.user, community)
+    form = SubscriptionForm(request.POST or None, prefix=community.slug, initial={
+        "email_mode": current.email_mode, "follows_new_topics": current.follows_new_topics})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_subscription(actor=request.user, community=community,
+                                        **form.cleaned_data)
+        except ActionError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, _("Saved: %(choice)s for %(name)s.") % {
+                "choice": EmailMode(form.cleaned_data["email_mode"]).label,
+                "name": community.name})
+            back = request.POST.get("next", "")
+            return redirect(back if back == reverse("conversations:email-settings")
+                            else reverse("conversations:subscription", args=[community.slug]))
+    return render(request, "conversations/subscription.html",
+                  {"community": community, "form": form})
+
+
+@csrf_exempt  # the signed token is the proof; mail clients POST here for one-click (RFC 8058)
+def unsubscribe(request, token):
+    valid = mailing.read_unsubscribe_token(token) is not None
+    if request.method != "POST" or not valid:
+        return render(request, "conversations/unsubscribe.html",
+                      {"token": token, "valid": valid, "done": False},
+                      status=200 if valid else 400)
+    try:
+        user, community = actions.do_unsubscribe(token=token)
+    except ActionError as error:
+        return render(request, "conversations/unsubscribe.html",
+                      {"token": token, "valid": False, "message": error.message}, status=400)
+    return render(request, "conversations/unsubscribe.html",
+                  {"token": token, "valid": True, "done": True, "person": user,
+                   "community": community})

@@ -1,19 +1,47 @@
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
 
-def send_after_commit(*, to: list[str], template: str, context: dict) -> None:
-    """Send a plain-text mail once the surrounding transaction commits (never for a rollback).
-
-    `template` names a pair: `<template>_subject.txt` and `<template>_body.txt`.
-    """
+def render_mail(template: str, context: dict) -> tuple[str, str]:
+    """The subject and plain-text body of `<template>_subject.txt` and `<template>_body.txt`."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
+    return subject, render_to_string(f"{template}_body.txt", context)
+
+
+def send_after_commit(*, to: list[str], template: str, context: dict) -> None:
+    """Send a plain-text mail once the surrounding transaction commits (never for a rollback)."""
+    subject, body = render_mail(template, context)
 
     def deliver():
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
 
     transaction.on_commit(deliver)
+
+
+def list_message(*, to: str, template: str, context: dict, unsubscribe_url: str,
+                 list_id: str) -> EmailMessage:
+    """A message from a mailing list, with RFC 2369 / RFC 8058 one-click unsubscribe headers."""
+    subject, body = render_mail(template, {**context, "unsubscribe_url": unsubscribe_url})
+    headers = {
+        "List-Id": f"<{list_id}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], headers=headers)
+
+
+def send_messages(messages: list[EmailMessage]) -> int:
+    """Send many messages over one connection."""
+    if not messages:
+        return 0
+    with get_connection(fail_silently=False) as connection:
+        return connection.send_messages(messages)
+
+
+def send_messages_after_commit(messages: list[EmailMessage]) -> None:
+    if messages:
+        transaction.on_commit(lambda: send_messages(messages))

@@ -79,3 +79,34 @@ def test_similar_questions_while_typing(landscape, client):
         "/c/secret-circle/topics/similar/?title=phasing+budgets").content.decode()
     form = client.get("/c/budget-clinic/topics/new/?kind=question").content.decode()
     assert 'hx-get="/c/budget-clinic/topics/similar/"' in form
+
+
+def test_filters_by_kind_tag_author_and_answered(landscape, make_user):
+    from cultivate.conversations.actions import do_accept_answer
+
+    ana, public, _private = landscape
+    ben = make_user("ben")
+    Membership.objects.create(community=public, user=ben)
+    discussion = do_start_topic(actor=ben, community=public, title="Budget calendars",
+                                body="Our budget calendar slips every year.", tags=["Calendars"])
+    question = public.topics.get(kind="question")
+    found = lambda **f: {h.topic_id for h in search.search(  # noqa: E731
+        None, "budget", filters=search.Filters(**f))}
+    assert found(kind="discussion") == {discussion.pk}
+    assert found(kind="question") == {question.pk}
+    assert found(tag="calendars") == {discussion.pk}
+    assert found(author_id=ben.pk) == {discussion.pk}
+    assert found(answered=False) == {question.pk}
+    assert found(answered=True) == set()
+    do_accept_answer(actor=ana, topic=question, post=question.posts.get(is_opening=False))
+    assert found(answered=True) == {question.pk}
+    assert search.filters_from({"author": "nobody-here"}).author_id == -1
+    assert found(author_id=-1) == set()
+
+    page = Client().get("/search/?q=budget&kind=discussion&tag=calendars").content.decode()
+    assert "Budget calendars" in page and "Phasing program budgets" not in page
+    api = Client().get("/api/v1/search?q=budget&author=ben").json()
+    assert {hit["topic_id"] for hit in api} == {discussion.pk}
+    bad = Client().get("/api/v1/search?q=budget&kind=poem&answered=maybe")
+    assert bad.status_code == 400
+    assert set(bad.json()["error"]["fields"]) == {"kind", "answered"}

@@ -20,12 +20,14 @@ class Command(BaseCommand):
         import uvicorn
 
         from cultivate.communities.models import Community
+        from cultivate.conversations.mailing import start_digest_clock
 
         call_command("migrate", interactive=False, verbosity=0)
         if not no_demo and not Community.objects.exists():
             self.stdout.write("Empty database: loading the demo landscape…")
             call_command("seed_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
+        start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES)
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
