@@ -204,3 +204,13 @@ def readers_among(users: QuerySet, community: Community) -> QuerySet:
         return users
     member = Membership.objects.filter(community=community, user=OuterRef("pk"))
     return users.filter(Q(Exists(member)) | Q(is_superuser=True))
+
+
+def readable_communities(user) -> QuerySet[Community]:
+    """Communities this user may read: the queryset twin of Can.READ."""
+    if is_platform_admin(user):
+        return Community.objects.all()
+    readable = Q(visibility=Visibility.PUBLIC)
+    if is_signed_in(user):
+        readable |= Q(Exists(Membership.objects.filter(community=OuterRef("pk"), user=user)))
+    return Community.objects.filter(readable)

@@ -27,6 +27,10 @@ class Verb:
     INVITATION_ACCEPTED = "invitation.accepted"
     INVITATION_REVOKED = "invitation.revoked"
     PROFILE_EDITED = "profile.edited"
+    ACCOUNT_CLAIM_REQUESTED = "account.claim_requested"
+    ACCOUNT_CLAIM_WITHDRAWN = "account.claim_withdrawn"
+    ACCOUNT_CLAIM_DECLINED = "account.claim_declined"
+    ACCOUNT_CLAIMED = "account.claimed"  # approved: the placeholder was merged into the claimant
     TOPIC_STARTED = "topic.started"
     QUESTION_ASKED = "question.asked"
     POST_REPLIED = "post.replied"
@@ -34,12 +38,14 @@ class Verb:
     ANSWER_ACCEPTED = "answer.accepted"
     IMPORT_COMPLETED = "import.completed"
     TOPIC_MODERATED = "topic.moderated"
+    TOPIC_MOVED = "topic.moved"
     POST_EDITED = "post.edited"
     POST_DELETED = "post.deleted"
     POST_RESTORED = "post.restored"
     POST_MARKED_HELPFUL = "post.marked_helpful"
     POST_FLAGGED = "post.flagged"
     FLAGS_RESOLVED = "flags.resolved"
+    ATTACHMENT_UPLOADED = "attachment.uploaded"
 
 
 def record_activity(

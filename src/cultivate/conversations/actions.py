@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.communities.models import Community
-from cultivate.conversations import mailing, notify, search
+from cultivate.conversations import links, mailing, notify, search
 from cultivate.conversations.models import (
     DEFAULT_EMAIL_MODE,
     MAX_BODY,
@@ -80,6 +80,7 @@ def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title:
     opening = Post.objects.create(topic=topic, author=actor, body=body, is_opening=True,
                                   created_at=when)
     search.index_posts([opening.pk])
+    links.record_topic_links(opening)
     notify.follow_automatically(actor, topic)
     notify.notify_about(opening, actor=actor)
     mailing.email_post(opening, actor=actor)
@@ -108,6 +109,7 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
     post = Post.objects.create(topic=topic, author=actor, body=body, reply_to=reply_to,
                                created_at=when)
     search.index_posts([post.pk])
+    links.record_topic_links(post)
     notify.notify_about(post, actor=actor)
     mailing.email_post(post, actor=actor)
     notify.follow_automatically(actor, topic)
@@ -133,8 +135,8 @@ def do_accept_answer(*, actor, topic: Topic, post: Post, occurred_at=None) -> To
     if post.topic_id != topic.pk or post.is_opening:
         raise ActionError(_("Choose a reply of this question."),
                           fields={"post_id": [_("Not a reply of this question.")]})
-    topic.accepted_answer = post
-    topic.save(update_fields=["accepted_answer"])
+    topic.accepted_answer, topic.answered_at = post, occurred_at or timezone.now()
+    topic.save(update_fields=["accepted_answer", "answered_at"])
     if post.author_id and post.author_id != actor.pk:
         Notification.objects.create(user_id=post.author_id, kind=NotificationKind.ANSWER_ACCEPTED,
                                     actor=actor, post=post)
@@ -166,6 +168,39 @@ def do_moderate_topic(*, actor, topic: Topic, **flags) -> Topic:
     return topic
 
 
+@transaction.atomic
+def do_move_topic(*, actor, topic: Topic, to_community) -> Topic:
+    """Move a topic with its posts to another community; the mover must moderate both."""
+    source = topic.community
+    policy.check(policy.standing_of(actor, source), Can.MODERATE, source)
+    if to_community.pk == source.pk:
+        raise ActionError(_("The topic is already in this community."),
+                          fields={"community": [_("Choose another community.")]})
+    target_verbs = policy.allowed(policy.standing_of(actor, to_community), to_community)
+    if Can.MODERATE not in target_verbs:
+        raise ActionError(_("You can only move topics to communities you moderate."),
+                          fields={"community": [_("You do not moderate that community.")]})
+    if topic.kind == TopicKind.ANNOUNCEMENT and Can.ANNOUNCE not in target_verbs:
+        raise NotAllowed("announcements need a steward of the target")
+    topic.community = to_community
+    topic.save(update_fields=["community"])
+    record_activity(actor=actor, verb=Verb.TOPIC_MOVED, community=to_community, target=topic,
+                    payload={"from": source.pk, "to": to_community.pk})
+    return topic
+
+
+def move_targets(actor, topic: Topic) -> list[Community]:
+    """Communities the actor may move this topic to: those they moderate, but its own."""
+    if policy.is_platform_admin(actor):
+        found = Community.objects.all()
+    else:
+        found = Community.objects.filter(
+            memberships__user=actor,
+            memberships__role__in=[s.value for s in policy.STEWARDS
+                                   if s != policy.Standing.ADMIN])
+    return list(found.exclude(pk=topic.community_id).order_by("name").only("slug", "name"))
+
+
 def _check_may_change(actor, post: Post) -> None:
     community = post.topic.community
     standing = policy.standing_of(actor, community)
@@ -192,6 +227,7 @@ def do_edit_post(*, actor, post: Post, body: str) -> Post:
     post.body, post.edited_at = body, timezone.now()
     post.save()
     search.index_posts([post.pk])
+    links.record_topic_links(post)
     record_activity(actor=actor, verb=Verb.POST_EDITED, community=post.topic.community,
                     target=post)
     return post

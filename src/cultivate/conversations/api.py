@@ -6,9 +6,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from cultivate import policy
+from cultivate.communities.models import Community
 from cultivate.conversations import actions, queries, search
 from cultivate.conversations.models import MAX_BODY, Post, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed, choose_one_of
@@ -34,6 +35,8 @@ class TopicSummary(Schema):
     created_at: datetime
     last_posted_at: datetime
     accepted_answer_id: int | None
+    answered_at: datetime | None
+    community: str
     is_pinned: bool
     is_locked: bool
     url: str
@@ -82,6 +85,7 @@ class AcceptIn(Schema):
 class TopicQuery(Schema):
     kind: str = ""
     unanswered: bool = False
+    answered: bool = Field(False, description="Recently answered questions, newest answer first.")
     page: int = 1
 
 
@@ -97,6 +101,7 @@ def _summary(topic) -> dict:
         "author": _author(topic.author), "tags": [tag.name for tag in topic.tags.all()],
         "reply_count": topic.reply_count, "created_at": topic.created_at,
         "last_posted_at": topic.last_posted_at, "accepted_answer_id": topic.accepted_answer_id,
+        "answered_at": topic.answered_at, "community": topic.community.slug,
         "is_pinned": topic.is_pinned, "is_locked": topic.is_locked,
         "url": topic.get_absolute_url(),
     }
@@ -189,6 +194,21 @@ def moderate_topic(request: HttpRequest, slug: str, topic_id: int, payload: Mode
     topic, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
     return _summary(actions.do_moderate_topic(actor=request.user, topic=topic,
                                               **payload.dict(exclude_unset=True)))
+
+
+class MoveIn(Schema):
+    community: str = Field(description="Slug of the community to move the topic to.")
+
+
+@router.post("/communities/{slug}/topics/{topic_id}/move", response=TopicSummary,
+             summary="Move a topic to another community you moderate")
+def move_topic(request: HttpRequest, slug: str, topic_id: int, payload: MoveIn):
+    topic, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
+    target = Community.objects.filter(slug=payload.community).first()
+    if target is None or not policy.can(request.user, Can.SEE, target):
+        raise ActionError(_("Please correct the marked fields."),
+                          fields={"community": [_("No such community.")]})
+    return _summary(actions.do_move_topic(actor=request.user, topic=topic, to_community=target))
 
 
 def _post_in(request, slug: str, topic_id: int, post_id: int, verb: Can = Can.READ):
@@ -414,6 +434,8 @@ class SubscriptionOut(Schema):
 
 
 class SubscriptionIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field must not pass as "no change"
+
     email_mode: str | None = Field(None, description="every_post, daily, weekly or nothing")
     follows_new_topics: bool | None = Field(
         None, description="An in-app notification for every new topic of the community.")
@@ -436,8 +458,12 @@ def get_subscription(request: HttpRequest, slug: str):
             summary="Choose mail per post, a daily or weekly digest or nothing")
 def set_subscription(request: HttpRequest, slug: str, payload: SubscriptionIn):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
+    changes = payload.dict(exclude_unset=True)
+    if not changes:
+        raise ActionError(_("Say what to change: email_mode, follows_new_topics or both."),
+                          fields={"email_mode": [_("Missing.")]})
     subscription = actions.do_set_subscription(actor=_signed_in(request), community=community,
-                                               **payload.dict(exclude_unset=True))
+                                               **changes)
     return _subscription_out(subscription)
 
 

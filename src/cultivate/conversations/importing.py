@@ -85,8 +85,10 @@ class _Import:
                             for ref, u in wanted.items()})
 
     def _placeholders(self, wanted: dict) -> None:
-        existing = User.objects.filter(placeholder_ref__in=list(wanted))
-        self.users.update({user.placeholder_ref: user for user in existing})
+        existing = User.objects.filter(placeholder_ref__in=list(wanted)).select_related(
+            "merged_into")
+        # A claimed placeholder stands for the person who claimed it: new content goes to them.
+        self.users.update({user.placeholder_ref: user.merged_into or user for user in existing})
         unusable = make_password(None)  # one hash for all: none of them can sign in
         new = [
             User(username=self._username(ref), placeholder_ref=ref, is_active=False,
@@ -189,10 +191,10 @@ class _Import:
                 continue
             topic = question.topic
             if topic.accepted_answer_id != answer.pk:
-                topic.accepted_answer = answer
-                topic.save(update_fields=["accepted_answer"])
-                self.report.accepted += 1
                 # The dump does not say when an answer was accepted: the answer's time stands in.
+                topic.accepted_answer, topic.answered_at = answer, answer.created_at
+                topic.save(update_fields=["accepted_answer", "answered_at"])
+                self.report.accepted += 1
                 self._note(topic.author, Verb.ANSWER_ACCEPTED, answer, answer.created_at,
                            {"topic": topic.pk, "answer_author": answer.author_id,
                             "imported": True, "time_approximate": True})

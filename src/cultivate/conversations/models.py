@@ -34,6 +34,8 @@ class Topic(models.Model):
     reply_count = models.PositiveIntegerField(default=0, editable=False)
     accepted_answer = models.ForeignKey("Post", null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
+    # When the current accepted answer was chosen: the "recently answered" list sorts by it.
+    answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_closed = models.BooleanField(_("closed"), default=False)
@@ -47,6 +49,8 @@ class Topic(models.Model):
                          name="topic_community_recent"),
             models.Index(fields=["community", "kind", "-last_posted_at"],
                          name="topic_community_kind"),
+            models.Index(fields=["community", "-answered_at"], name="topic_community_answered",
+                         condition=models.Q(answered_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -98,6 +102,20 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+
+class TopicLink(models.Model):
+    """A post links to a topic: the linked topic lists where it is mentioned (a backlink)."""
+
+    from_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="topic_links")
+    to_topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="backlinks")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["from_post", "to_topic"],
+                                               name="topic_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.from_post_id} → {self.to_topic_id}"
 
 
 class PostRevision(models.Model):

@@ -17,6 +17,7 @@ from cultivate.conversations.models import (
     Topic,
     TopicFollow,
     TopicKind,
+    TopicLink,
 )
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
@@ -30,12 +31,18 @@ POSTS_PER_PAGE = 200
 class TopicFilters:
     kind: str = ""
     unanswered: bool = False
+    answered: bool = False  # recently answered questions, newest answer first
 
     @classmethod
     def from_params(cls, params) -> "TopicFilters":
         kind = params.get("kind", "")
         return cls(kind=kind if kind in TopicKind.values else "",
-                   unanswered=str(params.get("unanswered", "")).lower() in ("1", "true", "on"))
+                   unanswered=_yes(params.get("unanswered")),
+                   answered=_yes(params.get("answered")))
+
+
+def _yes(value) -> bool:
+    return str(value or "").lower() in ("1", "true", "on")
 
 
 def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
@@ -44,7 +51,9 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
         found = found.filter(kind=filters.kind)
     if filters.unanswered:
         found = found.filter(kind=TopicKind.QUESTION, reply_count=0)
-    return found.select_related("author").prefetch_related(
+    elif filters.answered:
+        found = found.filter(answered_at__isnull=False).order_by("-answered_at", "-id")
+    return found.select_related("author", "community").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
 
@@ -69,6 +78,35 @@ def posts_of(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
         posts = posts.annotate(marked_helpful=Exists(
             Helpful.objects.filter(post=OuterRef("pk"), user=viewer)))
     return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
+
+
+def moved_topic(user, topic_id) -> Topic | None:
+    """A topic found by id in another community the user may read (it was moved)."""
+    if not str(topic_id).isdigit():
+        return None
+    return (Topic.objects.select_related("community")
+            .filter(pk=topic_id, community__in=policy.readable_communities(user)).first())
+
+
+def backlinks(topic: Topic, viewer, limit: int = 20) -> list[Topic]:
+    """Other topics whose visible posts link here, from communities the viewer may read."""
+    linking = TopicLink.objects.filter(to_topic=topic, from_post__deleted_at__isnull=True)
+    return list(Topic.objects.filter(pk__in=linking.values("from_post__topic_id"),
+                                     community__in=policy.readable_communities(viewer))
+                .exclude(pk=topic.pk).select_related("community")
+                .order_by("-last_posted_at")[:limit])
+
+
+QUOTE_CHARS = 1500
+
+
+def quote(post: Post) -> str:
+    """A Markdown quotation of a post to start a reply with."""
+    name = post.author.username if post.author else ""
+    text = post.body if len(post.body) <= QUOTE_CHARS else post.body[:QUOTE_CHARS] + " …"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    header = f"> @{name}:\n" if name else ""
+    return f"{header}{quoted}\n\n"
 
 
 def post_in(topic: Topic, post_id) -> Post | None:

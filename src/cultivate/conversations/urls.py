@@ -19,6 +19,7 @@ urlpatterns = [
     path("c/<slug:slug>/t/<int:topic_id>/reply/", views.reply, name="reply"),
     path("c/<slug:slug>/t/<int:topic_id>/accept/<int:post_id>/", views.accept, name="accept"),
     path("c/<slug:slug>/t/<int:topic_id>/moderate/", views.moderate, name="moderate"),
+    path("c/<slug:slug>/t/<int:topic_id>/move/", views.move, name="move"),
     path("c/<slug:slug>/t/<int:topic_id>/p/<int:post_id>/edit/", views.edit_post,
          name="edit-post"),
     path("c/<slug:slug>/t/<int:topic_id>/p/<int:post_id>/revisions/", views.revisions,

@@ -50,8 +50,26 @@ def start_topic(request, slug):
 
 
 def topic(request, slug, topic_id):
-    found, standing = queries.access_topic(request.user, slug, topic_id)
-    return _render_topic(request, found, standing, ReplyForm())
+    try:
+        found, standing = queries.access_topic(request.user, slug, topic_id)
+    except NotAllowed:
+        moved = queries.moved_topic(request.user, topic_id)
+        if moved is None:
+            raise
+        return redirect(moved, permanent=True)
+    return _render_topic(request, found, standing, _reply_form_for(request, found))
+
+
+def _reply_form_for(request, found) -> ReplyForm:
+    """An empty reply, or one answering (?reply_to=) or quoting (?quote=) a post."""
+    post_id = request.GET.get("quote") or request.GET.get("reply_to")
+    post = queries.post_in(found, post_id) if post_id else None
+    if post is None or post.deleted_at is not None:
+        return ReplyForm()
+    body = queries.quote(post) if request.GET.get("quote") else ""
+    form = ReplyForm(initial={"reply_to": post.pk, "body": body})
+    form.replying_to = post
+    return form
 
 
 def _render_topic(request, found, standing, reply_form):
@@ -69,7 +87,24 @@ def _render_topic(request, found, standing, reply_form):
         "reply_form": reply_form if reply_form.is_bound or (
             Can.REPLY in verbs and found.accepts_replies) else None,
         "can_accept": found.kind == TopicKind.QUESTION
-        and policy.may_accept_answer(request.user, standing, found)})
+        and policy.may_accept_answer(request.user, standing, found),
+        "backlinks": queries.backlinks(found, request.user),
+        "move_targets": actions.move_targets(request.user, found)
+        if Can.MODERATE in verbs else []})
+
+
+@require_POST
+@login_required
+def move(request, slug, topic_id):
+    found, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
+    target = policy.access_community(request.user, request.POST.get("community", ""))[0]
+    try:
+        actions.do_move_topic(actor=request.user, topic=found, to_community=target)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return _back_to(found)
+    messages.success(request, _("Topic moved to %(name)s.") % {"name": target.name})
+    return redirect(found)
 
 
 @require_POST

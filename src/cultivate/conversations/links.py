@@ -1,0 +1,36 @@
+"""Links between topics: a post that links to a topic shows up under it as "Linked from"."""
+
+import re
+from urllib.parse import urlparse
+
+from django.conf import settings
+
+from cultivate.conversations.models import Topic, TopicLink
+
+TOPIC_PATH = re.compile(r"(https?://[^\s/()<>\]\"']+)?/c/([-\w]+)/t/(\d+)")
+MAX_LINKS = 20
+
+
+def record_topic_links(post) -> None:
+    """Remember which topics this post links to (relative or absolute links to this site)."""
+    wanted = _linked_topic_refs(post.body)
+    TopicLink.objects.filter(from_post=post).delete()
+    if not wanted:
+        return
+    ids = {topic_id for _slug, topic_id in wanted}
+    targets = [topic for topic in Topic.objects.filter(pk__in=ids).select_related("community")
+               if (topic.community.slug, topic.pk) in wanted and topic.pk != post.topic_id]
+    TopicLink.objects.bulk_create([TopicLink(from_post=post, to_topic=t) for t in targets],
+                                  ignore_conflicts=True)
+
+
+def _linked_topic_refs(body: str) -> set[tuple[str, int]]:
+    own_host = urlparse(settings.SITE_URL).netloc
+    refs = set()
+    for host, slug, topic_id in TOPIC_PATH.findall(body or ""):
+        if host and urlparse(host).netloc != own_host:
+            continue
+        refs.add((slug, int(topic_id)))
+        if len(refs) >= MAX_LINKS:
+            break
+    return refs
