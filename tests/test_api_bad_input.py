@@ -19,6 +19,7 @@ PATH_VALUES = {
     "topic_id": ["999999", "x"],
     "invitation_id": ["999999"],
     "post_id": ["999999", "y"],
+    "attachment_id": ["999999", "z"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),

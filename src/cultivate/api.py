@@ -7,10 +7,12 @@ import logging
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from cultivate.attachments.api import router as attachments_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
@@ -48,6 +50,7 @@ api = NinjaAPI(
 api.add_router("/", communities_router)
 api.add_router("/", people_router)
 api.add_router("/", conversations_router)
+api.add_router("/", attachments_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):
@@ -55,8 +58,17 @@ def error_response(request, status: int, code: str, message: str, fields=None):
     return api.create_response(request, body, status=status)
 
 
+LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
+
+
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    """("body", "payload", "charter", "domain") -> "charter.domain"; ("file", "file") -> "file".
+    Only the location and the parameter's own name go: a field may be called "body" too."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+        if len(parts) > 1:
+            parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 
@@ -105,6 +117,13 @@ def on_http_error(request, exc: HttpError):
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return error_response(request, 403, "forbidden", "You may not do this here.")
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return error_response(request, 400, "bad_request",
+                          "The multipart body could not be read: send the file as "
+                          "multipart/form-data with a boundary.")
 
 
 @api.exception_handler(SuspiciousOperation)

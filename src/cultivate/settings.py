@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cultivate.people",
     "cultivate.communities",
     "cultivate.conversations",
+    "cultivate.attachments",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "cultivate.people.middleware.UserTimezoneMiddleware",
     "cultivate.core.ratelimit.WriteRateLimitMiddleware",
+    "cultivate.core.uploads.UploadSizeMiddleware",
     "cultivate.core.middleware.NotAllowedMiddleware",
     "cultivate.core.api_guard.ApiBoundaryMiddleware",
 ]
@@ -206,7 +208,9 @@ USE_TZ = True
 # --- Static and media files ---
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-MEDIA_URL = "/media/"
+# Uploads (attachments) live in the default storage: local disk under MEDIA_ROOT when embedded.
+# There is deliberately no MEDIA_URL route: files are served by /files/<id>/<name>, which checks
+# who may read them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -229,11 +233,19 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Non-file request data (JSON, form fields) up to 2 MB; files above 2.5 MB stream to a temporary
+# file instead of memory; a multipart body larger than the attachment limit is refused with 413
+# before it is read (core/uploads.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Cultivate itself ---
 # Anonymous reads of public pages are cached this long at most (0 turns the cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# Largest attached image or document, in megabytes (core/uploads.py checks content and size).
+CULTIVATE_ATTACHMENT_MAX_MB = float(os.environ.get("CULTIVATE_ATTACHMENT_MAX_MB", "10"))
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
 # Writes per user (or per address when anonymous) per minute, for the HTML views and the API.
 CULTIVATE_WRITE_RATE = os.environ.get("CULTIVATE_WRITE_RATE", "60/m")

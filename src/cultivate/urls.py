@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("cultivate.people.urls")),
     path("", include("cultivate.communities.urls")),
     path("", include("cultivate.conversations.urls")),
+    path("", include("cultivate.attachments.urls")),
 ]

@@ -1,11 +1,17 @@
 """The API's boundary: JSON object bodies in, one error shape out, whatever Django answers."""
 
+import re
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
 FALLBACK_CODES = {404: ("not_found", "No such API route."),
                   405: ("method_not_allowed", "This route does not accept that method."),
                   403: ("forbidden", "You may not do this here.")}
+
+
+# Routes that take a file upload instead of a JSON object.
+UPLOAD_ROUTES = re.compile(r"^/api/v1/communities/[-\w]+/attachments$")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -17,6 +23,12 @@ def _refuse_body(request) -> JsonResponse | None:
         return None
     if request.META.get("CONTENT_LENGTH") in (None, "", "0"):
         return None
+    if UPLOAD_ROUTES.match(request.path):
+        # Files come as multipart; UploadSizeMiddleware has already refused oversized bodies.
+        if request.content_type == "multipart/form-data":
+            return None
+        return _error(415, "unsupported_media_type",
+                      "Send the file as multipart/form-data in a field named file.")
     if request.content_type != "application/json":
         return _error(415, "unsupported_media_type",
                       "Send the body as JSON with Content-Type: application/json.")

@@ -28,6 +28,7 @@ SENTENCES = {
     Verb.POST_MARKED_HELPFUL: lambda: _("found a reply helpful"),
     Verb.POST_FLAGGED: lambda: _("flagged a post for the moderators"),
     Verb.FLAGS_RESOLVED: lambda: _("dealt with flagged posts"),
+    Verb.ATTACHMENT_UPLOADED: lambda: _("attached a file"),
     Verb.INVITATION_SENT: lambda: _("invited someone"),
     Verb.INVITATION_ACCEPTED: lambda: _("accepted an invitation"),
     Verb.INVITATION_REVOKED: lambda: _("withdrew an invitation"),
