@@ -20,6 +20,8 @@ PATH_VALUES = {
     "invitation_id": ["999999"],
     "post_id": ["999999", "y"],
     "attachment_id": ["999999", "z"],
+    "claim_id": ["999999", "q"],
+    "username": ["nobody", "ana"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),

@@ -17,6 +17,7 @@ from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people.actions import user_for_token
+from cultivate.people.api import claims_router
 from cultivate.people.api import router as people_router
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ api = NinjaAPI(
 )
 api.add_router("/", communities_router)
 api.add_router("/", people_router)
+api.add_router("/", claims_router)
 api.add_router("/", conversations_router)
 api.add_router("/", attachments_router)
 

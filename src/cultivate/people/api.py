@@ -1,19 +1,22 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
 from cultivate.people import actions, queries
 
 router = Router(tags=["people"])
+claims_router = Router(tags=["account claims"])
 
 
 class ProfileOut(Schema):
     id: int
     username: str
     display_name: str
+    imported_from: str | None = None  # set on placeholder accounts an import created
+    claimed_by: str | None = None  # the username a claimed placeholder now belongs to
     bio: str
     bio_html: str
     organisation: str
@@ -55,6 +58,8 @@ def _profile(user) -> dict:
         "bio": user.bio, "bio_html": user.bio_html, "organisation": user.organisation,
         "location": user.location, "time_zone": user.time_zone, "languages": user.languages,
         "expertise": [tag.name for tag in user.expertise.all()],
+        "imported_from": user.placeholder_source if user.is_placeholder else None,
+        "claimed_by": user.merged_into.username if user.merged_into_id else None,
     }
 
 
@@ -105,3 +110,97 @@ def create_token(request: HttpRequest, payload: TokenIn):
 def revoke_token(request: HttpRequest, token_id: int):
     actions.do_revoke_access_token(actor=_signed_in(request), token_id=token_id)
     return Status(204, None)
+
+
+# --- claims on imported placeholder accounts ---------------------------------------------------
+
+class PersonRef(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class ClaimIn(Schema):
+    evidence: str = Field(description="Why the account is yours, e.g. a link to your profile on "
+                                      "the original site (up to 1000 characters).")
+
+
+class DecisionIn(Schema):
+    approve: bool
+    message: str = ""
+
+
+class ClaimOut(Schema):
+    id: int
+    status: str
+    claimant: PersonRef
+    placeholder: PersonRef
+    imported_from: str
+    evidence: str
+    created_at: datetime
+    decided_at: datetime | None
+    decided_by: PersonRef | None
+    decision_note: str
+
+
+class ClaimsOut(Schema):
+    to_decide: list[ClaimOut]
+    yours: list[ClaimOut]
+
+
+def _person_ref(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "display_name": user.public_name}
+
+
+def _claim(claim) -> dict:
+    return {
+        "id": claim.pk, "status": claim.status, "claimant": _person_ref(claim.claimant),
+        "placeholder": _person_ref(claim.placeholder),
+        "imported_from": claim.placeholder.placeholder_source, "evidence": claim.evidence,
+        "created_at": claim.created_at, "decided_at": claim.decided_at,
+        "decided_by": _person_ref(claim.decided_by), "decision_note": claim.decision_note,
+    }
+
+
+def _visible_claim(request, claim_id: int):
+    claim = queries.visible_claim(_signed_in(request), claim_id)
+    if claim is None:
+        raise NotAllowed("no such claim", hide=True)
+    return claim
+
+
+@claims_router.post("/people/{username}/claims", response={201: ClaimOut},
+                    summary="Claim an imported placeholder account as yours")
+def create_claim(request: HttpRequest, username: str, payload: ClaimIn):
+    actor = _signed_in(request)
+    person = queries.profile(username)
+    if person is None:
+        raise NotAllowed("no such person", hide=True)
+    claim = actions.do_claim_account(actor=actor, placeholder=person, evidence=payload.evidence)
+    return Status(201, _claim(claim))
+
+
+@claims_router.get("/claims", response=ClaimsOut,
+                   summary="Pending claims you may decide, and your own claims")
+def list_claims(request: HttpRequest):
+    user = _signed_in(request)
+    return {"to_decide": [_claim(c) for c in queries.claims_to_decide(user)],
+            "yours": [_claim(c) for c in queries.own_claims(user)]}
+
+
+@claims_router.post("/claims/{claim_id}/decision", response=ClaimOut,
+                    summary="Approve (merging the accounts) or decline a claim")
+def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn):
+    claim = _visible_claim(request, claim_id)
+    claim = actions.do_decide_claim(actor=request.user, claim=claim, approve=payload.approve,
+                                    message=payload.message)
+    return _claim(claim)
+
+
+@claims_router.post("/claims/{claim_id}/withdraw", response=ClaimOut,
+                    summary="Withdraw your pending claim")
+def withdraw_claim(request: HttpRequest, claim_id: int):
+    claim = _visible_claim(request, claim_id)
+    return _claim(actions.do_withdraw_claim(actor=request.user, claim=claim))

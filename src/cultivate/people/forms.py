@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.core.models import parse_tag_list
-from cultivate.people.models import TIME_ZONE_CHOICES
+from cultivate.people.models import MAX_DECISION_NOTE, MAX_EVIDENCE, TIME_ZONE_CHOICES
 
 
 class ProfileForm(forms.Form):
@@ -38,3 +38,18 @@ class ProfileForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=80,
                            help_text=_("What will use it, e.g. 'monthly report script'."))
+
+
+class ClaimForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("Why is this account yours?"), max_length=MAX_EVIDENCE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A reviewer reads this. Link to your profile on the original site, or say "
+                    "how you can show it is you."))
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    message = forms.CharField(label=_("Message to the person (optional)"), required=False,
+                              max_length=MAX_DECISION_NOTE,
+                              widget=forms.Textarea(attrs={"rows": 2}))

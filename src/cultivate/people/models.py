@@ -5,6 +5,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.core.markdown import render_markdown
@@ -33,6 +34,11 @@ class User(AbstractUser):
     # inactive until the person they stand for claims them.
     placeholder_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
                                        editable=False)
+    # Set when a claim on this placeholder was approved: everything it owned moved to
+    # `merged_into`. The row stays (inactive) so its placeholder_ref keeps re-imports idempotent.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged_accounts", editable=False)
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
     expertise = models.ManyToManyField(
         "core.Tag", verbose_name=_("expertise"), blank=True, related_name="experts"
     )
@@ -48,6 +54,21 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.placeholder_ref is not None
+
+    @property
+    def is_claimable(self) -> bool:
+        """An imported placeholder nobody has claimed yet."""
+        return self.placeholder_ref is not None and self.merged_at is None
+
+    @property
+    def placeholder_source(self) -> str:
+        """Where a placeholder came from: "stackexchange:<site>:user:1" gives "<site>"."""
+        parts = (self.placeholder_ref or "").split(":")
+        return parts[1] if len(parts) > 2 else parts[0]
 
     def save(self, *args, **kwargs):
         self.bio_html = render_markdown(self.bio)
@@ -86,3 +107,52 @@ class PersonalAccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+MAX_EVIDENCE = 1000
+MAX_DECISION_NOTE = 2000
+
+
+class AccountClaim(models.Model):
+    """A person says an imported placeholder account is theirs. Imports carry no e-mail
+    addresses, so a platform admin or a convener of the placeholder's communities decides."""
+
+    claimant = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_claims")
+    placeholder = models.ForeignKey(User, on_delete=models.CASCADE, related_name="claims_on")
+    evidence = models.TextField(
+        _("why this account is yours"), max_length=MAX_EVIDENCE,
+        help_text=_("For example a link to your profile on the original site."))
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus,
+                              default=ClaimStatus.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("message to the claimant"), max_length=MAX_DECISION_NOTE,
+                                     blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("account claim")
+        verbose_name_plural = _("account claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant", "placeholder"], condition=models.Q(status="pending"),
+                name="account_claim_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "placeholder"], name="account_claim_status")]
+
+    def __str__(self) -> str:
+        return f"{self.claimant} claims {self.placeholder} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ClaimStatus.PENDING

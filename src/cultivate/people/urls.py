@@ -9,4 +9,9 @@ urlpatterns = [
     path("me/tokens/", views.tokens, name="tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke-token"),
     path("people/<str:username>/", views.profile, name="profile"),
+    path("people/<str:username>/claim/", views.claim, name="claim"),
+    path("claims/", views.claims, name="claims"),
+    path("claims/nav/", views.claims_nav, name="claims-nav"),
+    path("claims/<int:claim_id>/decide/", views.decide_claim, name="decide-claim"),
+    path("claims/<int:claim_id>/withdraw/", views.withdraw_claim, name="withdraw-claim"),
 ]
