@@ -252,3 +252,18 @@ def test_files_never_enter_the_anonymous_page_cache(world, signed_in, client, se
     world["public"].visibility = "private"
     world["public"].save()
     assert client.get(url).status_code == 404
+
+
+def test_the_upload_endpoint_explains_garbage(world, signed_in):
+    ben = signed_in(world["ben"])
+    for data in ({}, {"file": "not a file"}, {"file": "x" * 5000, "other": "y"}):
+        answer = ben.post("/c/treasury-circle/attachments/", data)
+        assert answer.status_code == 400
+        assert answer.json()["error"]["fields"] == {"file": ["Choose a file to attach."]}
+    assert ben.get("/c/treasury-circle/attachments/").status_code == 405
+
+
+def test_the_upload_shows_in_the_community_activity(world, signed_in):
+    ben = signed_in(world["ben"])
+    attach(ben, "treasury-circle", "a.png", files.png())
+    assert "attached a file" in ben.get("/c/treasury-circle/").content.decode()
