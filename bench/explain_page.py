@@ -28,6 +28,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir")
     parser.add_argument("--repeat", type=int, default=20, help="timed renders after a warm-up")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN every query")
+    parser.add_argument("--as-member", metavar="SLUG",
+                        help="sign in as a plain member of this community first")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="print the N most expensive functions (cumulative)")
     return parser.parse_args()
@@ -98,6 +100,11 @@ def main() -> None:
     from django.test import Client
 
     client = Client()
+    if args.as_member:
+        from cultivate.communities.models import Membership
+
+        member = Membership.objects.filter(community__slug=args.as_member, role="member").first()
+        client.force_login(member.user)
     get(client, args.path)  # warm caches (templates, URL resolver, content types)
     show_queries(client, args.path, args.explain)
     time_renders(client, args.path, args.repeat)

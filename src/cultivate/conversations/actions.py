@@ -29,6 +29,7 @@ from cultivate.conversations.models import (
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
+from cultivate.core.page_cache import bump_content_version
 from cultivate.people.models import User
 from cultivate.policy import Can
 
@@ -270,7 +271,8 @@ def do_mark_helpful(*, actor, post: Post, helpful: bool = True) -> bool:
         raise Conflict(_("This post was deleted."), code="post_deleted")
     existing = Helpful.objects.filter(post=post, user=actor)
     if not helpful:
-        existing.delete()
+        if existing.delete()[0]:
+            bump_content_version()  # no Activity row for an unmark, yet counts change
         return False
     if not existing.exists():
         Helpful.objects.create(post=post, user=actor)

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cultivate import policy
 from cultivate.communities.models import Community
@@ -73,11 +74,30 @@ def posts_of(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
     """A page of the thread with helpful counts and whether the viewer marked each (1 query)."""
     start = (max(page, 1) - 1) * POSTS_PER_PAGE
     posts = topic.posts.select_related("author", "reply_to__author").annotate(
-        helpful_count=Count("helpful_marks", distinct=True))
-    if viewer is not None and viewer.is_authenticated:
-        posts = posts.annotate(marked_helpful=Exists(
-            Helpful.objects.filter(post=OuterRef("pk"), user=viewer)))
+        helpful_count=_helpful_count())
+    if policy.is_signed_in(viewer):
+        posts = posts.annotate(marked_helpful=_marked_by(viewer))
     return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
+
+
+def thread_outline(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
+    """The same page of posts with only what a viewer's controls need (1 light query): the
+    texts come from the shared thread fragment, fetched by `posts_of` only when not cached."""
+    start = (max(page, 1) - 1) * POSTS_PER_PAGE
+    posts = topic.posts.only("id", "topic_id", "author_id", "is_opening", "deleted_at")
+    if policy.is_signed_in(viewer):
+        posts = posts.annotate(marked_helpful=_marked_by(viewer))
+    return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
+
+
+def _helpful_count() -> Subquery:
+    # A correlated count, not COUNT(...) GROUP BY every selected column (texts included).
+    return Coalesce(Subquery(Helpful.objects.filter(post=OuterRef("pk")).order_by()
+                             .values("post").annotate(n=Count("*")).values("n")), 0)
+
+
+def _marked_by(viewer) -> Exists:
+    return Exists(Helpful.objects.filter(post=OuterRef("pk"), user=viewer))
 
 
 def moved_topic(user, topic_id) -> Topic | None:

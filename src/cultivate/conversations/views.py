@@ -1,31 +1,52 @@
 """Thin HTML views for topic lists, topic pages, starting topics and replying."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cultivate import policy
-from cultivate.conversations import actions, mailing, queries, search
+from cultivate.conversations import actions, mailing, queries, search, thread
 from cultivate.conversations.forms import EditForm, ReplyForm, SubscriptionForm, TopicForm
 from cultivate.conversations.models import EmailMode, FlagReason, Post, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
+from cultivate.core.fragments import cached_fragment
 from cultivate.policy import Can
+
+
+@functools.cache
+def _profile_prefix() -> str:
+    """The profile path prefix: per-post links are built from it, not reversed per post."""
+    return reverse("people:profile", kwargs={"username": "~"}).removesuffix("~/")
 
 
 def topic_list(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
     filters = queries.TopicFilters.from_params(request.GET)
-    page = Paginator(queries.topics(community, filters), queries.TOPICS_PER_PAGE).get_page(
-        request.GET.get("page"))
+    page_number = request.GET.get("page")
+
+    def render_table() -> str:
+        page = Paginator(queries.topics(community, filters), queries.TOPICS_PER_PAGE).get_page(
+            page_number)
+        return render_to_string("conversations/_topic_table.html", {
+            "community": community, "page": page, "filters": filters})
+
+    # The same table for every reader: shared, cached until content changes.
+    table_html = cached_fragment("topic-table", community.pk, filters, str(page_number),
+                                 render=render_table)
     return render(request, "conversations/topic_list.html", {
-        "community": community, "page": page, "filters": filters, "kinds": TopicKind.choices,
+        "community": community, "table_html": table_html, "filters": filters,
+        "kinds": TopicKind.choices,
         "can_start": Can.START_TOPIC in policy.allowed(standing, community),
         "can_moderate": Can.MODERATE in policy.allowed(standing, community)})
 
@@ -75,22 +96,26 @@ def _reply_form_for(request, found) -> ReplyForm:
 def _render_topic(request, found, standing, reply_form):
     community = found.community
     verbs = policy.allowed(standing, community)
-    posts = queries.posts_of(found, viewer=request.user)
-    return render(request, "conversations/topic.html", {
-        "community": community, "topic": found, "posts": posts,
-        "changeable": {p.pk for p in posts
-                       if policy.may_change_post(request.user, standing, p)},
-        "can_moderate": Can.MODERATE in verbs, "can_mark": Can.REPLY in verbs,
-        "following": queries.is_following(request.user, found),
-        "flag_reasons": FlagReason.choices,
-        # A refused draft is always shown again, even on a topic locked meanwhile.
-        "reply_form": reply_form if reply_form.is_bound or (
-            Can.REPLY in verbs and found.accepts_replies) else None,
-        "can_accept": found.kind == TopicKind.QUESTION
+    posts = queries.thread_outline(found, viewer=request.user)
+    # A refused draft is always shown again, even on a topic locked meanwhile.
+    reply_form = reply_form if reply_form.is_bound or (
+        Can.REPLY in verbs and found.accepts_replies) else None
+    viewer = thread.Viewer(
+        user_id=request.user.pk, csrf_field=csrf_input(request),
+        may_mark=Can.REPLY in verbs, may_reply=reply_form is not None,
+        may_moderate=Can.MODERATE in verbs,
+        may_accept=found.kind == TopicKind.QUESTION
         and policy.may_accept_answer(request.user, standing, found),
+        changeable={p.pk for p in posts if policy.may_change_post(request.user, standing, p)})
+    return render(request, "conversations/topic.html", {
+        "community": community, "topic": found, "reply_form": reply_form,
+        "thread_html": thread.render_thread(found, posts, viewer,
+                                            profile_prefix=_profile_prefix()),
+        "can_moderate": viewer.may_moderate,
+        "following": queries.is_following(request.user, found),
         "backlinks": queries.backlinks(found, request.user),
         "move_targets": actions.move_targets(request.user, found)
-        if Can.MODERATE in verbs else []})
+        if viewer.may_moderate else []})
 
 
 @require_POST
@@ -240,20 +265,26 @@ def mark_helpful(request, slug, topic_id, post_id):
     return _back_to(found, post)
 
 
-@require_POST
 @login_required
 def flag_post(request, slug, topic_id, post_id):
+    """A page of its own: the topic page stays light, and a refused note is kept."""
     found, _standing = queries.access_topic(request.user, slug, topic_id, Can.REPLY)
     post = _post_or_404(found, post_id)
-    try:
-        actions.do_flag_post(actor=request.user, post=post,
-                             reason=request.POST.get("reason", ""),
-                             note=request.POST.get("note", ""))
-    except ActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you. The moderators will look at it."))
-    return _back_to(found, post)
+    error = None
+    if request.method == "POST":
+        try:
+            actions.do_flag_post(actor=request.user, post=post,
+                                 reason=request.POST.get("reason", ""),
+                                 note=request.POST.get("note", ""))
+        except ActionError as refused:
+            error = refused
+        else:
+            messages.success(request, _("Thank you. The moderators will look at it."))
+            return _back_to(found, post)
+    return render(request, "conversations/flag.html", {
+        "community": found.community, "topic": found, "post": post, "error": error,
+        "flag_reasons": FlagReason.choices, "chosen": request.POST.get("reason", ""),
+        "note": request.POST.get("note", "")}, status=400 if error else 200)
 
 
 @login_required

@@ -59,3 +59,18 @@ def test_flags_through_the_api(thread, signed_in):
     assert Flag.objects.get().status == "dismissed"
     assert Post.objects.get(pk=spam.pk).deleted_at is None
     assert ana.get("/api/v1/communities/budget-clinic/moderation").json() == []
+
+
+def test_flag_page_keeps_the_note_when_refused(thread, signed_in):
+    topic, spam, people = thread
+    ben = signed_in(people["ben"])
+    url = f"{topic.get_absolute_url()}p/{spam.pk}/flag/"
+    assert f'href="{url}"' in ben.get(topic.get_absolute_url()).content.decode()
+    form = ben.get(url)
+    assert form.status_code == 200 and b"Buy cheap watches" in form.content
+    refused = ben.post(url, {"reason": "boring", "note": "sells watches"})
+    assert refused.status_code == 400
+    assert b'value="sells watches"' in refused.content and b"role=\"alert\"" in refused.content
+    sent = ben.post(url, {"reason": "spam", "note": "sells watches"})
+    assert sent.status_code == 302 and Flag.objects.get(post=spam).note == "sells watches"
+    assert signed_in(people["olga"]).get(url).status_code == 403

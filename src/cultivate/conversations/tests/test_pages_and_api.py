@@ -118,3 +118,4 @@ def test_topic_page_and_list_queries_do_not_grow(clinic, django_assert_max_num_q
         assert client.get(f"/c/budget-clinic/t/{topic.pk}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/c/budget-clinic/topics/?kind=question").status_code == 200
+

@@ -1,0 +1,106 @@
+"""A topic's thread: the posts as one fragment shared by every reader (cached until content
+changes), with each viewer's own controls put in per post.
+
+Members' pages are never cached whole, and a Django template costs tens of microseconds per
+control; building a post's few buttons from labels translated once per request keeps a topic
+of 100 replies within a few milliseconds (bench/pages.py, docs/benchmarks.md).
+"""
+
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from cultivate.conversations import queries
+from cultivate.conversations.models import Post, Topic
+from cultivate.core.fragments import cached_fragment
+
+# Stands where each post's controls go; no Markdown output can contain it (nh3 drops comments).
+CONTROLS_MARK = "<!--cultivate:controls-->"
+
+
+@dataclass
+class Viewer:
+    """What this viewer may do to the posts of this page."""
+
+    user_id: int | None
+    csrf_field: str
+    may_mark: bool = False  # helpful and flag, on other people's posts
+    may_reply: bool = False
+    may_moderate: bool = False
+    may_accept: bool = False
+    changeable: set[int] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.labels = {name: escape(text) for name, text in {
+            "helpful": _("Helpful"), "flag": _("Flag"), "reply": _("Reply"),
+            "quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"),
+            "restore": _("Restore"), "accept": _("Accept this answer")}.items()}
+
+
+def render_thread(topic: Topic, posts: list[Post], viewer: Viewer, *, page: int = 1,
+                  profile_prefix: str) -> SafeString:
+    """`posts` is the page's outline (queries.thread_outline); the full posts are read only
+    when the shared fragment has to be rendered."""
+    topic_path = topic.get_absolute_url()
+
+    def render() -> str:
+        return render_to_string("conversations/_thread.html", {
+            "posts": queries.posts_of(topic, page), "topic": topic, "topic_path": topic_path,
+            "profile_prefix": profile_prefix, "show_deleted": viewer.may_moderate,
+            "controls_mark": mark_safe(CONTROLS_MARK)})  # noqa: S308 - a constant
+
+    shared = cached_fragment("thread", topic.pk, page, viewer.may_moderate,
+                             topic.accepted_answer_id, [p.pk for p in posts], render=render)
+    pieces = shared.split(CONTROLS_MARK)
+    out = [pieces[0]]
+    for post, after in zip(posts, pieces[1:], strict=True):
+        out.append(post_controls(post, viewer, topic, topic_path))
+        out.append(after)
+    return mark_safe("".join(out))  # noqa: S308 - escaped labels, numbers and our paths
+
+
+def post_controls(post: Post, viewer: Viewer, topic: Topic, topic_path: str) -> str:
+    """The buttons and links this viewer gets on one post."""
+    base, labels, described = f"{topic_path}p/{post.pk}/", viewer.labels, f"meta-{post.pk}"
+    controls = []
+    if post.deleted_at is None:
+        if viewer.may_mark and post.author_id != viewer.user_id:
+            if not post.is_opening:
+                marked = bool(getattr(post, "marked_helpful", False))
+                controls.append(_form(
+                    f"{base}helpful/", viewer, labels["helpful"], described,
+                    hidden=("helpful", "off" if marked else "on"),
+                    pressed="true" if marked else "false"))
+            controls.append(_link(f"{base}flag/", labels["flag"], described))
+        if viewer.may_reply:
+            controls.append(_link(f"?reply_to={post.pk}#reply-heading", labels["reply"],
+                                  described))
+            controls.append(_link(f"?quote={post.pk}#reply-heading", labels["quote"],
+                                  described))
+        if post.pk in viewer.changeable:
+            controls.append(_link(f"{base}edit/", labels["edit"], described))
+            if not post.is_opening:
+                controls.append(_form(f"{base}delete/", viewer, labels["delete"], described))
+    elif viewer.may_moderate:
+        controls.append(_form(f"{base}restore/", viewer, labels["restore"], described))
+    if viewer.may_accept and not post.is_opening and post.pk != topic.accepted_answer_id:
+        controls.append(_form(f"{topic_path}accept/{post.pk}/", viewer, labels["accept"],
+                              described))
+    return "\n".join(controls)
+
+
+def _link(href: str, label: str, described: str) -> str:
+    return f'<a href="{href}" aria-describedby="{described}">{label}</a>'
+
+
+def _form(action: str, viewer: Viewer, label: str, described: str, *, hidden=None,
+          pressed=None) -> str:
+    extra = f'<input type="hidden" name="{hidden[0]}" value="{hidden[1]}">' if hidden else ""
+    state = f' aria-pressed="{pressed}"' if pressed else ""
+    return (f'<form method="post" action="{action}">{viewer.csrf_field}{extra}'
+            f'<button type="submit" class="secondary"{state} aria-describedby="{described}">'
+            f'{label}</button></form>')
