@@ -129,6 +129,15 @@ def may_change_post(user, standing: Standing, post) -> bool:
     return is_signed_in(user) and post.author_id == user.pk and standing in MEMBER_STANDINGS
 
 
+def changeable_post_ids(user, standing: Standing, posts) -> set[int]:
+    """The posts of `posts` this user may edit or delete: `may_change_post` for a whole page."""
+    if standing in STEWARDS:
+        return {post.pk for post in posts}
+    if not is_signed_in(user) or standing not in MEMBER_STANDINGS:
+        return set()
+    return {post.pk for post in posts if post.author_id == user.pk}
+
+
 def can_create_community(user) -> bool:
     return is_signed_in(user)
 

@@ -1,6 +1,7 @@
 """Read paths for topic lists and topic pages, with fixed query counts."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -22,6 +23,7 @@ from cultivate.conversations.models import (
 )
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
+from cultivate.core.page_cache import content_version, get_versioned, set_versioned
 from cultivate.policy import Can
 
 TOPICS_PER_PAGE = 30
@@ -63,10 +65,11 @@ def access_topic(user, slug: str, topic_id, verb: Can = Can.READ):
     community, standing = policy.access_community(user, slug, verb)
     topic = None
     if str(topic_id).isdigit():
-        topic = (Topic.objects.select_related("community", "author", "accepted_answer")
-                 .filter(community=community, pk=topic_id).first())
+        # The community is already loaded (with its long charter): no second join for it.
+        topic = Topic.objects.filter(community=community, pk=topic_id).first()
     if topic is None:
         raise NotAllowed("no such topic", hide=True)
+    topic.community = community
     return topic, standing
 
 
@@ -80,14 +83,29 @@ def posts_of(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
     return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
 
 
-def thread_outline(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
-    """The same page of posts with only what a viewer's controls need (1 light query): the
-    texts come from the shared thread fragment, fetched by `posts_of` only when not cached."""
+@dataclass(frozen=True)
+class PostOutline:
+    """What a viewer's controls need to know about a post."""
+
+    pk: int
+    author_id: int | None
+    is_opening: bool
+    deleted_at: datetime | None
+    marked_helpful: bool = False
+
+
+def thread_outline(topic: Topic, page: int = 1, *, viewer=None) -> list[PostOutline]:
+    """The same page of posts as `posts_of`, as outlines (2 light queries): the texts come from
+    the shared thread fragment, and `posts_of` is only read when that is not cached."""
     start = (max(page, 1) - 1) * POSTS_PER_PAGE
-    posts = topic.posts.only("id", "topic_id", "author_id", "is_opening", "deleted_at")
+    rows = (topic.posts.order_by("created_at", "id")
+            .values_list("id", "author_id", "is_opening", "deleted_at")
+            [start : start + POSTS_PER_PAGE])
+    marked = set()
     if policy.is_signed_in(viewer):
-        posts = posts.annotate(marked_helpful=_marked_by(viewer))
-    return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
+        marked = set(Helpful.objects.filter(user=viewer, post__topic=topic)
+                     .values_list("post_id", flat=True))
+    return [PostOutline(*row, marked_helpful=row[0] in marked) for row in rows]
 
 
 def _helpful_count() -> Subquery:
@@ -110,11 +128,18 @@ def moved_topic(user, topic_id) -> Topic | None:
 
 def backlinks(topic: Topic, viewer, limit: int = 20) -> list[Topic]:
     """Other topics whose visible posts link here, from communities the viewer may read."""
-    linking = TopicLink.objects.filter(to_topic=topic, from_post__deleted_at__isnull=True)
-    return list(Topic.objects.filter(pk__in=linking.values("from_post__topic_id"),
+    key = f"cultivate:backlinks:{content_version()}:{topic.pk}"
+    linking = get_versioned(key)  # shared by all viewers; most topics have none
+    if linking is None:
+        linking = set(TopicLink.objects.filter(to_topic=topic,
+                                               from_post__deleted_at__isnull=True)
+                      .values_list("from_post__topic_id", flat=True)[:200]) - {topic.pk}
+        set_versioned(key, linking)
+    if not linking:
+        return []
+    return list(Topic.objects.filter(pk__in=linking,
                                      community__in=policy.readable_communities(viewer))
-                .exclude(pk=topic.pk).select_related("community")
-                .order_by("-last_posted_at")[:limit])
+                .select_related("community").order_by("-last_posted_at")[:limit])
 
 
 QUOTE_CHARS = 1500

@@ -101,12 +101,14 @@ def _render_topic(request, found, standing, reply_form):
     reply_form = reply_form if reply_form.is_bound or (
         Can.REPLY in verbs and found.accepts_replies) else None
     viewer = thread.Viewer(
-        user_id=request.user.pk, csrf_field=csrf_input(request),
+        user_id=request.user.pk,
+        # Only people with buttons get a CSRF token: anonymous pages stay cacheable.
+        csrf_field=csrf_input(request) if policy.is_signed_in(request.user) else "",
         may_mark=Can.REPLY in verbs, may_reply=reply_form is not None,
         may_moderate=Can.MODERATE in verbs,
         may_accept=found.kind == TopicKind.QUESTION
         and policy.may_accept_answer(request.user, standing, found),
-        changeable={p.pk for p in posts if policy.may_change_post(request.user, standing, p)})
+        changeable=policy.changeable_post_ids(request.user, standing, posts))
     return render(request, "conversations/topic.html", {
         "community": community, "topic": found, "reply_form": reply_form,
         "thread_html": thread.render_thread(found, posts, viewer,

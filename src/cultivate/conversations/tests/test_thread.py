@@ -28,3 +28,18 @@ def test_shared_thread_fragment_keeps_each_viewers_controls_and_stays_fresh(
     assert "found this helpful" not in cleo.get(url).content.decode()
     actions.do_reply(actor=p["ana"], topic=topic, body="April here.")
     assert "April here." in ben.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_changeable_posts_agree_with_the_single_post_rule(clinic):
+    from cultivate import policy
+
+    community, p = clinic
+    topic = actions.do_start_topic(actor=p["ben"], community=community, title="Budget calendars",
+                                   body="When?")
+    actions.do_reply(actor=p["cleo"], topic=topic, body="March")
+    posts = list(topic.posts.all())
+    for person in (*p.values(), None):
+        standing = policy.standing_of(person, community)
+        expected = {post.pk for post in posts if policy.may_change_post(person, standing, post)}
+        assert policy.changeable_post_ids(person, standing, posts) == expected
