@@ -1,9 +1,8 @@
 """Read paths for topic lists and topic pages, with fixed query counts."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cultivate import policy
@@ -83,29 +82,19 @@ def posts_of(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
     return list(posts.order_by("created_at", "id")[start : start + POSTS_PER_PAGE])
 
 
-@dataclass(frozen=True)
-class PostOutline:
-    """What a viewer's controls need to know about a post."""
+def reader_state(topic: Topic, viewer) -> tuple[set[int], bool]:
+    """The posts of this topic the viewer marked helpful, and whether they follow it, in one
+    query (a topic page for members is read far more often than anything else)."""
+    if not policy.is_signed_in(viewer):
+        return set(), False
+    marks = Helpful.objects.filter(user=viewer, post__topic=topic).values_list("post_id")
+    follow = (TopicFollow.objects.filter(user=viewer, topic=topic, following=True)
+              .values_list(Value(FOLLOWING)))
+    found = {row[0] for row in marks.union(follow, all=True)}
+    return found - {FOLLOWING}, FOLLOWING in found
 
-    pk: int
-    author_id: int | None
-    is_opening: bool
-    deleted_at: datetime | None
-    marked_helpful: bool = False
 
-
-def thread_outline(topic: Topic, page: int = 1, *, viewer=None) -> list[PostOutline]:
-    """The same page of posts as `posts_of`, as outlines (2 light queries): the texts come from
-    the shared thread fragment, and `posts_of` is only read when that is not cached."""
-    start = (max(page, 1) - 1) * POSTS_PER_PAGE
-    rows = (topic.posts.order_by("created_at", "id")
-            .values_list("id", "author_id", "is_opening", "deleted_at")
-            [start : start + POSTS_PER_PAGE])
-    marked = set()
-    if policy.is_signed_in(viewer):
-        marked = set(Helpful.objects.filter(user=viewer, post__topic=topic)
-                     .values_list("post_id", flat=True))
-    return [PostOutline(*row, marked_helpful=row[0] in marked) for row in rows]
+FOLLOWING = 0  # no post has id 0: stands for "follows the topic" in reader_state
 
 
 def _helpful_count() -> Subquery:
@@ -188,12 +177,6 @@ def notifications_for(user, limit: int = 50) -> list[Notification]:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def is_following(user, topic) -> bool:
-    if not policy.is_signed_in(user):
-        return False
-    return TopicFollow.objects.filter(user=user, topic=topic, following=True).exists()
 
 
 def hits_with_topics(hits) -> list:

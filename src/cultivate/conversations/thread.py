@@ -7,6 +7,7 @@ of 100 replies within a few milliseconds (bench/pages.py, docs/benchmarks.md).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -14,11 +15,27 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cultivate.conversations import queries
-from cultivate.conversations.models import Post, Topic
-from cultivate.core.fragments import cached_fragment
+from cultivate.conversations.models import Topic
+from cultivate.core.fragments import cached
 
 # Stands where each post's controls go; no Markdown output can contain it (nh3 drops comments).
 CONTROLS_MARK = "<!--cultivate:controls-->"
+
+
+@dataclass(frozen=True)
+class PostOutline:
+    """What a viewer's controls need to know about a post; shared, nothing personal."""
+
+    pk: int
+    author_id: int | None
+    is_opening: bool
+    deleted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SharedThread:
+    html: str  # every post, with CONTROLS_MARK where its controls go
+    outline: tuple[PostOutline, ...]
 
 
 @dataclass
@@ -32,6 +49,7 @@ class Viewer:
     may_moderate: bool = False
     may_accept: bool = False
     changeable: set[int] = field(default_factory=set)
+    marked_helpful: set[int] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -41,36 +59,44 @@ class Viewer:
             "restore": _("Restore"), "accept": _("Accept this answer")}.items()}
 
 
-def render_thread(topic: Topic, posts: list[Post], viewer: Viewer, *, page: int = 1,
-                  profile_prefix: str) -> SafeString:
-    """`posts` is the page's outline (queries.thread_outline); the full posts are read only
-    when the shared fragment has to be rendered."""
-    topic_path = topic.get_absolute_url()
+def shared_thread(topic: Topic, *, show_deleted: bool, profile_prefix: str,
+                  page: int = 1) -> SharedThread:
+    """The page of posts as every reader (or every moderator) sees it, from the cache when
+    nothing changed since it was rendered."""
 
-    def render() -> str:
-        return render_to_string("conversations/_thread.html", {
-            "posts": queries.posts_of(topic, page), "topic": topic, "topic_path": topic_path,
-            "profile_prefix": profile_prefix, "show_deleted": viewer.may_moderate,
+    def render() -> SharedThread:
+        posts = queries.posts_of(topic, page)
+        html = render_to_string("conversations/_thread.html", {
+            "posts": posts, "topic": topic, "topic_path": topic.get_absolute_url(),
+            "profile_prefix": profile_prefix, "show_deleted": show_deleted,
             "controls_mark": mark_safe(CONTROLS_MARK)})  # noqa: S308 - a constant
+        outline = tuple(PostOutline(p.pk, p.author_id, p.is_opening, p.deleted_at)
+                        for p in posts)
+        return SharedThread(html, outline)
 
-    shared = cached_fragment("thread", topic.pk, page, viewer.may_moderate,
-                             topic.accepted_answer_id, [p.pk for p in posts], render=render)
-    pieces = shared.split(CONTROLS_MARK)
+    return cached("thread", topic.pk, page, show_deleted, topic.accepted_answer_id,
+                  compute=render)
+
+
+def personalise(shared: SharedThread, viewer: Viewer, topic: Topic) -> SafeString:
+    """The shared thread with this viewer's controls on each post."""
+    topic_path = topic.get_absolute_url()
+    pieces = shared.html.split(CONTROLS_MARK)
     out = [pieces[0]]
-    for post, after in zip(posts, pieces[1:], strict=True):
+    for post, after in zip(shared.outline, pieces[1:], strict=True):
         out.append(post_controls(post, viewer, topic, topic_path))
         out.append(after)
     return mark_safe("".join(out))  # noqa: S308 - escaped labels, numbers and our paths
 
 
-def post_controls(post: Post, viewer: Viewer, topic: Topic, topic_path: str) -> str:
+def post_controls(post: PostOutline, viewer: Viewer, topic: Topic, topic_path: str) -> str:
     """The buttons and links this viewer gets on one post."""
     base, labels, described = f"{topic_path}p/{post.pk}/", viewer.labels, f"meta-{post.pk}"
     controls = []
     if post.deleted_at is None:
         if viewer.may_mark and post.author_id != viewer.user_id:
             if not post.is_opening:
-                marked = bool(getattr(post, "marked_helpful", False))
+                marked = post.pk in viewer.marked_helpful
                 controls.append(_form(
                     f"{base}helpful/", viewer, labels["helpful"], described,
                     hidden=("helpful", "off" if marked else "on"),

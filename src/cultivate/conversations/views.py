@@ -96,28 +96,41 @@ def _reply_form_for(request, found) -> ReplyForm:
 def _render_topic(request, found, standing, reply_form):
     community = found.community
     verbs = policy.allowed(standing, community)
-    posts = queries.thread_outline(found, viewer=request.user)
+    may_moderate = Can.MODERATE in verbs
+    shared = thread.shared_thread(found, show_deleted=may_moderate,
+                                  profile_prefix=_profile_prefix())
     # A refused draft is always shown again, even on a topic locked meanwhile.
     reply_form = reply_form if reply_form.is_bound or (
         Can.REPLY in verbs and found.accepts_replies) else None
+    signed_in = policy.is_signed_in(request.user)
+    marked, following = queries.reader_state(found, request.user)
     viewer = thread.Viewer(
         user_id=request.user.pk,
         # Only people with buttons get a CSRF token: anonymous pages stay cacheable.
-        csrf_field=csrf_input(request) if policy.is_signed_in(request.user) else "",
+        csrf_field=csrf_input(request) if signed_in else "",
         may_mark=Can.REPLY in verbs, may_reply=reply_form is not None,
-        may_moderate=Can.MODERATE in verbs,
+        may_moderate=may_moderate,
         may_accept=found.kind == TopicKind.QUESTION
         and policy.may_accept_answer(request.user, standing, found),
-        changeable=policy.changeable_post_ids(request.user, standing, posts))
+        changeable=policy.changeable_post_ids(request.user, standing, shared.outline),
+        marked_helpful=marked)
     return render(request, "conversations/topic.html", {
         "community": community, "topic": found, "reply_form": reply_form,
-        "thread_html": thread.render_thread(found, posts, viewer,
-                                            profile_prefix=_profile_prefix()),
-        "can_moderate": viewer.may_moderate,
-        "following": queries.is_following(request.user, found),
+        "reply_fields_html": _shared_reply_fields(community, found, reply_form),
+        "thread_html": thread.personalise(shared, viewer, found),
+        "can_moderate": may_moderate,
+        "following": following,
         "backlinks": queries.backlinks(found, request.user),
-        "move_targets": actions.move_targets(request.user, found)
-        if viewer.may_moderate else []})
+        "move_targets": actions.move_targets(request.user, found) if may_moderate else []})
+
+
+def _shared_reply_fields(community, found, reply_form):
+    """An empty reply form is the same for everyone in the community: render it once."""
+    if reply_form is None or reply_form.is_bound or reply_form.initial:
+        return None
+    return cached_fragment("reply-fields", community.slug, render=lambda: render_to_string(
+        "conversations/_reply_fields.html",
+        {"reply_form": ReplyForm(), "community": community, "topic": found}))
 
 
 @require_POST

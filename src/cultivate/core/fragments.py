@@ -7,6 +7,7 @@ rendered without the request, so nothing personal (no CSRF token, no user) can l
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -16,14 +17,19 @@ from cultivate.core.page_cache import content_version, get_versioned, set_versio
 
 
 def cached_fragment(name: str, *key_parts, render: Callable[[], str]) -> SafeString:
+    return mark_safe(cached(name, *key_parts, compute=render))  # noqa: S308 - our templates
+
+
+def cached(name: str, *key_parts, compute: Callable[[], Any]) -> Any:
+    """Any picklable value computed from shared content, under the same keys as fragments."""
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
-        return mark_safe(render())  # noqa: S308 - rendered by our own templates
+        return compute()
     parts = repr((translation.get_language(), timezone.get_current_timezone_name(), key_parts))
     digest = hashlib.sha256(parts.encode()).hexdigest()
     key = f"cultivate:fragment:{name}:{content_version()}:{digest}"
-    html = get_versioned(key)
-    if html is None:
-        html = render()
-        set_versioned(key, html)
-    return mark_safe(html)  # noqa: S308 - rendered by our own templates
+    value = get_versioned(key)
+    if value is None:
+        value = compute()
+        set_versioned(key, value)
+    return value

@@ -28,6 +28,9 @@ def test_shared_thread_fragment_keeps_each_viewers_controls_and_stays_fresh(
     assert "found this helpful" not in cleo.get(url).content.decode()
     actions.do_reply(actor=p["ana"], topic=topic, body="April here.")
     assert "April here." in ben.get(url).content.decode()
+    assert "Following: stop" in as_ben  # the asker follows automatically
+    actions.do_set_following(actor=p["ben"], topic=topic, following=False)
+    assert "Follow this topic" in ben.get(url).content.decode()
 
 
 @pytest.mark.django_db
