@@ -36,6 +36,11 @@ class Filters:
     author_id: int | None = None
     answered: bool | None = None
 
+    @property
+    def is_narrow(self) -> bool:
+        """An author or a tag: few posts, found through their own indexes."""
+        return bool(self.tag or self.author_id is not None)
+
     def __bool__(self) -> bool:
         return bool(self.kind or self.tag or self.author_id is not None
                     or self.answered is not None)
@@ -55,8 +60,9 @@ class Filters:
             clauses.append("p.author_id = %s")
             params.append(self.author_id)
         if self.tag:
-            clauses.append("EXISTS (SELECT 1 FROM conversations_topic_tags tt JOIN core_tag g "
-                           "ON g.id = tt.tag_id WHERE tt.topic_id = t.id AND g.slug = %s)")
+            # An IN list, not EXISTS: the tag's few topics lead to their posts by index.
+            clauses.append("p.topic_id IN (SELECT tt.topic_id FROM conversations_topic_tags tt "
+                           "JOIN core_tag g ON g.id = tt.tag_id WHERE g.slug = %s)")
             params.append(self.tag)
         return "".join(f" AND {clause}" for clause in clauses), params
 
@@ -180,18 +186,9 @@ def _search_sqlite(text, words, readable, limit, any_word, filters):
     match = joiner.join(f'"{word}"' for word in words)
     marks = ",".join("%s" for _ in readable)
     with connection.cursor() as cursor:
-        if filters:  # CROSS JOIN keeps FTS5 the outer loop: newest matches first, then filters
-            where, params = filters.sql()
-            cursor.execute(
-                "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body "  # noqa: S608
-                "FROM conversations_post_fts CROSS JOIN conversations_post p "
-                "ON p.id = conversations_post_fts.rowid "
-                "JOIN conversations_topic t ON t.id = p.topic_id "
-                "WHERE conversations_post_fts MATCH %s "
-                f"AND t.community_id IN ({marks}) AND p.deleted_at IS NULL{where} "
-                "ORDER BY conversations_post_fts.rowid DESC LIMIT %s",
-                [match, *readable, *params, CANDIDATES])
-            return _rank(cursor.fetchall(), words, limit)
+        if filters:
+            rows = _filtered_sqlite(cursor, match, readable, filters)
+            return _rank(rows, words, limit)
         cursor.execute(
             "WITH recent AS (SELECT rowid FROM conversations_post_fts "  # noqa: S608
             "WHERE conversations_post_fts MATCH %s ORDER BY rowid DESC LIMIT %s) "
@@ -201,6 +198,53 @@ def _search_sqlite(text, words, readable, limit, any_word, filters):
             f"WHERE t.community_id IN ({marks}) AND p.deleted_at IS NULL",
             [match, CANDIDATES, *readable])
         return _rank(cursor.fetchall(), words, limit)
+
+
+# With filters on SQLite: the newest word matches looked at, and the newest posts of a narrow
+# filter checked against the words (a seek each); both bound the time whatever the data.
+SCAN_MATCHES = 20_000
+SCAN_FILTERED = 1_000
+ROW = "p.id, p.topic_id, t.title, p.is_opening, p.body"
+
+
+def _filtered_sqlite(cursor, match: str, readable: list[int], filters: Filters) -> list:
+    """A broad filter (a kind, answered or not) finds its candidates among the newest word
+    matches; a narrow one (an author, a tag) may have none there, so its own newest posts are
+    checked against the words too."""
+    where, params = filters.sql()
+    marks = ",".join("%s" for _ in readable)
+    scope = f"t.community_id IN ({marks}) AND p.deleted_at IS NULL{where}"
+    oldest = _nth_newest_match(cursor, match, SCAN_MATCHES)
+    # FTS5 stays the outer loop (CROSS JOIN), newest first, and stops at the bound.
+    cursor.execute(
+        f"SELECT {ROW} FROM conversations_post_fts "  # noqa: S608 - fixed clauses
+        "CROSS JOIN conversations_post p ON p.id = conversations_post_fts.rowid "
+        "JOIN conversations_topic t ON t.id = p.topic_id "
+        f"WHERE conversations_post_fts MATCH %s AND conversations_post_fts.rowid >= %s "
+        f"AND {scope} ORDER BY conversations_post_fts.rowid DESC LIMIT %s",
+        [match, oldest, *readable, *params, CANDIDATES])
+    rows = cursor.fetchall()
+    if len(rows) >= CANDIDATES or oldest == 0 or not filters.is_narrow:
+        return rows
+    cursor.execute(
+        f"SELECT {ROW} FROM (SELECT p.id AS id FROM conversations_post p "  # noqa: S608
+        f"JOIN conversations_topic t ON t.id = p.topic_id WHERE {scope} "
+        "ORDER BY p.id DESC LIMIT %s) filtered "
+        "CROSS JOIN conversations_post_fts ON conversations_post_fts.rowid = filtered.id "
+        "JOIN conversations_post p ON p.id = filtered.id "
+        "JOIN conversations_topic t ON t.id = p.topic_id "
+        "WHERE conversations_post_fts MATCH %s",
+        [*readable, *params, SCAN_FILTERED, match])
+    seen = {row[0] for row in rows}
+    return rows + [row for row in cursor.fetchall() if row[0] not in seen]
+
+
+def _nth_newest_match(cursor, match: str, n: int) -> int:
+    """The rowid of the n-th newest match, or 0 when there are fewer (no bound needed)."""
+    cursor.execute("SELECT rowid FROM conversations_post_fts WHERE conversations_post_fts "
+                   "MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s", [match, n - 1])
+    found = cursor.fetchone()
+    return found[0] if found else 0
 
 
 def _rank(rows, words, limit):

@@ -110,3 +110,23 @@ def test_filters_by_kind_tag_author_and_answered(landscape, make_user):
     bad = Client().get("/api/v1/search?q=budget&kind=poem&answered=maybe")
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) == {"kind", "answered"}
+
+
+def test_a_narrow_filter_finds_old_posts_beyond_the_newest_matches(landscape, make_user,
+                                                                   monkeypatch):
+    ana, public, _private = landscape
+    ben = make_user("ben")
+    Membership.objects.create(community=public, user=ben)
+    old = do_start_topic(actor=ben, community=public, title="Budget ceilings",
+                         body="Ceilings first.", tags=["Ceilings"])
+    newer = do_start_topic(actor=ana, community=public, title="Budget circulars",
+                           body="Circular budget talk.")
+    for n in range(12):
+        do_reply(actor=ana, topic=newer, body=f"More budget talk {n}")
+    monkeypatch.setattr(search, "SCAN_MATCHES", 5)  # SQLite looks at the 5 newest matches
+    by_ben = search.search(None, "budget", filters=search.Filters(author_id=ben.pk))
+    assert {h.topic_id for h in by_ben} == {old.pk}
+    tagged = search.search(None, "budget", filters=search.Filters(tag="ceilings"))
+    assert {h.topic_id for h in tagged} == {old.pk}
+    # A broad filter keeps to the newest matches: ana's recent talk.
+    assert search.search(None, "budget", filters=search.Filters(kind="discussion"))
