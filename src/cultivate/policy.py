@@ -7,7 +7,7 @@ and the community's visibility and join policy decide the verbs allowed.
 
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from cultivate.communities.models import (
     Community,
@@ -64,15 +64,20 @@ def is_signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def standing_of(user, community: Community) -> Standing:
-    """One or two small queries; call once per request and pass the result around."""
+_UNKNOWN = object()
+
+
+def standing_of(user, community: Community, *, role=_UNKNOWN) -> Standing:
+    """One or two small queries; call once per request and pass the result around.
+    `role` is the user's role there when the caller already read it (None: not a member)."""
     if not is_signed_in(user):
         return Standing.ANONYMOUS
-    role = (
-        Membership.objects.filter(community=community, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
+    if role is _UNKNOWN:
+        role = (
+            Membership.objects.filter(community=community, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
     if role is not None:
         return Standing(role)
     if is_platform_admin(user):
@@ -203,6 +208,13 @@ def visible_communities(user) -> QuerySet[Community]:
         )
         shown |= Q(Exists(member)) | Q(Exists(pending))
     return communities.filter(shown)
+
+
+def role_in_community(user, community_ref="community_id") -> Subquery:
+    """The user's role in the community `community_ref` points to, as a subquery, so a row of
+    that community's content and the reader's standing come in one query."""
+    return Subquery(Membership.objects.filter(community=OuterRef(community_ref), user=user)
+                    .values("role")[:1])
 
 
 def readers_among(users: QuerySet, community: Community) -> QuerySet:
