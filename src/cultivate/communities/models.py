@@ -44,8 +44,6 @@ class Role(models.TextChoices):
 CHARTER_FIELDS = ("charter_domain", "charter_community", "charter_practice")
 CASE_FIELDS = ("case_why", "case_what", "case_how")
 MARKDOWN_FIELDS = CHARTER_FIELDS + CASE_FIELDS
-# The long texts of a community: pages that only need its name and policy leave them unread.
-LONG_TEXT_FIELDS = MARKDOWN_FIELDS + tuple(f"{name}_html" for name in MARKDOWN_FIELDS)
 MAX_MARKDOWN = 20_000
 
 

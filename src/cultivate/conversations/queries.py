@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.db.models.functions import Coalesce
 
 from cultivate import policy
-from cultivate.communities.models import LONG_TEXT_FIELDS, Community
+from cultivate.communities.models import Community
 from cultivate.conversations.models import (
     DEFAULT_EMAIL_MODE,
     CommunitySubscription,
@@ -59,25 +59,46 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
         Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
 
+# What topic pages read of a community: its name and address, and what policy decides with.
+# Everything else (the long charter texts) loads on first use.
+TOPIC_PAGE_COMMUNITY_FIELDS = ("id", "name", "slug", "visibility", "join_policy", "member_count")
+
+
 def access_topic(user, slug: str, topic_id, verb: Can = Can.READ):
-    """A topic of a community the user may read (404 for missing and hidden alike). The topic,
-    its community and the reader's role there come in one query: topic pages are the most read.
+    """A topic of a community the user may read (404 for missing and hidden alike).
+
+    The topic, its community and the reader's role there come in one plain query: topic pages
+    are read more than anything, and building this query through the ORM cost three times the
+    query itself (bench/explain_page.py).
     """
-    topic = None
-    if str(topic_id).isdigit():
-        found = (Topic.objects.filter(pk=topic_id, community__slug=slug)
-                 .select_related("community").order_by()
-                 .defer(*(f"community__{name}" for name in LONG_TEXT_FIELDS)))
-        if policy.is_signed_in(user):
-            found = found.annotate(reader_role=policy.role_in_community(user))
-        topic = found.first()
+    topic = _topic_with_community(user, slug, topic_id) if str(topic_id).isdigit() else None
     if topic is None:
         policy.access_community(user, slug, verb)  # the community's own 404 or 403 first
         raise NotAllowed("no such topic", hide=True)
     community = topic.community
-    standing = policy.standing_of(user, community, role=getattr(topic, "reader_role", None))
+    standing = policy.standing_of(user, community, role=topic.reader_role)
     policy.check(standing, verb, community)
     return topic, standing
+
+
+def _topic_with_community(user, slug: str, topic_id) -> Topic | None:
+    signed_in = policy.is_signed_in(user)
+    community_columns = ", ".join(f"c.{name} AS community_{name}"
+                                  for name in TOPIC_PAGE_COMMUNITY_FIELDS)
+    role = ("(SELECT m.role FROM communities_membership m WHERE m.community_id = t.community_id "
+            "AND m.user_id = %s LIMIT 1)" if signed_in else "NULL")
+    found = list(Topic.objects.raw(
+        f"SELECT t.*, {community_columns}, {role} AS reader_role "  # noqa: S608 - fixed columns
+        "FROM conversations_topic t JOIN communities_community c ON c.id = t.community_id "
+        "WHERE t.id = %s AND c.slug = %s",
+        [*([user.pk] if signed_in else []), int(topic_id), slug]))
+    if not found:
+        return None
+    topic = found[0]
+    topic.community = Community.from_db(
+        topic._state.db, TOPIC_PAGE_COMMUNITY_FIELDS,
+        [getattr(topic, f"community_{name}") for name in TOPIC_PAGE_COMMUNITY_FIELDS])
+    return topic
 
 
 def posts_of(topic: Topic, page: int = 1, *, viewer=None) -> list[Post]:
