@@ -16,7 +16,11 @@ CONVENER_PAGES = ["/", "/c/new/", "/c/budget-practitioners/", "/c/budget-practit
                   "/c/budget-practitioners/members/", "/c/budget-practitioners/requests/",
                   "/c/budget-practitioners/invitations/", "/me/profile/", "/me/tokens/",
                   "/c/budget-practitioners/topics/", "/c/budget-practitioners/topics/new/",
-                  "{topic}", "/search/?q=budget"]
+                  "{topic}", "/search/?q=budget", "/search/?q=budget&kind=question&answered=no",
+                  "{topic}?quote={reply}", "{topic}p/{reply}/flag/",
+                  "/c/budget-practitioners/topics/?answered=1",
+                  "/c/budget-practitioners/moderation/", "/me/notifications/", "/me/email/",
+                  "/c/budget-practitioners/subscription/"]
 
 
 def violations_on(page: Page, url: str) -> list[str]:
@@ -34,14 +38,21 @@ def test_main_pages_have_no_accessibility_violations(page: Page, live_server, ma
 
     topic = do_start_topic(actor=ana, community=community, kind="question",
                            title="Budget calendars", body="When do you *start*?")
-    do_reply(actor=ana, topic=topic, body="In **March**.")
+    from cultivate.communities.models import Membership
+    from cultivate.conversations.mailing import unsubscribe_url
+
+    ben = make_user("ben")
+    Membership.objects.create(community=community, user=ben)
+    reply = do_reply(actor=ben, topic=topic, body="In **March**.")
     base = live_server.url
-    found = [v for url in VISITOR_PAGES for v in violations_on(page, base + url)]
+    unsubscribe = unsubscribe_url(ana.pk, community.pk).split("/unsubscribe/")[1]
+    visitor_pages = [*VISITOR_PAGES, f"/unsubscribe/{unsubscribe}"]
+    found = [v for url in visitor_pages for v in violations_on(page, base + url)]
     page.goto(base + "/accounts/login/")
     page.get_by_label(re.compile("^Login")).fill("ana")
     page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
     page.get_by_role("button", name="Sign In").click()
-    pages = [url.format(topic=topic.get_absolute_url()) for url in CONVENER_PAGES]
+    pages = [url.format(topic=topic.get_absolute_url(), reply=reply.pk) for url in CONVENER_PAGES]
     found += [v for url in pages for v in violations_on(page, base + url)]
     assert found == []
 
