@@ -37,6 +37,19 @@ def make_user(db):
 
 
 @pytest.fixture
+def signed_in(db):
+    """A test client signed in as the given user."""
+    from django.test import Client
+
+    def client_for(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
 def make_community(db):
     from cultivate.communities.actions import do_create_community
 

@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from cultivate.communities.models import Membership
 
@@ -20,13 +19,3 @@ def world(make_user, make_community):
     public = make_community(cleo, name="Open Budgets")
     return {"private": private, "public": public, "ana": ana, "ben": ben, "cleo": cleo,
             "olga": make_user("olga")}
-
-
-@pytest.fixture
-def signed_in():
-    def client_for(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client_for

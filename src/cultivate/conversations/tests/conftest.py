@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from cultivate.communities.models import Membership
 
@@ -13,13 +12,3 @@ def clinic(make_user, make_community):
     for person in (ben, cleo):
         Membership.objects.create(community=community, user=person)
     return community, {"ana": ana, "ben": ben, "cleo": cleo, "olga": make_user("olga")}
-
-
-@pytest.fixture
-def signed_in():
-    def client_for(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client_for
