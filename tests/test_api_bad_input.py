@@ -22,6 +22,9 @@ PATH_VALUES = {
     "attachment_id": ["999999", "z"],
     "claim_id": ["999999", "q"],
     "username": ["nobody", "ana"],
+    "method": ["no-such-method", "budget-circles"],
+    "version": ["999999", "v"],
+    "story_id": ["999999", "s"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),
@@ -59,7 +62,10 @@ def assert_error_shape(response):
 @pytest.fixture
 def world(make_user, make_community):
     ana = make_user("ana")
-    make_community(ana, name="Budget")
+    budget = make_community(ana, name="Budget")
+    from cultivate.practice.actions import do_create_method
+
+    do_create_method(actor=ana, community=budget, title="Budget circles", brief="Peers meet.")
     _token, secret = do_create_access_token(actor=ana, name="walker")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 

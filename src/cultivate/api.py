@@ -19,6 +19,7 @@ from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people.actions import user_for_token
 from cultivate.people.api import claims_router
 from cultivate.people.api import router as people_router
+from cultivate.practice.api import router as practice_router
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -53,6 +54,7 @@ api.add_router("/", people_router)
 api.add_router("/", claims_router)
 api.add_router("/", conversations_router)
 api.add_router("/", attachments_router)
+api.add_router("/", practice_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

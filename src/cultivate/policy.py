@@ -235,3 +235,39 @@ def readable_communities(user) -> QuerySet[Community]:
     if is_signed_in(user):
         readable |= Q(Exists(Membership.objects.filter(community=OuterRef("pk"), user=user)))
     return Community.objects.filter(readable)
+
+
+# --- methods (practice library) -----------------------------------------------------------
+
+def method_standings(user, method) -> dict[int, Standing]:
+    """The user's standing in each community a method belongs to (its home and those it is
+    shared with), by community id."""
+    communities = [method.community, *method.shared_with.all()]
+    if not is_signed_in(user):
+        return {c.pk: Standing.ANONYMOUS for c in communities}
+    roles = dict(Membership.objects.filter(user=user, community__in=communities)
+                 .values_list("community_id", "role"))
+    return {c.pk: standing_of(user, c, role=roles.get(c.pk)) for c in communities}
+
+
+def can_read_method(method, standings: dict[int, Standing]) -> bool:
+    """Shared with the landscape: everyone. Otherwise whoever may read one of its communities."""
+    if method.sharing == "landscape":
+        return True
+    communities = {method.community.pk: method.community,
+                   **{c.pk: c for c in method.shared_with.all()}}
+    return any(Can.READ in allowed(standings[pk], c) for pk, c in communities.items())
+
+
+def may_edit_method(method, standings: dict[int, Standing]) -> bool:
+    """Members of its communities edit, unless a steward of its home restricted the page."""
+    if may_steward_method(method, standings):
+        return True
+    if method.is_restricted:
+        return False
+    return any(standing in MEMBER_STANDINGS for standing in standings.values())
+
+
+def may_steward_method(method, standings: dict[int, Standing]) -> bool:
+    """Restrict editing, share it and delete it: the stewards of its home community."""
+    return standings.get(method.community_id) in STEWARDS

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("cultivate.people.urls")),
     path("", include("cultivate.communities.urls")),
     path("", include("cultivate.conversations.urls")),
+    path("", include("cultivate.practice.urls")),
     path("", include("cultivate.attachments.urls")),
 ]

@@ -471,3 +471,27 @@ def set_subscription(request: HttpRequest, slug: str, payload: SubscriptionIn):
             summary="Your mail choice for every community you belong to")
 def my_subscriptions(request: HttpRequest):
     return [_subscription_out(s) for s in queries.subscriptions_of(_signed_in(request))]
+
+
+class LibraryHit(Schema):
+    kind: str = Field(description="method, story, resource, format or adaptation")
+    object_id: int
+    title: str
+    snippet_html: str
+    url: str
+
+
+@router.get("/search/library", response=list[LibraryHit],
+            summary="Full-text search of the practice library you may read")
+def search_library(request: HttpRequest, q: str, community: str = "", kind: str = "",
+                   limit: int = 20):
+    if kind and kind not in search.DOCUMENT_KINDS:
+        raise ActionError(_("Please correct the marked fields."),
+                          fields={"kind": [choose_one_of(list(search.DOCUMENT_KINDS))]})
+    community_id = None
+    if community:
+        community_id = policy.access_community(request.user, community, Can.READ)[0].pk
+    hits = search.search_documents(request.user, q[:200], community_id=community_id,
+                                   kind=kind, limit=min(max(limit, 1), 50))
+    return [{"kind": h.kind, "object_id": h.object_id, "title": h.title,
+             "snippet_html": str(h.snippet), "url": h.url} for h in hits]

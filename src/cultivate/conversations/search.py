@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
 from cultivate.communities.models import Visibility
 from cultivate.conversations.models import Topic, TopicKind
+from cultivate.core.models import SearchDocument
 from cultivate.people.models import User
 
 # Only the newest matches are ranked: ranking every match of a common word costs hundreds of
@@ -272,3 +274,117 @@ def _snippet(text: str, stems) -> str:
 def _highlight(snippet: str) -> SafeString:
     safe = escape(snippet or "").replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(safe)  # noqa: S308 - everything but our markers was escaped
+
+
+# --- the practice library: methods, stories, resources, formats ----------------------------
+
+DOCUMENT_KINDS = {"method": _("Method"), "story": _("Story of use"),
+                  "resource": _("Resource"), "format": _("Learning format"),
+                  "adaptation": _("Learning format")}
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    kind: str
+    object_id: int
+    title: str
+    url: str
+    snippet: SafeString
+
+
+def index_document(kind: str, object_id: int, *, title: str, body: str, url: str,
+                   community_ids=(), public: bool = False) -> None:
+    """(Re)index one thing: a row per community it belongs to, or one row for everyone.
+    Call inside the transaction that wrote it."""
+    remove_document(kind, object_id)
+    scopes = [None] if public else list(dict.fromkeys(community_ids))
+    created = SearchDocument.objects.bulk_create([
+        SearchDocument(kind=kind, object_id=object_id, community_id=scope, title=title[:300],
+                       body=body, url=url) for scope in scopes])
+    ids = [doc.pk for doc in created if doc.pk] or list(
+        SearchDocument.objects.filter(kind=kind, object_id=object_id).values_list("pk",
+                                                                                  flat=True))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE core_searchdocument SET search_vector = "
+                "setweight(to_tsvector('english', title), 'A') || "
+                "setweight(to_tsvector('english', body), 'B') WHERE id = ANY(%s)", [ids])
+        else:
+            marks = ",".join("%s" for _ in ids)
+            cursor.execute(
+                "INSERT INTO core_searchdocument_fts(rowid, title, body) "  # noqa: S608
+                f"SELECT id, title, body FROM core_searchdocument WHERE id IN ({marks})", ids)
+
+
+def remove_document(kind: str, object_id: int) -> None:
+    ids = list(SearchDocument.objects.filter(kind=kind, object_id=object_id)
+               .values_list("pk", flat=True))
+    if not ids:
+        return
+    if connection.vendor != "postgresql":
+        marks = ",".join("%s" for _ in ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM core_searchdocument_fts WHERE rowid IN ({marks})",  # noqa: S608
+                           ids)
+    SearchDocument.objects.filter(pk__in=ids).delete()
+
+
+def search_documents(user, text: str, *, community_id: int | None = None, kind: str = "",
+                     limit: int = 20) -> list[DocumentHit]:
+    """Library things matching `text` that the user may read, best first, one hit each."""
+    readable = _readable_community_ids(user)
+    if community_id is not None:
+        readable = [cid for cid in readable if cid == community_id]
+    words = WORD.findall(text or "")[:12]
+    if not words:
+        return []
+    rows = (_documents_postgres if connection.vendor == "postgresql" else _documents_sqlite)(
+        text, words, readable, kind, everyone=community_id is None)
+    # One hit per thing, whichever community's row matched.
+    unique = {}
+    for row in rows:
+        unique.setdefault((row[1], row[2]), row)
+    ranked = _rank([(pk, (kind_, oid, url), title, True, body)
+                    for pk, kind_, oid, title, body, url in unique.values()], words, limit)
+    titles = {row[0]: row[3] for row in unique.values()}
+    return [DocumentHit(kind_, oid, titles[pk], url, _highlight(snippet))
+            for pk, (kind_, oid, url), snippet in ranked]
+
+
+def _document_scope(readable, kind, everyone) -> tuple[str, list]:
+    """Which rows of `d` (core_searchdocument) the reader may see, and of which kind."""
+    if connection.vendor == "postgresql":
+        scope, params = "(d.community_id = ANY(%s)", [list(readable)]
+    else:
+        marks = ",".join("%s" for _ in readable) or "NULL"
+        scope, params = f"(d.community_id IN ({marks})", list(readable)
+    scope += " OR d.community_id IS NULL)" if everyone else ")"
+    if kind:
+        scope += " AND d.kind = %s"
+        params.append(kind)
+    return scope, params
+
+
+def _documents_postgres(text, words, readable, kind, everyone):
+    scope, params = _document_scope(readable, kind, everyone)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url "  # noqa: S608
+            "FROM core_searchdocument d "
+            f"WHERE d.search_vector @@ websearch_to_tsquery('english', %s) AND {scope} LIMIT %s",
+            [text, *params, CANDIDATES])
+        return cursor.fetchall()
+
+
+def _documents_sqlite(text, words, readable, kind, everyone):
+    scope, params = _document_scope(readable, kind, everyone)
+    match = " ".join(f'"{word}"' for word in words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url "  # noqa: S608
+            "FROM core_searchdocument_fts f CROSS JOIN core_searchdocument d ON d.id = f.rowid "
+            f"WHERE core_searchdocument_fts MATCH %s AND {scope} "
+            "ORDER BY f.rowid DESC LIMIT %s",
+            [match, *params, CANDIDATES])
+        return cursor.fetchall()

@@ -185,10 +185,15 @@ def search_page(request):
     slug = (request.GET.get("community") or "").strip()
     community = policy.access_community(request.user, slug, Can.READ)[0] if slug else None
     filters = search.filters_from(request.GET)
+    community_id = community.pk if community else None
     hits = search.search(request.user, text, limit=30, filters=filters,
-                         community_id=community.pk if community else None) if text else []
+                         community_id=community_id) if text else []
+    # The practice library answers too, unless the filters only make sense for topics.
+    library = search.search_documents(request.user, text, community_id=community_id,
+                                      limit=10) if text and not filters else []
     return render(request, "conversations/search.html", {
         "q": text, "results": queries.hits_with_topics(hits), "params": request.GET,
+        "library": library, "library_kinds": search.DOCUMENT_KINDS,
         "community": community, "kinds": TopicKind.choices,
         "my_communities": queries.communities_of(request.user)})
 

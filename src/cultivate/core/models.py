@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +40,28 @@ def tags_from_names(names) -> list[Tag]:
 
 def parse_tag_list(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+class SearchDocument(models.Model):
+    """Something searchable besides posts (a method, a story, a resource, a format), as the
+    search reads it: its title and text, where it lives and who may read it.
+
+    One row per community the thing belongs to; a thing everyone may read has one row without
+    a community. Kept by the actions that write the things (conversations/search.py).
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    # No foreign key: core comes before the apps that own communities and content.
+    community_id = models.PositiveBigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_id"], name="searchdoc_object")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"

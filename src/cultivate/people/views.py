@@ -10,6 +10,7 @@ from cultivate.core.errors import ActionError
 from cultivate.core.forms import show_action_error
 from cultivate.people import actions, queries
 from cultivate.people.forms import ClaimDecisionForm, ClaimForm, ProfileForm, TokenForm
+from cultivate.practice.queries import methods_used_by
 
 
 @login_required
@@ -40,6 +41,7 @@ def _render_profile(request, person, claim_form=None, status=200):
         "person": person, "memberships": memberships_visible_to(request.user, person),
         "recent_topics": queries.recent_topics(request.user, person),
         "post_count": queries.post_count(request.user, person),
+        "methods_used": methods_used_by(person, request.user),
     }
     if person.is_claimable and request.user.is_authenticated:
         context["my_claim"] = queries.pending_claim(request.user, person)

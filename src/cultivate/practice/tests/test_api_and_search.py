@@ -1,0 +1,97 @@
+import json
+
+import pytest
+from django.test import Client
+
+from cultivate.communities.models import Membership
+from cultivate.conversations import search
+from cultivate.practice import actions
+
+pytestmark = pytest.mark.django_db
+
+BRIEF = {"brief": "Peers who did similar work advise before it starts."}
+
+
+@pytest.fixture
+def two_circles(make_user, make_community):
+    ana, ben, olga = make_user("ana"), make_user("ben"), make_user("olga")
+    circle = make_community(ana, name="Peer Circle", visibility="private",
+                            join_policy="invitation")
+    Membership.objects.create(community=circle, user=ben)
+    other = make_community(olga, name="Olga Circle", visibility="private",
+                           join_policy="invitation")
+    return circle, other, {"ana": ana, "ben": ben, "olga": olga}
+
+
+def post_json(client, url, data, method="post"):
+    return getattr(client, method)(url, json.dumps(data), content_type="application/json")
+
+
+def test_methods_through_the_api(two_circles, signed_in):
+    circle, _other, p = two_circles
+    ben = signed_in(p["ben"])
+    created = post_json(ben, "/api/v1/communities/peer-circle/methods",
+                        {"title": "Peer assist", **BRIEF, "tags": ["learning"]})
+    assert created.status_code == 201 and created.json()["version"] == 1
+    edited = post_json(ben, "/api/v1/methods/peer-assist",
+                       {"title": "Peer assist", "brief": "Sharper.", "base_version": 1},
+                       method="patch")
+    assert edited.status_code == 200 and edited.json()["version"] == 2
+    stale = post_json(ben, "/api/v1/methods/peer-assist",
+                      {"title": "Peer assist", "brief": "Stale.", "base_version": 1},
+                      method="patch")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "edit_conflict"
+    versions = ben.get("/api/v1/methods/peer-assist/revisions").json()
+    assert [v["version"] for v in versions] == [2, 1]
+    restored = post_json(ben, "/api/v1/methods/peer-assist/revisions/1/restore", {})
+    assert restored.json()["version"] == 3 and restored.json()["brief"] == BRIEF["brief"]
+    story = post_json(ben, "/api/v1/methods/peer-assist/stories", {
+        "title": "It flopped", "outcome": "failure", "context": "A ministry",
+        "what_we_did": "Invited late", "what_happened": "Nobody came"})
+    assert story.status_code == 201
+    bad = post_json(ben, "/api/v1/methods/peer-assist/stories", {
+        "title": "x", "outcome": "great", "context": "", "what_we_did": "",
+        "what_happened": ""})
+    assert bad.status_code == 400 and "outcome" in bad.json()["error"]["fields"]
+    used = post_json(ben, "/api/v1/methods/peer-assist/practitioner",
+                     {"note": "Twice", "willing_to_share": True}, method="put")
+    assert used.status_code == 200
+    detail = ben.get("/api/v1/methods/peer-assist").json()
+    assert detail["stories"][0]["outcome"] == "failure"
+    assert detail["practitioners"][0]["note"] == "Twice"
+    assert signed_in(p["olga"]).get("/api/v1/methods/peer-assist").status_code == 404
+    assert Client().get("/api/v1/methods/peer-assist").status_code == 404
+    assert [m["slug"] for m in ben.get("/api/v1/communities/peer-circle/methods").json()[
+        "items"]] == ["peer-assist"]
+    refused = post_json(signed_in(p["olga"]), "/api/v1/communities/peer-circle/methods",
+                        {"title": "Intrusion", **BRIEF})
+    assert refused.status_code == 404
+
+
+def test_library_search_finds_only_what_you_may_read(two_circles, signed_in):
+    circle, other, p = two_circles
+    method = actions.do_create_method(actor=p["ben"], community=circle, title="Peer assist",
+                                      **BRIEF, description="Bring a **ministry** challenge.")
+    actions.do_tell_story(actor=p["ben"], method=method, title="Ministry pilot",
+                          outcome="mixed", context="A ministry", what_we_did="Met twice",
+                          what_happened="Half the advice used")
+    actions.do_create_method(actor=p["olga"], community=other, title="Ministry mapping",
+                             brief="Olga's private ministry method.")
+    kinds = {(h.kind, h.title) for h in search.search_documents(p["ben"], "ministry")}
+    assert kinds == {("method", "Peer assist"), ("story", "Ministry pilot")}
+    assert {h.title for h in search.search_documents(p["olga"], "ministry")} == {
+        "Ministry mapping"}
+    assert search.search_documents(None, "ministry") == []
+    # Shared with the landscape: everyone finds it, story included.
+    actions.do_set_method_settings(actor=p["ana"], method=method, sharing="landscape")
+    assert {h.kind for h in search.search_documents(None, "ministry")} == {"method", "story"}
+    page = signed_in(p["ben"]).get("/search/?q=ministry").content.decode()
+    assert "In the practice library" in page and "Ministry pilot" in page
+    api = signed_in(p["olga"]).get("/api/v1/search/library?q=ministry&kind=method").json()
+    assert {h["title"] for h in api} == {"Peer assist", "Ministry mapping"}
+    assert signed_in(p["olga"]).get("/api/v1/search/library?q=x&kind=poem").status_code == 400
+    # Editing re-indexes: the old words no longer find it.
+    actions.do_edit_method(actor=p["ben"], method=method, base_version=method.version,
+                           title="Peer assist", brief="Advice from peers.")
+    assert "Peer assist" not in {h.title for h in search.search_documents(p["ben"], "ministry")
+                                 if h.kind == "method"}
