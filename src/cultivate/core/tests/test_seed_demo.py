@@ -89,3 +89,14 @@ def test_a_demo_account_can_sign_in(client, settings, login):
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert user.display_name in page
+
+
+@pytest.mark.django_db
+def test_demo_has_method_pages_with_a_failure_story():
+    from cultivate.practice.models import Method, Story
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # again: nothing doubles
+    assert Method.objects.count() == 2
+    assert Story.objects.filter(outcome="failure").exists()
+    assert Method.objects.get(title="After-action review").practitioners.count() == 2

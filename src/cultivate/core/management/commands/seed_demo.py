@@ -40,6 +40,7 @@ from cultivate.core.demo_data import (
 )
 from cultivate.people.actions import do_update_profile
 from cultivate.people.models import User
+from cultivate.practice.demo import plant_methods
 
 # Invitations and join decisions send mail on commit; demo mail must reach no one, and
 # printed mail would bury the summary.
@@ -74,6 +75,7 @@ def seed() -> int:
         if not Community.objects.filter(slug=spec.slug).exists():
             plant_community(spec, people)
             added += 1
+    plant_methods(people)
     return added
 
 
