@@ -165,3 +165,22 @@ def test_bad_input_is_refused_with_reasons(circle, signed_in):
                                                    "description": "x" * 40_000,
                                                    "base_version": 1})
     assert long.status_code == 200 and Method.objects.get().version == 1
+
+
+def test_method_pages_and_lists_do_not_grow_in_queries(circle, signed_in,
+                                                       django_assert_max_num_queries):
+    community, _other, method, p = circle
+    for n in range(6):
+        other = actions.do_create_method(actor=p["ben"], community=community,
+                                         title=f"Method {n}", tags=[f"t{n}"], **SECTIONS)
+        actions.do_tell_story(actor=p["fay"], method=method, title=f"Story {n}",
+                              outcome="mixed", context="c", what_we_did="w", what_happened="h")
+        actions.do_set_method_settings(actor=p["ben"], method=other, related=[method])
+    ben = signed_in(p["ben"])
+    with django_assert_max_num_queries(12):
+        assert ben.get("/methods/peer-assist/").status_code == 200
+    with django_assert_max_num_queries(7):
+        assert ben.get("/c/peer-circle/methods/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert ben.get("/c/peer-circle/people-to-ask/").status_code == 200
+    assert "Find someone to ask" in ben.get("/c/peer-circle/members/").content.decode()
