@@ -20,6 +20,7 @@ PATH_VALUES = {
     "invitation_id": ["999999"],
     "post_id": ["999999", "y"],
     "attachment_id": ["999999", "z"],
+    "resource_id": ["999999", "r"],
     "claim_id": ["999999", "q"],
     "username": ["nobody", "ana"],
     "method": ["no-such-method", "budget-circles"],
@@ -47,7 +48,8 @@ def routes():
 def concrete_paths(path: str):
     paths = [path]
     for name, values in PATH_VALUES.items():
-        paths = [p.replace("{" + name + "}", value) for p in paths for value in values]
+        if "{" + name + "}" in path:  # else every value would copy each path: 2^n duplicates
+            paths = [p.replace("{" + name + "}", value) for p in paths for value in values]
     return paths
 
 

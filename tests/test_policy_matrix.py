@@ -12,10 +12,10 @@ from cultivate.policy import Can
 
 ALL = set(Can)
 MEMBER = {"see", "read", "leave", "start_topic", "reply"}
-FACILITATOR = MEMBER | {"edit", "invite", "decide_requests", "announce", "moderate"}
+FACILITATOR = MEMBER | {"edit", "invite", "decide_requests", "announce", "moderate", "curate"}
 CONVENER = FACILITATOR | {"manage_members"}
 ADMIN = {"see", "read", "edit", "invite", "decide_requests", "manage_members", "start_topic",
-         "reply", "announce", "moderate"}
+         "reply", "announce", "moderate", "curate"}
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

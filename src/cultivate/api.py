@@ -20,6 +20,7 @@ from cultivate.people.actions import user_for_token
 from cultivate.people.api import claims_router
 from cultivate.people.api import router as people_router
 from cultivate.practice.api import router as practice_router
+from cultivate.resources.api import router as resources_router
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -55,6 +56,7 @@ api.add_router("/", claims_router)
 api.add_router("/", conversations_router)
 api.add_router("/", attachments_router)
 api.add_router("/", practice_router)
+api.add_router("/", resources_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

@@ -47,6 +47,7 @@ class Can(StrEnum):
     REPLY = "reply"
     ANNOUNCE = "announce"  # start an announcement
     MODERATE = "moderate"  # pin, lock, close topics; restore deleted posts
+    CURATE = "curate"  # choose and order the key resources on the community home
 
 
 MEMBER_STANDINGS = frozenset(
@@ -111,6 +112,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
             verbs.add(Can.REQUEST_TO_JOIN)
     if standing in STEWARDS:
         verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS, Can.ANNOUNCE, Can.MODERATE}
+        verbs.add(Can.CURATE)
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)
     return frozenset(verbs)
@@ -141,6 +143,13 @@ def changeable_post_ids(user, standing: Standing, posts) -> set[int]:
     if not is_signed_in(user) or standing not in MEMBER_STANDINGS:
         return set()
     return {post.pk for post in posts if post.author_id == user.pk}
+
+
+def may_change_resource(user, standing: Standing, resource) -> bool:
+    """Whoever added a library resource edits and deletes it (while a member); stewards any."""
+    if standing in STEWARDS:
+        return True
+    return is_signed_in(user) and resource.added_by_id == user.pk and standing in MEMBER_STANDINGS
 
 
 def can_create_community(user) -> bool:

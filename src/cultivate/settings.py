@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cultivate.conversations",
     "cultivate.practice",
     "cultivate.attachments",
+    "cultivate.resources",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 # Largest attached image or document, in megabytes (core/uploads.py checks content and size).
 CULTIVATE_ATTACHMENT_MAX_MB = float(os.environ.get("CULTIVATE_ATTACHMENT_MAX_MB", "10"))
+# Largest file added to a community's resource library, in megabytes (same checks as above).
+CULTIVATE_RESOURCE_MAX_MB = float(os.environ.get("CULTIVATE_RESOURCE_MAX_MB", "25"))
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
 # How often `cultivate run` sends due digests; 0 when cron runs `cultivate send-digests`.
 CULTIVATE_DIGEST_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_DIGEST_CLOCK_MINUTES", "60"))

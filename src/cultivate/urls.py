@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("cultivate.conversations.urls")),
     path("", include("cultivate.practice.urls")),
     path("", include("cultivate.attachments.urls")),
+    path("", include("cultivate.resources.urls")),
 ]

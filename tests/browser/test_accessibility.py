@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VISITOR_PAGES = ["/", "/c/budget-practitioners/", "/c/budget-practitioners/members/",
                  "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/",
-                 "/people/ana/"]
+                 "/people/ana/", "/c/budget-practitioners/resources/"]
 CONVENER_PAGES = ["/", "/c/new/", "/c/budget-practitioners/", "/c/budget-practitioners/edit/",
                   "/c/budget-practitioners/members/", "/c/budget-practitioners/requests/",
                   "/c/budget-practitioners/invitations/", "/me/profile/", "/me/tokens/",
@@ -20,7 +20,9 @@ CONVENER_PAGES = ["/", "/c/new/", "/c/budget-practitioners/", "/c/budget-practit
                   "{topic}?quote={reply}", "{topic}p/{reply}/flag/",
                   "/c/budget-practitioners/topics/?answered=1",
                   "/c/budget-practitioners/moderation/", "/me/notifications/", "/me/email/",
-                  "/c/budget-practitioners/subscription/"]
+                  "/c/budget-practitioners/subscription/", "/c/budget-practitioners/resources/",
+                  "/c/budget-practitioners/resources/new/",
+                  "/c/budget-practitioners/resources/key/"]
 
 
 def violations_on(page: Page, url: str) -> list[str]:

@@ -52,6 +52,11 @@ class Verb:
     POST_FLAGGED = "post.flagged"
     FLAGS_RESOLVED = "flags.resolved"
     ATTACHMENT_UPLOADED = "attachment.uploaded"
+    RESOURCE_ADDED = "resource.added"
+    RESOURCE_EDITED = "resource.edited"
+    RESOURCE_DELETED = "resource.deleted"
+    RESOURCE_RESTORED = "resource.restored"
+    KEY_RESOURCES_CURATED = "resource.curated"
 
 
 def record_activity(

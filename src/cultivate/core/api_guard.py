@@ -12,6 +12,8 @@ FALLBACK_CODES = {404: ("not_found", "No such API route."),
 
 # Routes that take a file upload instead of a JSON object.
 UPLOAD_ROUTES = re.compile(r"^/api/v1/communities/[-\w]+/attachments$")
+# Routes that take a JSON object or, to send a file, a multipart body.
+JSON_OR_UPLOAD_ROUTES = re.compile(r"^/api/v1/communities/[-\w]+/resources$")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -29,6 +31,8 @@ def _refuse_body(request) -> JsonResponse | None:
             return None
         return _error(415, "unsupported_media_type",
                       "Send the file as multipart/form-data in a field named file.")
+    if JSON_OR_UPLOAD_ROUTES.match(request.path) and request.content_type == "multipart/form-data":
+        return None  # UploadSizeMiddleware has already refused oversized bodies
     if request.content_type != "application/json":
         return _error(415, "unsupported_media_type",
                       "Send the body as JSON with Content-Type: application/json.")

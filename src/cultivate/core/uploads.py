@@ -12,6 +12,7 @@ import codecs
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import filetype
@@ -310,6 +311,22 @@ def is_image(content_type: str) -> bool:
 # Room for the form fields and multipart framing around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
 
+# Routes whose uploads have a limit of their own (the library's files, say): path pattern ->
+# function giving the limit in bytes. Every other multipart body gets the attachment limit.
+_ROUTE_LIMITS: dict[re.Pattern, Callable[[], int]] = {}
+
+
+def register_upload_limit(pattern: re.Pattern, limit: Callable[[], int]) -> None:
+    """Apps call this from AppConfig.ready() for the routes that take their files."""
+    _ROUTE_LIMITS[pattern] = limit
+
+
+def upload_limit_for(path: str) -> int:
+    for pattern, limit in _ROUTE_LIMITS.items():
+        if pattern.match(path):
+            return limit()
+    return max_upload_bytes()
+
 
 class UploadSizeMiddleware:
     """Refuses a multipart body larger than the upload limit with 413, before anything reads
@@ -325,7 +342,7 @@ class UploadSizeMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = max_upload_bytes()
+            limit = upload_limit_for(request.path)
             if length > limit + MULTIPART_OVERHEAD:
                 return self.too_large(request, limit)
         return self.get_response(request)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "cultivate.resources"
+    label = "resources"
+
+    def ready(self):
+        from cultivate.core.uploads import register_upload_limit
+        from cultivate.resources.limits import UPLOAD_PATHS, max_resource_bytes
+
+        # Files added to the library may be larger than attachments: the early 413 uses ours.
+        register_upload_limit(UPLOAD_PATHS, max_resource_bytes)
