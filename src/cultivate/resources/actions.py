@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.communities.models import Community
+from cultivate.conversations import search
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.core.uploads import TooLarge, check_upload
@@ -189,6 +190,7 @@ def do_add_resource(*, actor, community, form: str, title: str, summary: str,
     try:
         resource.save()
         resource.tags.set(tags_from_names(values["tags"]))
+        index_resource(resource)
         record_activity(actor=actor, verb=Verb.RESOURCE_ADDED, community=community,
                         target=resource, payload=_payload(resource), occurred_at=now)
     except BaseException:
@@ -263,6 +265,7 @@ def do_edit_resource(*, actor, resource: Resource, title=None, summary=None,
         resource.save()
         if tags_changed:
             resource.tags.set(new_tags)
+        index_resource(resource)
         record_activity(actor=actor, verb=Verb.RESOURCE_EDITED, community=resource.community,
                         target=resource, payload={"fields": changed})
     except BaseException:
@@ -275,6 +278,13 @@ def do_edit_resource(*, actor, resource: Resource, title=None, summary=None,
     return resource
 
 
+def index_resource(resource: Resource) -> None:
+    """Findable by the search wherever the library is readable (its community)."""
+    title, body = resource.search_document()
+    search.index_document("resource", resource.pk, title=title, body=body,
+                          url=resource.get_absolute_url(), community_ids=[resource.community_id])
+
+
 @transaction.atomic
 def do_delete_resource(*, actor, resource: Resource) -> Resource:
     """Soft delete: gone from the library and the home; stewards can still open and restore
@@ -284,6 +294,7 @@ def do_delete_resource(*, actor, resource: Resource) -> Resource:
         resource.deleted_at, resource.deleted_by = timezone.now(), actor
         resource.save(update_fields=["deleted_at", "deleted_by"])
         KeyResource.objects.filter(resource=resource).delete()
+        search.remove_document("resource", resource.pk)
         record_activity(actor=actor, verb=Verb.RESOURCE_DELETED, community=resource.community,
                         target=resource)
     return resource
@@ -296,6 +307,7 @@ def do_restore_resource(*, actor, resource: Resource) -> Resource:
     if resource.deleted_at is not None:
         resource.deleted_at, resource.deleted_by = None, None
         resource.save(update_fields=["deleted_at", "deleted_by"])
+        index_resource(resource)
         record_activity(actor=actor, verb=Verb.RESOURCE_RESTORED, community=community,
                         target=resource)
     return resource

@@ -95,3 +95,19 @@ def test_library_search_finds_only_what_you_may_read(two_circles, signed_in):
                            title="Peer assist", brief="Advice from peers.")
     assert "Peer assist" not in {h.title for h in search.search_documents(p["ben"], "ministry")
                                  if h.kind == "method"}
+
+
+def test_resources_are_found_by_the_same_search(two_circles, signed_in, settings, tmp_path):
+    from cultivate.resources.actions import do_add_resource, do_delete_resource
+
+    settings.MEDIA_ROOT = tmp_path
+    circle, _other, p = two_circles
+    guide = do_add_resource(actor=p["ben"], community=circle, form="guide",
+                            title="Ministry review guide", summary="How to run it",
+                            resource_type="guide", language="en", tags=[],
+                            body="Steps for a **ministry** spending review.")
+    hits = search.search_documents(p["ben"], "ministry")
+    assert [(h.kind, h.title) for h in hits] == [("resource", "Ministry review guide")]
+    assert search.search_documents(p["olga"], "ministry") == []
+    do_delete_resource(actor=p["ben"], resource=guide)
+    assert search.search_documents(p["ben"], "ministry") == []
