@@ -23,6 +23,7 @@ PATH_VALUES = {
     "resource_id": ["999999", "r"],
     "claim_id": ["999999", "q"],
     "username": ["nobody", "ana"],
+    "format_slug": ["no-such-format", "case-clinics"],
     "method": ["no-such-method", "budget-circles"],
     "version": ["999999", "v"],
     "story_id": ["999999", "s"],

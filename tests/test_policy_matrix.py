@@ -16,6 +16,9 @@ FACILITATOR = MEMBER | {"edit", "invite", "decide_requests", "announce", "modera
 CONVENER = FACILITATOR | {"manage_members"}
 ADMIN = {"see", "read", "edit", "invite", "decide_requests", "manage_members", "start_topic",
          "reply", "announce", "moderate", "curate"}
+# Stewards say how their community runs the catalogue's learning formats (cultivate.formats).
+FACILITATOR, CONVENER, ADMIN = (
+    verbs | {"adapt_formats"} for verbs in (FACILITATOR, CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

@@ -16,6 +16,7 @@ from cultivate.attachments.api import router as attachments_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.formats.api import router as formats_router
 from cultivate.people.actions import user_for_token
 from cultivate.people.api import claims_router
 from cultivate.people.api import router as people_router
@@ -55,6 +56,7 @@ api.add_router("/", people_router)
 api.add_router("/", claims_router)
 api.add_router("/", conversations_router)
 api.add_router("/", attachments_router)
+api.add_router("/", formats_router)
 api.add_router("/", practice_router)
 api.add_router("/", resources_router)
 

@@ -47,6 +47,7 @@ class Can(StrEnum):
     REPLY = "reply"
     ANNOUNCE = "announce"  # start an announcement
     MODERATE = "moderate"  # pin, lock, close topics; restore deleted posts
+    ADAPT_FORMATS = "adapt_formats"  # say how the community runs catalogue formats
     CURATE = "curate"  # choose and order the key resources on the community home
 
 
@@ -112,6 +113,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
             verbs.add(Can.REQUEST_TO_JOIN)
     if standing in STEWARDS:
         verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS, Can.ANNOUNCE, Can.MODERATE}
+        verbs.add(Can.ADAPT_FORMATS)
         verbs.add(Can.CURATE)
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cultivate.people",
     "cultivate.communities",
     "cultivate.conversations",
+    "cultivate.formats",
     "cultivate.practice",
     "cultivate.attachments",
     "cultivate.resources",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("cultivate.people.urls")),
     path("", include("cultivate.communities.urls")),
     path("", include("cultivate.conversations.urls")),
+    path("", include("cultivate.formats.urls")),
     path("", include("cultivate.practice.urls")),
     path("", include("cultivate.attachments.urls")),
     path("", include("cultivate.resources.urls")),

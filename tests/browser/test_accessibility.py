@@ -23,6 +23,12 @@ CONVENER_PAGES = ["/", "/c/new/", "/c/budget-practitioners/", "/c/budget-practit
                   "/c/budget-practitioners/subscription/", "/c/budget-practitioners/resources/",
                   "/c/budget-practitioners/resources/new/",
                   "/c/budget-practitioners/resources/key/"]
+# Learning formats (cultivate.formats): the catalogue, a format, a community's own formats.
+VISITOR_PAGES += ["/formats/", "/formats/case-clinics/", "/c/budget-practitioners/formats/"]
+CONVENER_PAGES += ["/formats/?purpose=reflect&formality=3", "/formats/peer-assist/",
+                   "/c/budget-practitioners/formats/",
+                   "/c/budget-practitioners/formats/peer-assist/",
+                   "/c/budget-practitioners/formats/peer-assist/adapt/"]
 
 
 def violations_on(page: Page, url: str) -> list[str]:
@@ -46,6 +52,13 @@ def test_main_pages_have_no_accessibility_violations(page: Page, live_server, ma
     ben = make_user("ben")
     Membership.objects.create(community=community, user=ben)
     reply = do_reply(actor=ben, topic=topic, body="In **March**.")
+    from cultivate.formats.actions import do_adapt_format
+    from cultivate.formats.builtin import ensure_builtin_formats
+    from cultivate.formats.models import LearningFormat
+
+    ensure_builtin_formats()  # transactional tests flush the rows the migration loaded
+    do_adapt_format(actor=ana, community=community, notes="Monthly, **online**.", duration_max=90,
+                    format=LearningFormat.objects.get(slug="peer-assist"))
     base = live_server.url
     unsubscribe = unsubscribe_url(ana.pk, community.pk).split("/unsubscribe/")[1]
     visitor_pages = [*VISITOR_PAGES, f"/unsubscribe/{unsubscribe}"]

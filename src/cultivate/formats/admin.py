@@ -1,0 +1,30 @@
+"""The catalogue is managed here by platform admins (new formats, corrections). Admin edits
+bypass actions by design, so they write no Activity rows."""
+
+from django.contrib import admin
+
+from cultivate.formats.models import CommunityFormat, FormatPurpose, LearningFormat
+
+
+class PurposeInline(admin.TabularInline):
+    model = FormatPurpose
+    extra = 0
+
+
+@admin.register(LearningFormat)
+class LearningFormatAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "formality", "source", "duration_min", "duration_max",
+                    "is_builtin", "updated_at")
+    list_filter = ("formality", "source", "is_builtin", "purposes__purpose")
+    search_fields = ("name", "slug", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("related",)
+    inlines = [PurposeInline]
+
+
+@admin.register(CommunityFormat)
+class CommunityFormatAdmin(admin.ModelAdmin):
+    list_display = ("format", "community", "adapted_by", "updated_at")
+    list_filter = ("format",)
+    search_fields = ("format__name", "community__name", "notes")
+    raw_id_fields = ("community", "format", "adapted_by")
