@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import record_activity
+from cultivate.conversations import search
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
+from cultivate.formats.indexing import index_adaptation
 from cultivate.formats.models import (
     MAX_GROUP,
     MAX_MINUTES,
@@ -90,6 +92,7 @@ def do_adapt_format(*, actor, community, format: LearningFormat, notes: str, rol
             setattr(adaptation, name, value)
         adaptation.save()
     adaptation.created = created
+    index_adaptation(adaptation)
     record_activity(actor=actor, verb=FORMAT_ADAPTED, community=community, target=adaptation,
                     payload={"format": format.slug, "created": created})
     return adaptation
@@ -99,8 +102,10 @@ def do_adapt_format(*, actor, community, format: LearningFormat, notes: str, rol
 def do_remove_adaptation(*, actor, community, format: LearningFormat) -> None:
     """Stop running a format the community's own way: the catalogue's version remains."""
     policy.check(policy.standing_of(actor, community), Can.ADAPT_FORMATS, community)
-    deleted, _rows = CommunityFormat.objects.filter(community=community, format=format).delete()
-    if not deleted:
+    adaptation = CommunityFormat.objects.filter(community=community, format=format).first()
+    if adaptation is None:
         raise NotAllowed("no such adaptation", hide=True)
+    search.remove_document("adaptation", adaptation.pk)
+    adaptation.delete()
     record_activity(actor=actor, verb=FORMAT_ADAPTATION_REMOVED, community=community,
                     target=format, payload={"format": format.slug})

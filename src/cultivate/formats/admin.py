@@ -3,6 +3,7 @@ bypass actions by design, so they write no Activity rows."""
 
 from django.contrib import admin
 
+from cultivate.formats.indexing import index_format
 from cultivate.formats.models import CommunityFormat, FormatPurpose, LearningFormat
 
 
@@ -20,6 +21,10 @@ class LearningFormatAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("related",)
     inlines = [PurposeInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        index_format(obj)  # new and corrected formats are found by the search at once
 
 
 @admin.register(CommunityFormat)

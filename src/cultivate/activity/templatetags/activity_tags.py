@@ -36,6 +36,8 @@ SENTENCES = {
     Verb.STORY_TOLD: lambda: _("told a story of using a method"),
     Verb.STORY_COMMENTED: lambda: _("commented on a story of use"),
     Verb.PRACTITIONER_ADDED: lambda: _("said they use a method"),
+    "format.adapted": lambda: _("adapted a learning format"),
+    "format.adaptation_removed": lambda: _("stopped adapting a learning format"),
     Verb.RESOURCE_ADDED: lambda: _("added a resource to the library"),
     Verb.RESOURCE_EDITED: lambda: _("edited a resource in the library"),
     Verb.RESOURCE_DELETED: lambda: _("deleted a resource from the library"),

@@ -77,14 +77,16 @@ def test_library_search_finds_only_what_you_may_read(two_circles, signed_in):
                           what_happened="Half the advice used")
     actions.do_create_method(actor=p["olga"], community=other, title="Ministry mapping",
                              brief="Olga's private ministry method.")
-    kinds = {(h.kind, h.title) for h in search.search_documents(p["ben"], "ministry")}
-    assert kinds == {("method", "Peer assist"), ("story", "Ministry pilot")}
-    assert {h.title for h in search.search_documents(p["olga"], "ministry")} == {
-        "Ministry mapping"}
-    assert search.search_documents(None, "ministry") == []
+    def found(user, text="ministry"):  # the built-in format catalogue mentions ministries too
+        return {(h.kind, h.title) for h in search.search_documents(user, text)
+                if h.kind in ("method", "story")}
+
+    assert found(p["ben"]) == {("method", "Peer assist"), ("story", "Ministry pilot")}
+    assert found(p["olga"]) == {("method", "Ministry mapping")}
+    assert found(None) == set()
     # Shared with the landscape: everyone finds it, story included.
     actions.do_set_method_settings(actor=p["ana"], method=method, sharing="landscape")
-    assert {h.kind for h in search.search_documents(None, "ministry")} == {"method", "story"}
+    assert {kind for kind, _title in found(None)} == {"method", "story"}
     page = signed_in(p["ben"]).get("/search/?q=ministry").content.decode()
     assert "In the practice library" in page and "Ministry pilot" in page
     api = signed_in(p["olga"]).get("/api/v1/search/library?q=ministry&kind=method").json()
@@ -106,8 +108,25 @@ def test_resources_are_found_by_the_same_search(two_circles, signed_in, settings
                             title="Ministry review guide", summary="How to run it",
                             resource_type="guide", language="en", tags=[],
                             body="Steps for a **ministry** spending review.")
-    hits = search.search_documents(p["ben"], "ministry")
+    hits = search.search_documents(p["ben"], "ministry", kind="resource")
     assert [(h.kind, h.title) for h in hits] == [("resource", "Ministry review guide")]
-    assert search.search_documents(p["olga"], "ministry") == []
+    assert search.search_documents(p["olga"], "ministry", kind="resource") == []
     do_delete_resource(actor=p["ben"], resource=guide)
-    assert search.search_documents(p["ben"], "ministry") == []
+    assert search.search_documents(p["ben"], "ministry", kind="resource") == []
+
+
+def test_formats_and_adaptations_are_found_by_the_same_search(two_circles):
+    from cultivate.formats.actions import do_adapt_format, do_remove_adaptation
+    from cultivate.formats.models import LearningFormat
+
+    circle, _other, p = two_circles
+    hits = search.search_documents(None, "clinic", kind="format")
+    assert "Case clinics" in {h.title for h in hits}  # the built-in catalogue, for everyone
+    clinics = LearningFormat.objects.get(slug="case-clinics")
+    do_adapt_format(actor=p["ana"], community=circle, format=clinics,
+                    notes="Monthly, on Zoom, with a **ministry** presenting.")
+    mine = search.search_documents(p["ben"], "ministry", kind="adaptation")
+    assert [h.title for h in mine] == ["Case clinics in Peer Circle"]
+    assert search.search_documents(p["olga"], "ministry", kind="adaptation") == []
+    do_remove_adaptation(actor=p["ana"], community=circle, format=clinics)
+    assert search.search_documents(p["ben"], "ministry", kind="adaptation") == []
