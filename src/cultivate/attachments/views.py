@@ -53,7 +53,7 @@ def serve(request, attachment_id, name):
         raise NotAllowed("no such file", hide=True)
     try:
         stored = attachment.file.open("rb")
-    except OSError as missing:  # gone from storage (restored backup without media, say)
+    except (OSError, ValueError) as missing:  # gone from storage, or no file on the row
         raise NotAllowed("file missing from storage", hide=True) from missing
     response = FileResponse(stored, content_type=attachment.content_type,
                             as_attachment=not attachment.is_image,

@@ -139,6 +139,8 @@ def test_a_file_missing_from_storage_is_not_found(world, signed_in):
     url = attach(ben, "treasury-circle", "gone.pdf", files.pdf()).json()["url"]
     default_storage.delete(Attachment.objects.get().file.name)
     assert ben.get(url).status_code == 404
+    Attachment.objects.update(file="")  # a row left without any file (edited by hand)
+    assert ben.get(url).status_code == 404
 
 
 def test_uploads_count_against_the_write_rate(world, signed_in, settings):
