@@ -388,3 +388,14 @@ def _documents_sqlite(text, words, readable, kind, everyone):
             "ORDER BY f.rowid DESC LIMIT %s",
             [match, *params, CANDIDATES])
         return cursor.fetchall()
+
+
+def forget_when_deleted(model, kind: str) -> None:
+    """Deleting a thing by any path (a cascade, the admin) also takes it out of the search."""
+    from django.db.models.signals import post_delete
+
+    def forget(sender, instance, **kwargs):
+        remove_document(kind, instance.pk)
+
+    post_delete.connect(forget, sender=model, weak=False,
+                        dispatch_uid=f"search-forget-{kind}")

@@ -6,6 +6,10 @@ class ResourcesConfig(AppConfig):
     label = "resources"
 
     def ready(self):
+        from cultivate.conversations.search import forget_when_deleted
+        from cultivate.resources.models import Resource
+
+        forget_when_deleted(Resource, "resource")
         from cultivate.core.uploads import register_upload_limit
         from cultivate.resources.limits import UPLOAD_PATHS, max_resource_bytes
 

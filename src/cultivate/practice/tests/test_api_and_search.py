@@ -130,3 +130,14 @@ def test_formats_and_adaptations_are_found_by_the_same_search(two_circles):
     assert search.search_documents(p["olga"], "ministry", kind="adaptation") == []
     do_remove_adaptation(actor=p["ana"], community=circle, format=clinics)
     assert search.search_documents(p["ben"], "ministry", kind="adaptation") == []
+
+
+def test_deleting_a_community_takes_its_things_out_of_the_search(two_circles):
+    circle, _other, p = two_circles
+    method = actions.do_create_method(actor=p["ben"], community=circle, title="Peer assist",
+                                      **BRIEF)
+    actions.do_set_method_settings(actor=p["ana"], method=method, sharing="landscape")
+    assert [h.title for h in search.search_documents(None, "peers", kind="method")] == [
+        "Peer assist"]
+    circle.delete()  # the cascade deletes the method: no search row may point to it
+    assert search.search_documents(None, "peers", kind="method") == []
