@@ -276,6 +276,12 @@ def may_edit_method(method, standings: dict[int, Standing]) -> bool:
         return True
     if method.is_restricted:
         return False
+    return may_contribute_to_method(standings)
+
+
+def may_contribute_to_method(standings: dict[int, Standing]) -> bool:
+    """Tell a story, comment on one, list oneself as a practitioner: members of its
+    communities."""
     return any(standing in MEMBER_STANDINGS for standing in standings.values())
 
 

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.communities.models import Community
-from cultivate.conversations import links, mailing, notify, search
+from cultivate.conversations import links, mailing, notify, queries, search
 from cultivate.conversations.models import (
-    DEFAULT_EMAIL_MODE,
     MAX_BODY,
     MAX_TITLE,
     CommunitySubscription,
@@ -228,7 +227,7 @@ def do_edit_post(*, actor, post: Post, body: str) -> Post:
     post.body, post.edited_at = body, timezone.now()
     post.save()
     search.index_posts([post.pk])
-    links.record_topic_links(post)
+    links.record_topic_links(post, edited=True)
     record_activity(actor=actor, verb=Verb.POST_EDITED, community=post.topic.community,
                     target=post)
     return post
@@ -344,16 +343,6 @@ def do_mark_notifications_read(*, actor, ids=None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def subscription_of(user, community) -> CommunitySubscription:
-    """The person's subscription, or the unsaved default: a digest for members, else nothing."""
-    found = CommunitySubscription.objects.filter(user=user, community=community).first()
-    if found is not None:
-        return found
-    is_member = policy.standing_of(user, community) in policy.MEMBER_STANDINGS
-    return CommunitySubscription(user=user, community=community,
-                                 email_mode=DEFAULT_EMAIL_MODE if is_member else EmailMode.NOTHING)
-
-
 @transaction.atomic
 def do_set_subscription(*, actor, community, email_mode: str | None = None,
                         follows_new_topics: bool | None = None) -> CommunitySubscription:
@@ -365,7 +354,7 @@ def do_set_subscription(*, actor, community, email_mode: str | None = None,
     if email_mode is not None and email_mode not in EmailMode.values:
         raise ActionError(_("Please correct the marked fields."),
                           fields={"email_mode": [choose_one_of(EmailMode.values)]})
-    subscription = subscription_of(actor, community)
+    subscription = queries.subscription_of(actor, community)
     if email_mode is not None and email_mode != subscription.email_mode:
         if email_mode in mailing.DIGEST_PERIODS and (
                 subscription.email_mode not in mailing.DIGEST_PERIODS

@@ -451,7 +451,7 @@ def _subscription_out(subscription) -> dict:
             summary="How you hear about a community (mail and new-topic notifications)")
 def get_subscription(request: HttpRequest, slug: str):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
-    return _subscription_out(actions.subscription_of(_signed_in(request), community))
+    return _subscription_out(queries.subscription_of(_signed_in(request), community))
 
 
 @router.put("/communities/{slug}/subscription", response=SubscriptionOut,

@@ -11,10 +11,12 @@ TOPIC_PATH = re.compile(r"(https?://[^\s/()<>\]\"']+)?/c/([-\w]+)/t/(\d+)")
 MAX_LINKS = 20
 
 
-def record_topic_links(post) -> None:
-    """Remember which topics this post links to (relative or absolute links to this site)."""
+def record_topic_links(post, *, edited: bool = False) -> None:
+    """Remember which topics this post links to (relative or absolute links to this site);
+    after an edit, forget the links it no longer has."""
     wanted = _linked_topic_refs(post.body)
-    TopicLink.objects.filter(from_post=post).delete()
+    if edited:
+        TopicLink.objects.filter(from_post=post).delete()
     if not wanted:
         return
     ids = {topic_id for _slug, topic_id in wanted}

@@ -11,6 +11,7 @@ from cultivate.communities.models import Community
 from cultivate.conversations.models import (
     DEFAULT_EMAIL_MODE,
     CommunitySubscription,
+    EmailMode,
     Flag,
     FlagStatus,
     Helpful,
@@ -21,8 +22,8 @@ from cultivate.conversations.models import (
     TopicLink,
 )
 from cultivate.core.errors import NotAllowed
+from cultivate.core.fragments import cached
 from cultivate.core.models import Tag
-from cultivate.core.page_cache import content_version, get_versioned, set_versioned
 from cultivate.policy import Can
 
 TOPICS_PER_PAGE = 30
@@ -150,13 +151,9 @@ def moved_topic(user, topic_id) -> Topic | None:
 
 def backlinks(topic: Topic, viewer, limit: int = 20) -> list[Topic]:
     """Other topics whose visible posts link here, from communities the viewer may read."""
-    key = f"cultivate:backlinks:{content_version()}:{topic.pk}"
-    linking = get_versioned(key)  # shared by all viewers; most topics have none
-    if linking is None:
-        linking = set(TopicLink.objects.filter(to_topic=topic,
-                                               from_post__deleted_at__isnull=True)
-                      .values_list("from_post__topic_id", flat=True)[:200]) - {topic.pk}
-        set_versioned(key, linking)
+    linking = cached("backlinks", topic.pk, compute=lambda: set(  # shared; most have none
+        TopicLink.objects.filter(to_topic=topic, from_post__deleted_at__isnull=True)
+        .values_list("from_post__topic_id", flat=True)[:200]) - {topic.pk})
     if not linking:
         return []
     return list(Topic.objects.filter(pk__in=linking,
@@ -225,6 +222,16 @@ def communities_of(user) -> list:
         return []
     return list(Community.objects.filter(memberships__user=user).order_by("name")
                 .only("slug", "name"))
+
+
+def subscription_of(user, community) -> CommunitySubscription:
+    """The person's subscription, or the unsaved default: a digest for members, else nothing."""
+    found = CommunitySubscription.objects.filter(user=user, community=community).first()
+    if found is not None:
+        return found
+    is_member = policy.standing_of(user, community) in policy.MEMBER_STANDINGS
+    return CommunitySubscription(user=user, community=community,
+                                 email_mode=DEFAULT_EMAIL_MODE if is_member else EmailMode.NOTHING)
 
 
 def subscriptions_of(user) -> list:

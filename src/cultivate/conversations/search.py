@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
-from cultivate.communities.models import Visibility
 from cultivate.conversations.models import Topic, TopicKind
 from cultivate.core.models import SearchDocument
 from cultivate.people.models import User
@@ -147,14 +146,7 @@ def search(user, text: str, *, community_id: int | None = None, limit: int = 20,
 
 
 def _readable_community_ids(user) -> list[int]:
-    visible = policy.visible_communities(user)
-    if policy.is_platform_admin(user):
-        return list(visible.values_list("pk", flat=True))
-    members = set()
-    if policy.is_signed_in(user):
-        members = set(user.memberships.values_list("community_id", flat=True))
-    return [pk for pk, visibility in visible.values_list("pk", "visibility")
-            if visibility == Visibility.PUBLIC or pk in members]
+    return list(policy.readable_communities(user).values_list("pk", flat=True))
 
 
 def _search_postgres(text, words, readable, limit, any_word, filters):

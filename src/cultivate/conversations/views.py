@@ -377,7 +377,7 @@ def email_settings(request):
 @login_required
 def subscription(request, slug):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
-    current = actions.subscription_of(request.user, community)
+    current = queries.subscription_of(request.user, community)
     form = SubscriptionForm(request.POST or None, prefix=community.slug, initial={
         "email_mode": current.email_mode, "follows_new_topics": current.follows_new_topics})
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,9 @@
 """User Markdown to safe HTML: markdown-it-py renders, nh3 sanitises (on save, never on read)."""
 
+import html
+
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -22,3 +25,10 @@ def render_markdown(source: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+def plain_text(*html_parts: str) -> str:
+    """Rendered (sanitised) HTML back to plain text, parts separated by blank lines: what the
+    search index reads."""
+    return "\n\n".join(text for part in html_parts
+                        if part and (text := html.unescape(strip_tags(part)).strip()))

@@ -6,17 +6,15 @@ people, whether the group learns from each other or from outside sources, how fo
 what it produces. A `CommunityFormat` is one community's way of running a format.
 """
 
-import html
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from cultivate.core.markdown import render_markdown
+from cultivate.core.markdown import plain_text, render_markdown
 
 MAX_NAME = 100
 MAX_SUMMARY = 200
@@ -89,12 +87,6 @@ def describe_group(low: int | None, high: int | None) -> str:
     if high:
         return gettext("up to %(n)d people") % {"n": high}
     return ""
-
-
-def plain_text(*html_parts: str) -> str:
-    """Rendered (sanitised) HTML to plain text for a search index."""
-    text = "\n\n".join(html.unescape(strip_tags(part)).strip() for part in html_parts if part)
-    return text.strip()
 
 
 class LearningFormat(models.Model):

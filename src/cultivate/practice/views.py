@@ -3,6 +3,7 @@ history with diffs, stories of use and who uses a method."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -63,14 +64,15 @@ def new_method(request, slug):
 
 def method(request, method):
     found, standings = queries.access_method(request.user, method)
+    parts = queries.page_parts(found)
     return render(request, "practice/method.html", {
-        "method": found, "community": found.community, **queries.page_parts(found),
+        "method": found, "community": found.community, **parts,
         "sections": [(label, getattr(found, f"{name}_html")) for name, label in SECTIONS],
         "can_edit": policy.may_edit_method(found, standings),
         "can_steward": policy.may_steward_method(found, standings),
-        "can_contribute": any(s in policy.MEMBER_STANDINGS for s in standings.values()),
+        "can_contribute": policy.may_contribute_to_method(standings),
         "practitioner_form": PractitionerForm(),
-        "i_use_it": found.practitioners.filter(user_id=request.user.pk).exists()})
+        "i_use_it": any(p.user_id == request.user.pk for p in parts["practitioners"])})
 
 
 @login_required
@@ -193,7 +195,7 @@ def story(request, method, story_id):
     form = CommentForm(request.POST or None)
     if request.method == "POST":
         if not policy.is_signed_in(request.user):
-            return redirect(f"/accounts/login/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         if form.is_valid():
             try:
                 actions.do_comment_story(actor=request.user, story=told,
@@ -204,7 +206,7 @@ def story(request, method, story_id):
                 return redirect(request.path + "#comments")
     return render(request, "practice/story.html", {
         "method": found, "community": found.community, "story": told, "form": form,
-        "can_comment": any(s in policy.MEMBER_STANDINGS for s in standings.values())})
+        "can_comment": policy.may_contribute_to_method(standings)})
 
 
 @require_POST

@@ -2,17 +2,15 @@
 key resources its stewards pick for the community home."""
 
 import secrets
-from html import unescape
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from cultivate.core.markdown import render_markdown
+from cultivate.core.markdown import plain_text, render_markdown
 from cultivate.core.uploads import extension_of, is_image
 from cultivate.resources import languages
 
@@ -138,12 +136,8 @@ class Resource(models.Model):
     def search_document(self) -> tuple[str, str]:
         """(title, plain text) for the shared search index: the summary, a guide's text, and
         the address or file name, without Markdown or HTML."""
-        parts = [_plain(self.summary_html), _plain(self.body_html), self.url, self.original_name]
+        parts = [plain_text(self.summary_html, self.body_html), self.url, self.original_name]
         return self.title, "\n\n".join(part for part in parts if part)
-
-
-def _plain(html: str) -> str:
-    return unescape(strip_tags(html or "")).strip()
 
 
 class KeyResource(models.Model):

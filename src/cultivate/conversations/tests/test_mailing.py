@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cultivate.conversations import actions, mailing
+from cultivate.conversations import actions, mailing, queries
 from cultivate.conversations.models import CommunitySubscription, Notification
 from cultivate.core.errors import ActionError, NotAllowed
 
@@ -68,9 +68,9 @@ def test_unsubscribe_links(clinic, client):
     url = mailing.unsubscribe_url(p["ben"].pk, community.pk).removeprefix("http://127.0.0.1:8000")
     page = client.get(url)  # mail scanners open links: a GET changes nothing
     assert page.status_code == 200 and b"Unsubscribe" in page.content
-    assert actions.subscription_of(p["ben"], community).email_mode == "every_post"
+    assert queries.subscription_of(p["ben"], community).email_mode == "every_post"
     assert b"no more mail from Budget Clinic" in client.post(url).content
-    assert actions.subscription_of(p["ben"], community).email_mode == "nothing"
+    assert queries.subscription_of(p["ben"], community).email_mode == "nothing"
     forged = url.replace(url.split("/")[2][:4], "AAAA")
     assert client.post(forged).status_code == 400
     assert client.get("/unsubscribe/not-a-token/").status_code == 400
@@ -110,7 +110,7 @@ def test_settings_pages(clinic, signed_in):
         "budget-clinic-email_mode": "every_post", "budget-clinic-follows_new_topics": "on",
         "next": "/me/email/"})
     assert answer.status_code == 302 and answer["Location"] == "/me/email/"
-    assert actions.subscription_of(p["ben"], community).follows_new_topics
+    assert queries.subscription_of(p["ben"], community).follows_new_topics
     refused = ben.post("/c/budget-clinic/subscription/", {"budget-clinic-email_mode": "x"})
     assert refused.status_code == 200 and b"Select a valid choice" in refused.content
     assert signed_in(p["olga"]).get("/c/budget-clinic/subscription/").status_code == 403
