@@ -49,6 +49,9 @@ class Can(StrEnum):
     MODERATE = "moderate"  # pin, lock, close topics; restore deleted posts
     ADAPT_FORMATS = "adapt_formats"  # say how the community runs catalogue formats
     CURATE = "curate"  # choose and order the key resources on the community home
+    PLAN_EVENTS = "plan_events"  # plan, change, cancel events; run their live backchannel
+    RSVP = "rsvp"  # answer going / maybe / not going to an event
+    TAKE_PART_LIVE = "take_part_live"  # post, vote and answer polls in a live backchannel
 
 
 MEMBER_STANDINGS = frozenset(
@@ -105,7 +108,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
     if is_member:
         verbs.add(Can.LEAVE)
     if is_member or standing == Standing.ADMIN:
-        verbs |= {Can.START_TOPIC, Can.REPLY}
+        verbs |= {Can.START_TOPIC, Can.REPLY, Can.RSVP, Can.TAKE_PART_LIVE}
     if standing in (Standing.OUTSIDER, Standing.PENDING) and Can.SEE in verbs:
         if community.join_policy == JoinPolicy.OPEN:
             verbs.add(Can.JOIN)  # also for a request left pending when the policy opened
@@ -115,6 +118,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         verbs |= {Can.EDIT, Can.INVITE, Can.DECIDE_REQUESTS, Can.ANNOUNCE, Can.MODERATE}
         verbs.add(Can.ADAPT_FORMATS)
         verbs.add(Can.CURATE)
+        verbs.add(Can.PLAN_EVENTS)
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)
     return frozenset(verbs)
@@ -288,3 +292,20 @@ def may_contribute_to_method(standings: dict[int, Standing]) -> bool:
 def may_steward_method(method, standings: dict[int, Standing]) -> bool:
     """Restrict editing, share it and delete it: the stewards of its home community."""
     return standings.get(method.community_id) in STEWARDS
+
+
+# --- live backchannel ----------------------------------------------------------------------
+
+def may_join_live_as_guest(channel) -> bool:
+    """Anyone with the code, signed in or not, when the facilitators let guests in."""
+    return channel.guests_allowed and channel.is_open
+
+
+def may_post_live(participant, channel, verbs: frozenset[Can]) -> bool:
+    """Post, vote and answer polls: an open channel and a participant not removed; members by
+    their standing, guests by the channel letting guests in."""
+    if not channel.is_open or participant is None or participant.removed_at is not None:
+        return False
+    if participant.user_id is None:
+        return may_join_live_as_guest(channel)
+    return Can.TAKE_PART_LIVE in verbs or may_join_live_as_guest(channel)

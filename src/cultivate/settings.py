@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "cultivate.practice",
     "cultivate.attachments",
     "cultivate.resources",
+    "cultivate.events",
+    "cultivate.live",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,133 @@
+"""Learning events a community plans (from a learning-activity format or none), the members'
+answers (going, maybe, not going) with a waiting list when full, and what stays afterwards:
+notes, outputs and a recording link."""
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cultivate.core.markdown import render_markdown
+
+MAX_TITLE = 200
+MAX_MARKDOWN = 20_000
+MAX_CAPACITY = 100_000
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone."), code="time_zone")
+
+
+def new_join_code() -> str:
+    """Six characters a room can read off a projector: no 0/O, 1/I/L."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Event(models.Model):
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="events")
+    learning_format = models.ForeignKey(
+        "formats.LearningFormat", verbose_name=_("learning-activity format"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="events")
+    title = models.CharField(_("title"), max_length=MAX_TITLE)
+    description = models.TextField(_("description"), max_length=MAX_MARKDOWN, blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    agenda = models.TextField(_("agenda"), max_length=MAX_MARKDOWN, blank=True)
+    agenda_html = models.TextField(editable=False, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
+                                 validators=[validate_time_zone],
+                                 help_text=_("The zone the event is planned in."))
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True,
+        help_text=_("Leave empty for no limit; when full, people join a waiting list."))
+    # What stays after the event.
+    notes = models.TextField(_("notes"), max_length=MAX_MARKDOWN, blank=True)
+    notes_html = models.TextField(editable=False, blank=True)
+    outputs = models.TextField(_("outputs"), max_length=MAX_MARKDOWN, blank=True)
+    outputs_html = models.TextField(editable=False, blank=True)
+    recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
+    # The live backchannel (cultivate.live) reads these.
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code,
+                                 editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["community", "starts_at"], name="event_community_start"),
+                   models.Index(fields=["starts_at"], name="event_start")]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="event_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        for field in ("description", "agenda", "notes", "outputs"):
+            setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+
+class Answer(models.TextChoices):
+    GOING = "going", _("Going")
+    MAYBE = "maybe", _("Maybe")
+    NOT_GOING = "not_going", _("Not going")
+
+
+class Rsvp(models.Model):
+    """One person's answer to one event. `waitlisted` when they said going to a full event;
+    the earliest waiting answer moves up when a place frees."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="rsvps")
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer)
+    waitlisted = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="rsvp_once")]
+        indexes = [models.Index(fields=["event", "answer", "waitlisted"], name="rsvp_event_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.event_id}: {self.answer}"
+
+
+class CalendarFeed(models.Model):
+    """A secret address per person for their calendar app: the events of their communities."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"
