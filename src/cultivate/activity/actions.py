@@ -57,6 +57,11 @@ class Verb:
     RESOURCE_DELETED = "resource.deleted"
     RESOURCE_RESTORED = "resource.restored"
     KEY_RESOURCES_CURATED = "resource.curated"
+    EVENT_PLANNED = "event.planned"
+    EVENT_CHANGED = "event.changed"
+    EVENT_CANCELLED = "event.cancelled"
+    EVENT_RSVP = "event.rsvp"
+    EVENT_OUTCOME_RECORDED = "event.outcome_recorded"
 
 
 def record_activity(
