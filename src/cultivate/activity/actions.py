@@ -57,6 +57,10 @@ class Verb:
     RESOURCE_DELETED = "resource.deleted"
     RESOURCE_RESTORED = "resource.restored"
     KEY_RESOURCES_CURATED = "resource.curated"
+    LIVE_JOINED = "live.joined"  # took part in an event's backchannel: attendance
+    LIVE_QUESTION_ASKED = "live.question_asked"
+    LIVE_COMMENTED = "live.commented"
+    LIVE_HARVESTED = "live.harvested"
     EVENT_PLANNED = "event.planned"
     EVENT_CHANGED = "event.changed"
     EVENT_CANCELLED = "event.cancelled"

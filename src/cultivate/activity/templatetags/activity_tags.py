@@ -6,6 +6,10 @@ from cultivate.activity.actions import Verb
 register = template.Library()
 
 SENTENCES = {
+    Verb.LIVE_JOINED: lambda: _("joined an event's backchannel"),
+    Verb.LIVE_QUESTION_ASKED: lambda: _("asked a question during an event"),
+    Verb.LIVE_COMMENTED: lambda: _("commented during an event"),
+    Verb.LIVE_HARVESTED: lambda: _("harvested an event's backchannel"),
     Verb.COMMUNITY_CREATED: lambda: _("started the community"),
     Verb.CHARTER_EDITED: lambda: _("updated the charter"),
     Verb.MEMBER_JOINED: lambda: _("joined"),
