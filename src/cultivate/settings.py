@@ -256,6 +256,8 @@ CULTIVATE_RESOURCE_MAX_MB = float(os.environ.get("CULTIVATE_RESOURCE_MAX_MB", "2
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
 # How often `cultivate run` sends due digests; 0 when cron runs `cultivate send-digests`.
 CULTIVATE_DIGEST_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_DIGEST_CLOCK_MINUTES", "60"))
+# How long before an event its reminder mail leaves (cultivate.events.reminders).
+CULTIVATE_EVENT_REMINDER_HOURS = float(os.environ.get("CULTIVATE_EVENT_REMINDER_HOURS", "24"))
 # Writes per user (or per address when anonymous) per minute, for the HTML views and the API.
 CULTIVATE_WRITE_RATE = os.environ.get("CULTIVATE_WRITE_RATE", "60/m")
 CULTIVATE_PREVIEW_RATE = os.environ.get("CULTIVATE_PREVIEW_RATE", "300/m")
