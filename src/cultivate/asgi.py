@@ -2,8 +2,8 @@
 
 Plain HTTP is handed to the WSGI application in one thread hop (a2wsgi) instead of running
 Django's mixed sync/async middleware stack under ASGI, which hops threads about 15 times per
-request (docs/architecture.md, docs/benchmarks.md). Websockets (later issues) get their own
-route here, through channels.
+request (docs/architecture.md, docs/benchmarks.md). Websockets go to Django Channels
+(cultivate.live.routing), which runs on this event loop.
 """
 
 import os
@@ -12,9 +12,12 @@ from a2wsgi import WSGIMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cultivate.settings")
 
-from cultivate.wsgi import application as wsgi_application  # noqa: E402
+from cultivate.wsgi import application as wsgi_application  # noqa: E402  (sets Django up)
 
 http_application = WSGIMiddleware(wsgi_application, workers=int(os.environ.get("WEB_THREADS", "8")))
+
+from cultivate.core.realtime import remember_server_loop  # noqa: E402
+from cultivate.live.routing import websocket_application  # noqa: E402
 
 
 async def application(scope, receive, send):
@@ -24,9 +27,10 @@ async def application(scope, receive, send):
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                remember_server_loop()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    else:  # websockets arrive with the live features; refuse politely until then
-        await send({"type": "websocket.close", "code": 1000})
+    elif scope["type"] == "websocket":
+        await websocket_application(scope, receive, send)

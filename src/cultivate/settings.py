@@ -135,6 +135,22 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Live backchannel: channel layer ---
+# Redis pub/sub publishes each broadcast once per worker process subscribed to the event, and
+# each worker hands it to its own sockets; the default channels_redis layer would write one copy
+# per socket into Redis (docs/live.md). Without Redis, one process: the in-memory layer.
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    }}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Per participant, across sockets and HTTP: posts (comments, questions) and votes.
+CULTIVATE_LIVE_POST_RATE = os.environ.get("CULTIVATE_LIVE_POST_RATE", "6/m")
+CULTIVATE_LIVE_VOTE_RATE = os.environ.get("CULTIVATE_LIVE_VOTE_RATE", "60/m")
+# The largest websocket frame a client may send, in bytes.
+CULTIVATE_LIVE_MAX_FRAME = int(os.environ.get("CULTIVATE_LIVE_MAX_FRAME", "8192"))
 # Per-process copies of versioned (never-changing) cached pages and fragments.
 CACHES["local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

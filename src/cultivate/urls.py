@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("cultivate.practice.urls")),
     path("", include("cultivate.attachments.urls")),
     path("", include("cultivate.resources.urls")),
+    path("", include("cultivate.live.urls")),
 ]

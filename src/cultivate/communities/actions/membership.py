@@ -12,6 +12,7 @@ from cultivate.communities.models import (
     Role,
 )
 from cultivate.core.errors import ActionError, Conflict, choose_one_of
+from cultivate.core.realtime import access_changed_after_commit
 from cultivate.policy import Can
 
 
@@ -70,6 +71,7 @@ def do_leave_community(*, actor, community: Community) -> None:
     adjust_member_count(community, -1)
     record_activity(actor=actor, verb=Verb.MEMBER_LEFT, community=community,
                     payload={"user": actor.pk, "role": membership.role})
+    access_changed_after_commit(actor.pk)
 
 
 @transaction.atomic
@@ -90,6 +92,7 @@ def do_change_role(*, actor, membership: Membership, role: str) -> Membership:
     membership.save(update_fields=["role"])
     record_activity(actor=actor, verb=Verb.ROLE_CHANGED, community=community, target=membership,
                     payload={"user": membership.user_id, "from": previous, "to": role})
+    access_changed_after_commit(membership.user_id)
     return membership
 
 
@@ -105,3 +108,4 @@ def do_remove_member(*, actor, membership: Membership) -> None:
     adjust_member_count(community, -1)
     record_activity(actor=actor, verb=Verb.MEMBER_REMOVED, community=community,
                     payload={"user": user_id, "role": role})
+    access_changed_after_commit(user_id)

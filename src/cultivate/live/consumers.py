@@ -1,0 +1,181 @@
+"""The websocket of a backchannel: `/ws/live/<event id>/?after=<seq>` (and `guest=<token>` for
+API clients that joined as guests). Browsers authenticate with their session, API clients with
+`Authorization: Bearer <personal access token>`.
+
+Server to client: `hello` (who you are, the last number), then every stored update after
+`after`, then live updates as they happen, each `{"type": "update", "seq": n, "data": {...}}`
+(`data` null: a numbered update you may not see). Client to server: `post`, `vote`, `unvote`,
+`poll_answer`, `resume`; each answered with `ack` or `error` carrying the client's `ref`.
+A bad frame gets an error and the socket stays open; removal closes it with code 4403.
+"""
+
+import json
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cultivate.core import realtime
+from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.live import actions, broadcast, queries
+from cultivate.live.models import Item, Poll
+from cultivate.live.serialise import item_data
+
+CLOSE_REMOVED = 4403
+CLOSE_NOT_ALLOWED = 4404
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    access: queries.LiveAccess
+    sent_seq = 0
+
+    async def connect(self):
+        realtime.remember_server_loop()
+        query = {key: values[-1] for key, values in
+                 parse_qs(self.scope.get("query_string", b"").decode("latin-1")).items()}
+        self.guest_token = query.get("guest")
+        try:
+            self.access = await database_sync_to_async(self._access)(
+                self.scope["url_route"]["kwargs"]["event_id"], self.guest_token)
+        except NotAllowed:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.groups_joined = [broadcast.channel_group(self.access.channel.pk)]
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self.groups_joined.append(realtime.user_group(user.pk))
+        for group in self.groups_joined:  # before reading the backlog: nothing falls between
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        me = queries.participant_data(self.access)
+        await self.send_json({"type": "hello", "seq": self.access.channel.last_seq, "me": me})
+        await self.send_backlog(_int(query.get("after"), default=self.access.channel.last_seq))
+
+    def _access(self, event_id, guest_token):
+        user = self.scope.get("user")
+        access = queries.access_live(user, event_id, guest_token=guest_token)
+        if access.participant is None and access.may_join_as_member:
+            access.participant = actions.do_join_as_member(actor=user, event=access.event)
+        return access
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+
+    async def send_backlog(self, after: int):
+        updates, last, too_long = await database_sync_to_async(queries.updates_after)(
+            self.access.channel, after, moderator=self.access.moderator)
+        if too_long:
+            await self.send_json({"type": "reset", "seq": last})  # take a fresh snapshot
+        else:
+            for update in updates:
+                await self.send_json({"type": "update", **update})
+        self.sent_seq = max(self.sent_seq, last)
+
+    # --- from the channel layer ---
+
+    async def live_update(self, message):
+        if message["seq"] <= self.sent_seq:
+            return  # already sent from the backlog
+        self.sent_seq = message["seq"]
+        await self.send(text_data=message["full"] if self.access.moderator else message["public"])
+        if message.get("removed") == self.participant_id:
+            await self.close(code=CLOSE_REMOVED)
+
+    async def live_recheck(self, message):
+        """The user's membership changed somewhere: may they still be here?"""
+        try:
+            self.access = await database_sync_to_async(self._access_again)()
+        except NotAllowed:
+            await self.close(code=CLOSE_REMOVED)
+
+    def _access_again(self):
+        access = queries.access_live(self.scope.get("user"), self.access.event.pk,
+                                     guest_token=self.guest_token)
+        participant = access.participant
+        if participant is None or (participant.user_id is not None
+                                   and not access.may_join_as_member):
+            raise NotAllowed("no longer a member")
+        return access
+
+    @property
+    def participant_id(self):
+        participant = self.access.participant
+        return participant.pk if participant else None
+
+    # --- from the client ---
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None or text_data is None:
+            return await self.send_error(None, "malformed", _("Send JSON text frames."))
+        if len(text_data) > settings.CULTIVATE_LIVE_MAX_FRAME:
+            return await self.send_error(None, "too_large", _("That message is too long."))
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            frame = None
+        if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
+            return await self.send_error(None, "malformed",
+                                         _('Send a JSON object with an "action".'))
+        ref = frame.get("ref")
+        handler = getattr(self, "do_" + frame["action"], None)
+        if handler is None:
+            return await self.send_error(ref, "unknown_action", _("Unknown action."))
+        try:
+            result = await handler(frame)
+        except ActionError as error:
+            return await self.send_error(ref, error.code, error.message, error.fields)
+        except NotAllowed as error:
+            return await self.send_error(ref, "forbidden", str(error) or _("Not allowed."))
+        await self.send_json({"type": "ack", "ref": ref, **(result or {})})
+
+    async def send_error(self, ref, code, message, fields=None):
+        await self.send_json({"type": "error", "ref": ref, "code": code, "message": message,
+                              "fields": fields or {}})
+
+    def _participant(self):
+        if self.access.participant is None:
+            raise NotAllowed(_("Join the backchannel first."))
+        return self.access.participant
+
+    async def do_resume(self, frame):
+        await self.send_backlog(_int(frame.get("after"), default=self.sent_seq))
+
+    async def do_post(self, frame):
+        item = await database_sync_to_async(actions.do_post_item)(
+            participant=self._participant(), kind=str(frame.get("kind", "")),
+            body=str(frame.get("body", "")))
+        return {"item": item_data(item)}
+
+    async def do_vote(self, frame, up=True):
+        def vote():
+            item = Item.objects.filter(pk=_int(frame.get("item"), default=0)).first()
+            if item is None:
+                raise ActionError(_("There is no such question here."), code="not_found")
+            return actions.do_vote(participant=self._participant(), item=item, up=up)
+        return {"votes": await database_sync_to_async(vote)()}
+
+    async def do_unvote(self, frame):
+        return await self.do_vote(frame, up=False)
+
+    async def do_poll_answer(self, frame):
+        def answer():
+            poll = Poll.objects.filter(pk=_int(frame.get("poll"), default=0)).first()
+            if poll is None:
+                raise ActionError(_("There is no such poll here."), code="not_found")
+            options = frame.get("options")
+            actions.do_answer_poll(participant=self._participant(), poll=poll,
+                                   option_ids=options if isinstance(options, list) else [])
+        await database_sync_to_async(answer)()
+
+
+def _int(value, *, default: int) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return default

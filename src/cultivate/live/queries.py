@@ -1,0 +1,134 @@
+"""Read paths of the backchannel shared by the pages, the API and the websocket: who is looking
+(one access check), the state of a channel, the updates after a number."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+
+from cultivate import policy
+from cultivate.core.errors import NotAllowed
+from cultivate.events.models import Event
+from cultivate.live.models import (
+    Item,
+    ItemStatus,
+    LiveChannel,
+    Participant,
+    Poll,
+    PollOption,
+    PollVote,
+    Update,
+    Vote,
+)
+from cultivate.live.serialise import channel_data, item_data, poll_data, public_item_data
+
+BACKLOG_LIMIT = 1000  # past this many missed updates a client reloads the snapshot instead
+
+
+@dataclass
+class LiveAccess:
+    event: Event
+    channel: LiveChannel
+    participant: Participant | None  # None: may watch (reader of the community) but not post
+    moderator: bool
+    may_join_as_member: bool
+
+    @property
+    def may_post(self) -> bool:
+        return (self.participant is not None and self.participant.removed_at is None
+                and self.channel.is_open)
+
+
+def access_live(user, event_id, *, guest_token: str | None = None) -> LiveAccess:
+    """Who this is for this event's backchannel; 404 (hidden) for anyone who may neither read
+    the community nor holds a guest pass, and for removed guests."""
+    event = (Event.objects.select_related("community").filter(pk=event_id).first()
+             if str(event_id).isdigit() else None)
+    if event is None:
+        raise NotAllowed("no such event", hide=True)
+    channel, _created = LiveChannel.objects.get_or_create(event=event)
+    channel.event = event
+    standing = policy.standing_of(user, event.community)
+    verbs = policy.allowed(standing, event.community)
+    participant = None
+    if policy.is_signed_in(user):
+        participant = Participant.objects.filter(channel=channel, user=user).first()
+    if participant is None and guest_token:
+        participant = Participant.objects.filter(channel=channel, guest_token=guest_token).first()
+    if participant is not None and participant.removed_at is not None:
+        raise NotAllowed("removed from this backchannel", hide=participant.user_id is None)
+    if participant is None and policy.Can.READ not in verbs:
+        raise NotAllowed("no such event", hide=True)
+    if participant is not None and participant.user_id is None and not channel.guests_allowed:
+        participant = None  # guests were let in earlier, not any more
+        if policy.Can.READ not in verbs:
+            raise NotAllowed("guests are not let in", hide=True)
+    return LiveAccess(event=event, channel=channel, participant=participant,
+                      moderator=policy.Can.PLAN_EVENTS in verbs,
+                      may_join_as_member=policy.Can.TAKE_PART_LIVE in verbs)
+
+
+def event_by_code(code: str) -> Event | None:
+    code = (code or "").strip().upper()
+    return Event.objects.select_related("community").filter(join_code=code).first() if code \
+        else None
+
+
+def items_for(channel: LiveChannel, *, moderator: bool, participant: Participant | None):
+    items = Item.objects.filter(channel=channel).select_related("participant")
+    if moderator:
+        return items
+    shown = Q(status=ItemStatus.VISIBLE)
+    if participant is not None:
+        shown |= Q(status=ItemStatus.PENDING, participant=participant)
+    return items.filter(shown)
+
+
+def polls_of(channel: LiveChannel):
+    return Poll.objects.filter(channel=channel).prefetch_related(
+        Prefetch("options", queryset=PollOption.objects.order_by("position", "pk")))
+
+
+def snapshot(access: LiveAccess) -> dict:
+    """The whole state a page or client starts from; updates after `seq` follow."""
+    channel = access.channel
+    seq = LiveChannel.objects.filter(pk=channel.pk).values_list("last_seq", flat=True).get()
+    items = items_for(channel, moderator=access.moderator, participant=access.participant)
+    participant = access.participant
+    return {
+        "seq": seq,
+        "channel": channel_data(channel),
+        "event": {"id": access.event.pk, "title": access.event.title,
+                  "join_code": access.event.join_code},
+        "me": participant_data(access),
+        "items": [item_data(i) if access.moderator else (public_item_data(i) or item_data(i))
+                  for i in items],
+        "polls": [poll_data(p) for p in polls_of(channel)],
+        "my_votes": sorted(Vote.objects.filter(participant=participant)
+                           .values_list("item_id", flat=True)) if participant else [],
+        "my_poll_answers": sorted(PollVote.objects.filter(participant=participant)
+                                  .values_list("option_id", flat=True)) if participant else [],
+    }
+
+
+def participant_data(access: LiveAccess) -> dict:
+    participant = access.participant
+    return {"participant": participant.pk if participant else None,
+            "name": participant.display_name if participant else None,
+            "guest": bool(participant and participant.user_id is None),
+            "moderator": access.moderator, "may_post": access.may_post}
+
+
+def updates_after(channel: LiveChannel, after: int, *, moderator: bool) -> tuple[list, int, bool]:
+    """The updates numbered after `after` this viewer may see, the channel's last number, and
+    whether the backlog was too long (the client should take a fresh snapshot instead)."""
+    rows = list(Update.objects.filter(channel=channel, seq__gt=after)
+                .order_by("seq").values_list("seq", "data", "public_data")[:BACKLOG_LIMIT + 1])
+    too_long = len(rows) > BACKLOG_LIMIT
+    rows = rows[:BACKLOG_LIMIT]
+    last = rows[-1][0] if rows else after
+    updates = [{"seq": seq, "data": data if moderator else public} for seq, data, public in rows]
+    return updates, last, too_long
+
+
+def participants_of(channel: LiveChannel):
+    return Participant.objects.filter(channel=channel).order_by("display_name", "pk")

@@ -1,0 +1,273 @@
+"""Thin HTML views of the backchannel. Every write is a plain form POST that works without
+JavaScript (redirecting back to the room); the room's script sends the same POSTs with
+`Accept: application/json` when its websocket is down, and gets JSON back."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.live import actions, queries
+from cultivate.live.models import MAX_BODY, Item, ItemKind, Participant, Poll
+from cultivate.live.serialise import item_data, poll_data
+
+GUEST_SESSION_KEY = "live_guest_tokens"
+
+
+def guest_token(request, channel_id) -> str | None:
+    return request.session.get(GUEST_SESSION_KEY, {}).get(str(channel_id))
+
+
+def remember_guest(request, participant: Participant) -> None:
+    tokens = dict(request.session.get(GUEST_SESSION_KEY, {}))
+    tokens[str(participant.channel_id)] = participant.guest_token
+    request.session[GUEST_SESSION_KEY] = tokens
+
+
+def access(request, event_id) -> queries.LiveAccess:
+    from cultivate.events.models import Event
+
+    channel_id = (Event.objects.filter(pk=event_id).values_list("live__pk", flat=True).first()
+                  if str(event_id).isdigit() else None)
+    return queries.access_live(request.user, event_id,
+                               guest_token=guest_token(request, channel_id))
+
+
+def participant_for(request, live: queries.LiveAccess) -> Participant:
+    """The participant behind a write: the existing one, or the member joining now."""
+    if live.participant is not None:
+        return live.participant
+    if live.may_join_as_member:
+        return actions.do_join_as_member(actor=request.user, event=live.event)
+    raise NotAllowed(_("Join the backchannel with the event's code first."))
+
+
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def done(request, live, payload=None, *, message=None, status=200):
+    if wants_json(request):
+        return JsonResponse(payload or {}, status=status)
+    if message:
+        (messages.error if status >= 400 else messages.success)(request, message)
+    return redirect("live:room", event_id=live.event.pk)
+
+
+def refused(request, live, error: ActionError):
+    status = getattr(error, "status", 400)
+    if error.code == "rate_limited":
+        status = 429
+    body = {"error": {"code": error.code, "message": error.message, "fields": error.fields}}
+    return done(request, live, body, message=error.message, status=status)
+
+
+@require_safe
+def room(request, event_id):
+    live = access(request, event_id)
+    return render(request, "live/room.html", room_context(live))
+
+
+def room_context(live, **extra) -> dict:
+    state = queries.snapshot(live)
+    items = [i for i in state["items"] if i.get("body_html") is not None]
+    return {"event": live.event, "community": live.event.community, "live": live,
+            "state": state, "questions": sorted(
+                (i for i in items if i["kind"] == ItemKind.QUESTION),
+                key=lambda i: (-i["votes"], i["created_at"])),
+            "comments": [i for i in items if i["kind"] == ItemKind.COMMENT][-50:],
+            "pinned": next((i for i in items if i["pinned"]), None),
+            "max_body": MAX_BODY, "labels": labels(), **extra}
+
+
+def labels() -> dict:
+    """What the room's script writes on the page, translated here."""
+    return {
+        "live": _("Live: updates appear as they happen."),
+        "reconnecting": _("Connection lost, reconnecting…"),
+        "polling": _("Live connection unavailable: updating every few seconds."),
+        "removed": _("You can no longer take part in this backchannel."),
+        "guest": _("guest"), "pending": _("waiting for approval"), "hidden": _("hidden"),
+        "answered": _("answered"), "answer_live": _("Answer given live"),
+        "vote": _("Vote"), "withdraw": _("Withdraw vote"), "votes_one": _("1 vote"),
+        "votes_many": _("%(n)s votes"), "approve": _("Approve"), "hide": _("Hide"),
+        "pin": _("Pin"), "unpin": _("Unpin"), "mark_answered": _("Mark answered"),
+        "not_answered": _("Not answered"), "answer_label": _("Answer given (optional)"),
+        "no_questions": _("No questions yet."), "no_comments": _("No comments yet."),
+        "no_polls": _("No polls yet."), "closed": _("closed"), "answer_poll": _("Answer"),
+        "close_poll": _("Close the poll"), "sent": _("Sent."),
+        "sent_pending": _("Sent. A facilitator will approve it shortly."),
+        "open": _("Open for questions and comments"), "channel_closed": _("Closed: no new posts"),
+    }
+
+
+@require_safe
+def projector(request, event_id):
+    live = access(request, event_id)
+    return render(request, "live/projector.html", room_context(live))
+
+
+@require_safe
+def updates(request, event_id):
+    """The polling fallback: the same numbered updates the websocket sends."""
+    live = access(request, event_id)
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        return JsonResponse({"error": {"code": "invalid", "message": _("Give a number."),
+                                       "fields": {"after": [_("Give a number.")]}}}, status=400)
+    found, last, too_long = queries.updates_after(live.channel, after, moderator=live.moderator)
+    return JsonResponse({"updates": [] if too_long else found, "seq": last, "reset": too_long})
+
+
+@require_safe
+def state(request, event_id):
+    return JsonResponse(queries.snapshot(access(request, event_id)))
+
+
+def join(request, code=""):
+    """Join with the code on the screen: members go straight in, guests give a name."""
+    code = (request.POST.get("code") or request.GET.get("code") or code).strip().upper()
+    event = queries.event_by_code(code) if code else None
+    errors, name = {}, request.POST.get("display_name", "")
+    if event is not None and request.method == "GET":
+        try:
+            live = queries.access_live(request.user, event.pk)
+            if live.participant or live.may_join_as_member:
+                return redirect("live:room", event_id=event.pk)
+        except NotAllowed:
+            pass
+    if request.method == "POST":
+        if event is None:
+            errors["code"] = [_("No event has this code. Check it on the screen.")]
+        else:
+            try:
+                participant = actions.do_join_as_guest(event=event, code=code,
+                                                       display_name=name)
+            except ActionError as error:
+                errors = error.fields
+            except NotAllowed as error:
+                errors["code"] = [str(error)]
+            else:
+                remember_guest(request, participant)
+                return redirect("live:room", event_id=event.pk)
+    elif code and event is None:
+        errors["code"] = [_("No event has this code. Check it on the screen.")]
+    return render(request, "live/join.html", {"code": code, "event": event, "errors": errors,
+                                              "display_name": name},
+                  status=400 if errors else 200)
+
+
+@require_POST
+def post_item(request, event_id):
+    live = access(request, event_id)
+    kind, body = request.POST.get("kind", ""), request.POST.get("body", "")
+    try:
+        item = actions.do_post_item(participant=participant_for(request, live), kind=kind,
+                                    body=body)
+    except ActionError as error:
+        if wants_json(request):
+            return refused(request, live, error)
+        context = room_context(live, draft=body, draft_kind=kind, errors=error.fields or
+                               {"body": [error.message]})
+        return render(request, "live/room.html", context, status=400)
+    message = (_("Sent. A facilitator will approve it shortly.") if item.status == "pending"
+               else _("Sent."))
+    return done(request, live, {"item": item_data(item)}, message=message)
+
+
+@require_POST
+def vote(request, event_id, item_id):
+    live = access(request, event_id)
+    item = get_object_or_404(Item, pk=item_id, channel=live.channel)
+    try:
+        count = actions.do_vote(participant=participant_for(request, live), item=item,
+                                up=request.POST.get("vote", "up") != "withdraw")
+    except ActionError as error:
+        return refused(request, live, error)
+    return done(request, live, {"votes": count})
+
+
+@require_POST
+def moderate(request, event_id, item_id):
+    live = access(request, event_id)
+    item = get_object_or_404(Item, pk=item_id, channel=live.channel)
+    try:
+        item = actions.do_moderate_item(actor=request.user, item=item,
+                                        op=request.POST.get("op", ""),
+                                        answer=request.POST.get("answer", ""))
+    except ActionError as error:
+        return refused(request, live, error)
+    return done(request, live, {"item": item_data(item)})
+
+
+@require_POST
+def change_channel(request, event_id):
+    live = access(request, event_id)
+    fields = {name: request.POST.get(name) == "on"
+              for name in ("is_open", "guests_allowed", "premoderated")}
+    actions.do_set_channel(actor=request.user, event=live.event, **fields)
+    return done(request, live, fields, message=_("Backchannel settings saved."))
+
+
+@require_safe
+def participants(request, event_id):
+    live = access(request, event_id)
+    actions.check_moderator(request.user, live.event)
+    return render(request, "live/participants.html", {
+        "event": live.event, "community": live.event.community, "live": live,
+        "participants": queries.participants_of(live.channel)})
+
+
+@require_POST
+def remove_participant(request, event_id, participant_id):
+    live = access(request, event_id)
+    participant = get_object_or_404(Participant, pk=participant_id, channel=live.channel)
+    try:
+        actions.do_remove_participant(actor=request.user, participant=participant)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s can no longer take part.")
+                         % {"name": participant.display_name})
+    return redirect(reverse("live:participants", kwargs={"event_id": live.event.pk}))
+
+
+@require_POST
+def create_poll(request, event_id):
+    live = access(request, event_id)
+    options = [line for line in request.POST.get("options", "").splitlines() if line.strip()]
+    try:
+        poll = actions.do_create_poll(actor=request.user, event=live.event,
+                                      question=request.POST.get("question", ""),
+                                      options=options,
+                                      multiple=request.POST.get("multiple") == "on")
+    except ActionError as error:
+        if wants_json(request):
+            return refused(request, live, error)
+        context = room_context(live, poll_draft=request.POST, poll_errors=error.fields)
+        return render(request, "live/room.html", context, status=400)
+    return done(request, live, {"poll": poll_data(poll)}, message=_("The poll is open."))
+
+
+@require_POST
+def close_poll(request, event_id, poll_id):
+    live = access(request, event_id)
+    poll = get_object_or_404(Poll, pk=poll_id, channel=live.channel)
+    actions.do_close_poll(actor=request.user, poll=poll)
+    return done(request, live, {"poll": poll_data(poll)}, message=_("The poll is closed."))
+
+
+@require_POST
+def answer_poll(request, event_id, poll_id):
+    live = access(request, event_id)
+    poll = get_object_or_404(Poll, pk=poll_id, channel=live.channel)
+    try:
+        actions.do_answer_poll(participant=participant_for(request, live), poll=poll,
+                               option_ids=request.POST.getlist("option"))
+    except ActionError as error:
+        return refused(request, live, error)
+    return done(request, live, {"poll": poll_data(poll)}, message=_("Your answer counts."))
