@@ -16,6 +16,7 @@ from cultivate.attachments.api import router as attachments_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
 from cultivate.people.actions import user_for_token
 from cultivate.people.api import claims_router
@@ -59,6 +60,7 @@ api.add_router("/", attachments_router)
 api.add_router("/", formats_router)
 api.add_router("/", practice_router)
 api.add_router("/", resources_router)
+api.add_router("/", events_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("cultivate.practice.urls")),
     path("", include("cultivate.attachments.urls")),
     path("", include("cultivate.resources.urls")),
+    path("", include("cultivate.events.urls")),
     path("", include("cultivate.live.urls")),
 ]

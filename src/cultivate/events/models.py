@@ -65,6 +65,8 @@ class Event(models.Model):
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code,
                                  editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Calendars (RFC 5545 SEQUENCE): bumped whenever what a calendar shows changes.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -92,6 +94,21 @@ class Event(models.Model):
     @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def get_ics_url(self) -> str:
+        return reverse("events:ics", kwargs={"pk": self.pk})
 
 
 class Answer(models.TextChoices):

@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
                 ('recording_url', models.URLField(blank=True, max_length=500, verbose_name='recording link')),
                 ('join_code', models.CharField(default=cultivate.events.models.new_join_code, editable=False, max_length=12, unique=True)),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True)),
+                ('sequence', models.PositiveIntegerField(default=0, editable=False)),
                 ('reminder_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

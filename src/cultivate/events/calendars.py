@@ -1,0 +1,85 @@
+"""Events as iCalendar (RFC 5545) files: one event, a community's feed, a person's feed.
+
+Times go out in UTC (DTSTART/DTEND with a Z), so every calendar app agrees on the instant
+whatever zone database it has; the event's own zone is named in the description. The UID is
+stable per event and instance, and SEQUENCE grows with every change a calendar shows, so a
+calendar app replaces its copy instead of adding a second one.
+"""
+
+from datetime import UTC
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from cultivate.core.markdown import plain_text
+from cultivate.events.models import Event
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+PRODID = "-//Cultivate//Learning events//EN"
+
+
+def event_uid(event: Event) -> str:
+    host = urlparse(settings.SITE_URL).hostname or "localhost"
+    return f"event-{event.pk}@{host}"
+
+
+def _description(event: Event) -> str:
+    zone_line = _("Planned in the time zone %(zone)s.") % {"zone": event.time_zone}
+    parts = [plain_text(event.description_html, event.agenda_html), zone_line]
+    if event.online_url:
+        parts.append(_("Online: %(url)s") % {"url": event.online_url})
+    parts.append(settings.SITE_URL + event.get_absolute_url())
+    return "\n\n".join(part for part in parts if part)
+
+
+def _component(event: Event, stamp) -> CalendarEvent:
+    item = CalendarEvent()
+    item.add("uid", event_uid(event))
+    item.add("dtstamp", stamp)
+    item.add("created", event.created_at)
+    item.add("last-modified", event.updated_at)
+    item.add("sequence", event.sequence)
+    item.add("dtstart", event.starts_at.astimezone(UTC))
+    item.add("dtend", event.ends_at.astimezone(UTC))
+    summary = event.title
+    if event.is_cancelled:
+        summary = _("Cancelled: %(title)s") % {"title": event.title}
+    item.add("summary", summary)
+    item.add("description", _description(event))
+    location = event.venue or event.online_url
+    if location:
+        item.add("location", location)
+    item.add("url", settings.SITE_URL + event.get_absolute_url())
+    item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    return item
+
+
+def calendar_of(events, *, name: str | None = None, method: str = "PUBLISH") -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    stamp = timezone.now().astimezone(UTC)
+    for event in events:
+        calendar.add_component(_component(event, stamp))
+    return calendar.to_ical()
+
+
+def ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def event_filename(event: Event) -> str:
+    return f"{slugify(event.title)[:60] or 'event'}.ics"

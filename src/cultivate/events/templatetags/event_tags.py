@@ -1,0 +1,36 @@
+"""When an event happens, told in the viewer's time zone (and the event's own zone)."""
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _span(starts, ends) -> str:
+    start = date_format(starts, "D j M Y, H:i")
+    if starts.date() == ends.date():
+        return f"{start}–{date_format(ends, 'H:i')}"
+    return f"{start} – {date_format(ends, 'D j M Y, H:i')}"
+
+
+@register.simple_tag
+def event_when(event) -> SafeString:
+    """`<time>` in the viewer's zone, then the same span in the event's zone when it differs."""
+    viewer_zone = timezone.get_current_timezone()
+    viewer_name = str(getattr(viewer_zone, "key", viewer_zone))
+    starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    html = format_html('<time datetime="{}">{}</time> <span class="zone">({})</span>',
+                       event.starts_at.isoformat(), _span(starts, ends),
+                       _("your time, %(zone)s") % {"zone": viewer_name})
+    if viewer_name != event.time_zone:
+        zone = event.zone
+        html += format_html(
+            '<br><span class="meta">{}</span>',
+            _("%(when)s in %(zone)s, the event's time zone") % {
+                "when": _span(event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)),
+                "zone": event.time_zone})
+    return html
