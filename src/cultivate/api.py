@@ -10,7 +10,7 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
 from cultivate.attachments.api import router as attachments_router
 from cultivate.communities.api import router as communities_router
@@ -18,25 +18,15 @@ from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
-from cultivate.people.actions import user_for_token
+from cultivate.live.api import router as live_router
 from cultivate.people.api import claims_router
 from cultivate.people.api import router as people_router
+from cultivate.people.api_auth import PersonalAccessTokenAuth
 from cultivate.practice.api import router as practice_router
 from cultivate.resources.api import router as resources_router
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-class PersonalAccessTokenAuth(HttpBearer):
-    openapi_description = "A personal access token created on your profile page (cul_...)."
-
-    def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is None:
-            raise AuthenticationError(message="Invalid or revoked token.")
-        request.user = user
-        return user
 
 
 def anonymous_read(request):
@@ -60,6 +50,7 @@ api.add_router("/", attachments_router)
 api.add_router("/", formats_router)
 api.add_router("/", practice_router)
 api.add_router("/", resources_router)
+api.add_router("/", live_router)
 api.add_router("/", events_router)
 
 
