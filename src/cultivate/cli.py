@@ -4,7 +4,7 @@ import os
 import sys
 
 ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange",
-           "send-digests": "send_digests"}
+           "send-digests": "send_digests", "send-event-reminders": "send_event_reminders"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -186,21 +186,23 @@ def _news_for(community: Community, user, since: datetime, until: datetime) -> C
                          unsubscribe_url=unsubscribe_url(user.pk, community.pk))
 
 
-def start_digest_clock(minutes: int) -> threading.Thread | None:
-    """Run `send_due_digests` every few minutes in a daemon thread (the embedded server's
-    clock; production may use cron instead and set the interval to 0)."""
+def start_digest_clock(minutes: int, *, also=()) -> threading.Thread | None:
+    """Run `send_due_digests` (and the jobs in `also`, such as event reminders) every few
+    minutes in a daemon thread (the embedded server's clock; production may use cron instead
+    and set the interval to 0)."""
     if minutes <= 0:
         return None
 
     def tick():
         while True:
             time.sleep(minutes * 60)
-            try:
-                send_due_digests()
-            except Exception:  # a mail server hiccup must not stop the clock
-                logger.exception("sending digests failed; trying again next time")
-            finally:
-                db.close_old_connections()
+            for job in (send_due_digests, *also):
+                try:
+                    job()
+                except Exception:  # a mail server hiccup must not stop the clock
+                    logger.exception("%s failed; trying again next time", job.__name__)
+                finally:
+                    db.close_old_connections()
 
     clock = threading.Thread(target=tick, name="digest-clock", daemon=True)
     clock.start()

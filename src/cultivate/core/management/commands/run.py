@@ -27,7 +27,10 @@ class Command(BaseCommand):
             self.stdout.write("Empty database: loading the demo landscape…")
             call_command("seed_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
-        start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES)
+        from cultivate.events.reminders import send_due_reminders
+
+        # One clock: digests, then the reminders of events that start soon.
+        start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES, also=[send_due_reminders])
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
