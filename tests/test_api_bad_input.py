@@ -27,6 +27,7 @@ PATH_VALUES = {
     "method": ["no-such-method", "budget-circles"],
     "version": ["999999", "v"],
     "story_id": ["999999", "s"],
+    "event_id": ["999999", "e"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),

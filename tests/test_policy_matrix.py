@@ -19,6 +19,10 @@ ADMIN = {"see", "read", "edit", "invite", "decide_requests", "manage_members", "
 # Stewards say how their community runs the catalogue's learning formats (cultivate.formats).
 FACILITATOR, CONVENER, ADMIN = (
     verbs | {"adapt_formats"} for verbs in (FACILITATOR, CONVENER, ADMIN))
+# Members answer events; stewards plan them (cultivate.events).
+MEMBER = MEMBER | {"rsvp"}
+FACILITATOR, CONVENER, ADMIN = (
+    verbs | {"rsvp", "plan_events"} for verbs in (FACILITATOR, CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

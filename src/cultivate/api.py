@@ -19,6 +19,7 @@ from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
 from cultivate.live.api import router as live_router
+from cultivate.live.harvest_api import router as live_harvest_router
 from cultivate.people.api import claims_router
 from cultivate.people.api import router as people_router
 from cultivate.people.api_auth import PersonalAccessTokenAuth
@@ -51,6 +52,7 @@ api.add_router("/", formats_router)
 api.add_router("/", practice_router)
 api.add_router("/", resources_router)
 api.add_router("/", live_router)
+api.add_router("/", live_harvest_router)
 api.add_router("/", events_router)
 
 

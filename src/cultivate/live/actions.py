@@ -102,6 +102,13 @@ def do_join_as_guest(*, event, code: str, display_name: str) -> Participant:
 
 # --- posting and voting ---------------------------------------------------------------------
 
+def _fresh(participant: Participant) -> Participant:
+    """Sockets hold their participant for hours: read its removal and the channel's settings
+    again before every write."""
+    return Participant.objects.select_related("channel__event__community", "user").get(
+        pk=participant.pk)
+
+
 def _check_may_post(participant: Participant, channel: LiveChannel) -> None:
     verbs = frozenset()
     if participant.user_id is not None:
@@ -114,6 +121,7 @@ def _check_may_post(participant: Participant, channel: LiveChannel) -> None:
 
 
 def do_post_item(*, participant: Participant, kind: str, body: str) -> Item:
+    participant = _fresh(participant)
     channel = participant.channel
     body = (body or "").strip()
     errors = {}
@@ -149,6 +157,7 @@ def _public_item(item: Item) -> dict | None:
 
 def do_vote(*, participant: Participant, item: Item, up: bool = True) -> int:
     """One vote per participant on a visible question; `up=False` withdraws it."""
+    participant = _fresh(participant)
     channel = participant.channel
     if item.channel_id != channel.pk or item.status != ItemStatus.VISIBLE:
         raise ActionError(_("There is no such question here."), code="not_found")
@@ -289,6 +298,7 @@ def do_close_poll(*, actor, poll: Poll) -> Poll:
 
 def do_answer_poll(*, participant: Participant, poll: Poll, option_ids) -> Poll:
     """Choose (or change) one's answer while the poll is open; several only if it allows."""
+    participant = _fresh(participant)
     channel = participant.channel
     if poll.channel_id != channel.pk:
         raise ActionError(_("There is no such poll here."), code="not_found")

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from cultivate.live import views
 
 app_name = "live"
 
 urlpatterns = [
+    path("", include("cultivate.live.harvest_urls")),
     path("live/", views.join, name="join"),
     path("live/<str:code>/", views.join, name="join-code"),
     path("events/<int:event_id>/live/", views.room, name="room"),
