@@ -47,3 +47,36 @@ def test_page_queries_do_not_grow_with_data(client, landscape, size):
     }
     assert all(counts[page] <= EXPECTED[page] for page in EXPECTED), counts
     assert counts["directory"] == EXPECTED["directory"]
+
+
+# Events (cultivate.events): numbers and the reader's answer are subqueries of each event row.
+EVENT_PAGES = {"events": 7, "event": 6}  # the event page: a waiting reader's place too
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_event_pages_do_not_grow_with_events_or_answers(client, make_user, make_community,
+                                                        size):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cultivate.events.actions import do_plan_event, do_rsvp
+
+    convener = make_user("ana")
+    community = make_community(convener, name="Budget Practitioners")
+    members = [make_user(f"m{i}") for i in range(size)]
+    for member in members:
+        Membership.objects.create(community=community, user=member)
+    for i in range(size):
+        starts = timezone.now() + timedelta(days=i - size // 2)
+        event = do_plan_event(actor=convener, community=community, title=f"Clinic {i}",
+                              starts_at=starts, ends_at=starts + timedelta(hours=1),
+                              time_zone="Europe/Paris", capacity=size // 2,
+                              learning_format="peer-assist")
+        if event.ends_at > timezone.now():
+            for member in members:
+                do_rsvp(actor=member, event=event, answer="going")
+    client.force_login(members[-1])
+    counts = {"events": queries_for(client, f"/c/{community.slug}/events/"),
+              "event": queries_for(client, event.get_absolute_url())}
+    assert counts == EVENT_PAGES, counts
