@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
 from cultivate.events.models import Answer, CalendarFeed, Event, Rsvp
+from cultivate.formats.models import CommunityFormat, LearningFormat
 from cultivate.policy import Can
 
 MAX_ID = 2**63 - 1
@@ -151,3 +153,17 @@ def personal_events(user) -> QuerySet[Event]:
 def my_upcoming(user) -> QuerySet[Event]:
     """Upcoming events of the person's communities with their answers (one query)."""
     return with_numbers(personal_events(user).filter(ends_at__gt=timezone.now()), user)
+
+
+def format_agenda(community, slug: str):
+    """(format, adaptation or None, agenda text) for a format of the catalogue."""
+    fmt = LearningFormat.objects.filter(slug=slug).first()
+    if fmt is None:
+        return None, None, ""
+    adaptation = CommunityFormat.objects.filter(community=community, format=fmt).first()
+    parts = [f"## {fmt.name}", fmt.steps.strip()]
+    if adaptation is not None and adaptation.notes.strip():
+        parts += [f"### {_('How we run it')}", adaptation.notes.strip()]
+    if fmt.outputs.strip():
+        parts += [f"### {_('Outputs')}", fmt.outputs.strip()]
+    return fmt, adaptation, "\n\n".join(parts)

@@ -65,25 +65,11 @@ def _format_choices(community) -> list:
     return choices
 
 
-def format_agenda(community, slug: str):
-    """(format, adaptation or None, agenda text) for a format of the catalogue."""
-    fmt = LearningFormat.objects.filter(slug=slug).first()
-    if fmt is None:
-        return None, None, ""
-    adaptation = CommunityFormat.objects.filter(community=community, format=fmt).first()
-    parts = [f"## {fmt.name}", fmt.steps.strip()]
-    if adaptation is not None and adaptation.notes.strip():
-        parts += [f"### {_('How we run it')}", adaptation.notes.strip()]
-    if fmt.outputs.strip():
-        parts += [f"### {_('Outputs')}", fmt.outputs.strip()]
-    return fmt, adaptation, "\n\n".join(parts)
-
-
 def _prefilled(request, community, data: dict, initial_zone: str):
     """The draft with the chosen format's agenda (and a title and an end when empty), and a
     sentence saying what was chosen."""
     slug = str(data.get("learning_format") or "")[:80]
-    fmt, adaptation, agenda = format_agenda(community, slug)
+    fmt, adaptation, agenda = queries.format_agenda(community, slug)
     if fmt is None:
         data["learning_format"] = ""
         return data, _("Choose a format first.") if slug or "use_format" in request.POST else ""

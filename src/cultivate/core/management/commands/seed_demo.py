@@ -38,6 +38,7 @@ from cultivate.core.demo_data import (
     Seat,
     demo_email,
 )
+from cultivate.events.demo import plant_events
 from cultivate.people.actions import do_update_profile
 from cultivate.people.models import User
 from cultivate.practice.demo import plant_methods
@@ -76,6 +77,7 @@ def seed() -> int:
             plant_community(spec, people)
             added += 1
     plant_methods(people)
+    plant_events(people)
     return added
 
 
