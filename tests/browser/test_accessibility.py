@@ -76,3 +76,44 @@ def test_the_checker_does_catch_a_violation(page: Page):
     page.set_content("<html lang='en'><body><main><img src='x.png'></main></body></html>")
     ids = [v["id"] for v in Axe().run(page).response["violations"]]
     assert "image-alt" in ids
+
+
+def test_event_pages_have_no_accessibility_violations(page: Page, live_server, make_user,
+                                                      make_community):
+    """Learning events (cultivate.events): the list, an event (coming and past), the forms."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cultivate.events.actions import do_plan_event, do_record_event_outcome, do_rsvp
+    from cultivate.formats.builtin import ensure_builtin_formats
+
+    ensure_builtin_formats()
+    ana = make_user("ana", display_name="Ana Lima")
+    community = make_community(ana)
+    starts = timezone.now() + timedelta(days=3)
+    coming = do_plan_event(actor=ana, community=community, title="Peer assist",
+                           starts_at=starts, ends_at=starts + timedelta(hours=1),
+                           time_zone="Asia/Almaty", capacity=1, agenda="1. **Context**",
+                           learning_format="peer-assist", venue="Room 4")
+    do_rsvp(actor=ana, event=coming, answer="going")
+    before = timezone.now() - timedelta(days=3)
+    past = do_plan_event(actor=ana, community=community, title="Case clinic",
+                         starts_at=before, ends_at=before + timedelta(hours=1),
+                         time_zone="Europe/Paris", online_url="https://meet.example.org/x")
+    do_record_event_outcome(ana, past, notes="We **met**.", outputs="- A list",
+                            recording_url="https://video.example.org/1")
+    base = live_server.url
+    visitor_pages = ["/c/budget-practitioners/events/", coming.get_absolute_url(),
+                     past.get_absolute_url()]
+    found = [v for url in visitor_pages for v in violations_on(page, base + url)]
+    page.goto(base + "/accounts/login/")
+    page.get_by_label(re.compile("^Login")).fill("ana")
+    page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+    convener_pages = [*visitor_pages, "/c/budget-practitioners/events/new/",
+                      "/c/budget-practitioners/events/new/?format=case-clinics",
+                      f"/events/{coming.pk}/edit/", f"/events/{past.pk}/outcome/",
+                      "/me/events/"]
+    found += [v for url in convener_pages for v in violations_on(page, base + url)]
+    assert found == []
