@@ -193,3 +193,31 @@ def test_my_events_and_a_new_calendar_address(world, signed_in, plan):
     assert new != old
     assert ben.get(f"/calendar/{old}.ics").status_code == 404
     assert ben.get(f"/calendar/{new}.ics").status_code == 200
+
+
+GARBAGE = [{}, {"title": "x" * 5000, "starts_at": "99999-99-99T99:99", "ends_at": "\x00",
+                "time_zone": "x" * 1000, "capacity": "abc", "learning_format": "y" * 1000,
+                "online_url": "http://" + "a" * 600, "answer": "king", "notes": "z" * 30000,
+                "recording_url": "ftp://x", "page": "abc", "past": "-1"},
+           {"use_format": "1", "learning_format": "no-such", "starts_at": "2030-13-01T10:00"},
+           {"use_format": "1", "learning_format": "peer-assist", "starts_at": "garbage"},
+           {"capacity": "-5", "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T10:00",
+            "title": "Valid title", "time_zone": "UTC"}]
+
+
+def test_no_event_form_answers_500(world, plan):
+    from django.test import Client
+
+    event = plan(world["ana"], world["private"])
+    client = Client(raise_request_exception=False)
+    client.force_login(world["ana"])
+    slug = world["private"].slug
+    urls = [f"/c/{slug}/events/", f"/c/{slug}/events/new/", f"/events/{event.pk}/",
+            f"/events/{event.pk}/edit/", f"/events/{event.pk}/rsvp/",
+            f"/events/{event.pk}/outcome/", f"/c/{slug}/events.ics", "/me/events/",
+            f"/events/{event.pk}/event.ics"]
+    for url in urls:
+        for data in GARBAGE:
+            assert client.post(url, data).status_code < 500, (url, data)
+            assert client.get(url, data).status_code < 500, (url, data)
+    assert client.post(f"/events/{event.pk}/cancel/", GARBAGE[1]).status_code < 500
