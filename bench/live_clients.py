@@ -5,6 +5,7 @@ The orchestrator talks to each process over a multiprocessing pipe with small tu
     ("connect",)        open every socket gradually, answer when each has its hello or failed
     ("phase", base)     start counting updates with seq > base           (attendees)
     ("count",)          pairs received so far in the phase, last receipt  (attendees)
+    ("deadline", t)     receipts after time t count as late               (attendees)
     ("end",)            the phase's counts, latencies and CPU time        (attendees)
     ("post", plan)      send at the planned rate, answer with what was sent and acked (posters)
     ("close",)          close every socket and exit
@@ -95,6 +96,8 @@ class Phase:
         self.duplicates = 0
         self.stale = 0  # updates from before the phase (late deliveries of an earlier one)
         self.last_receipt = 0.0
+        self.deadline = float("inf")
+        self.late = 0  # received after the deadline (counted in received too)
         self.cpu_start = cpu_seconds()
 
 
@@ -141,6 +144,8 @@ def record(att: Attendee, phase: Phase | None, seq: int, now: float,
     counts[index] += 1
     phase.received += 1
     phase.last_receipt = now
+    if now > phase.deadline:
+        phase.late += 1
     if sent is not None:
         phase.latencies.append(now - sent)
 
@@ -413,6 +418,9 @@ async def attendees_main_async(conn, urls: list[str], interval: float, compressi
                 att.seen = bytearray()
             state["phase"] = Phase(command[1])
             pipe.send({"open": sum(a.open for a in attendees)})
+        elif command[0] == "deadline":
+            state["phase"].deadline = command[1]
+            pipe.send({})
         elif command[0] == "count":
             phase = state["phase"]
             pipe.send({"received": phase.received, "last_receipt": phase.last_receipt})
@@ -422,6 +430,7 @@ async def attendees_main_async(conn, urls: list[str], interval: float, compressi
             pipe.send({"counts": phase.counts, "latencies": phase.latencies.tobytes(),
                        "received": phase.received, "duplicates": phase.duplicates,
                        "stale": phase.stale, "last_receipt": phase.last_receipt,
+                       "late": phase.late,
                        "cpu": cpu_seconds() - phase.cpu_start,
                        "open": sum(a.open for a in attendees), "errors": errors[:5]})
         elif command[0] == "close":

@@ -81,11 +81,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--attendee-client", choices=["lean", "websockets"], default="lean",
                         help="attendee sockets on a minimal reader (a few µs per frame) or on "
                              "the `websockets` library's client (posters always use it)")
+    parser.add_argument("--settle", type=float, default=60,
+                        help="after the drain, seconds to keep counting late deliveries")
     parser.add_argument("--no-compression", action="store_true",
                         help="clients do not offer permessage-deflate (browsers do)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--data-dir", help="CULTIVATE_DATA_DIR of the server (default: a temp dir)")
+    parser.add_argument("--server-src", metavar="DIR",
+                        help="run Cultivate from this copy of src/ (to measure a change before "
+                             "it lands); the label names it in the report")
     parser.add_argument("--json", metavar="PATH", help="also write every result as JSON")
     parser.add_argument("--write", metavar="PATH", help="update this Markdown file's section")
     parser.add_argument("--section", default="live",
@@ -261,6 +266,8 @@ class CultivateServer:
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
             "CULTIVATE_WRITE_RATE": "100000/m",
         })
+        if args.server_src:
+            self.env["PYTHONPATH"] = str(Path(args.server_src).resolve())
         self.django_ready = False
 
     def setup_django(self) -> None:
@@ -298,7 +305,8 @@ class CultivateServer:
 
     def describe(self) -> str:
         return (f"`cultivate run --workers {self.args.workers}` (uvicorn, Django Channels, "
-                f"RedisPubSubChannelLayer), {self.engine}, Redis")
+                f"RedisPubSubChannelLayer), {self.engine}, Redis"
+                + (f"; code from `{self.args.server_src}`" if self.args.server_src else ""))
 
     def audience(self, attendees: int, posters: int) -> tuple[list[str], list[str], str]:
         """A new event with an open channel that allows guests, and its guest participants."""
@@ -420,7 +428,9 @@ class Result:
     updates_seen: int = 0
     expected: int = 0
     received: int = 0
-    lost: int = 0
+    lost: int = 0  # not received by the drain deadline
+    late: int = 0  # received after the deadline
+    never: int = 0  # not received at all (the deadline plus --settle)
     duplicates: int = 0
     p50_ms: float = math.nan
     p99_ms: float = math.nan
@@ -507,16 +517,28 @@ def run_phase(args, server, clients: Clients, result: Result, base: int, rate: f
             "drain": args.drain}
     clients.poster.send(("post", plan))
     sent = receive(clients.poster, args.duration + args.drain + 120)
-    acked = sum(sent["acked"].values())
-    expected_pairs = acked * open_count
+    refused = sum(v for k, v in sent["errors"].items() if k != "send failed")
+    expected_pairs = (result_sent(sent) - refused) * open_count
     deadline = sent["last_send"] + args.drain
+    clients.ask_all(("deadline", deadline))
     while time.time() < deadline:
-        counts = clients.ask_all(("count",))
-        if sum(c["received"] for c in counts) >= expected_pairs:
+        if sum(c["received"] for c in clients.ask_all(("count",))) >= expected_pairs:
             break
         time.sleep(0.25)
-    ended = clients.ask_all(("end",))
     after = cpu_snapshot()
+    # Late deliveries: keep listening until nothing more arrives for 3 s (at most --settle s),
+    # so that "lost" tells late from never, and the next rate starts on a quiet server.
+    settle_end, last, quiet_since = time.time() + args.settle, -1, time.time()
+    while time.time() < settle_end:
+        received = sum(c["received"] for c in clients.ask_all(("count",)))
+        if received >= expected_pairs:
+            break
+        if received != last:
+            last, quiet_since = received, time.time()
+        elif time.time() - quiet_since > 3:
+            break
+        time.sleep(0.5)
+    ended = clients.ask_all(("end",))
     # Per update: how many attendees got it.
     per_update: list[int] = []
     for part in ended:
@@ -532,10 +554,9 @@ def run_phase(args, server, clients: Clients, result: Result, base: int, rate: f
     ordered = sorted(latencies)
     last_receipt = max(p["last_receipt"] for p in ended)
     received = sum(p["received"] for p in ended)
-    refused = sum(v for k, v in sent["errors"].items() if k != "send failed")
     updates = max(result_sent(sent) - refused, seen)
     result.sent = sum(sent["sent"].values())
-    result.acked = acked
+    result.acked = sum(sent["acked"].values())
     result.errors = sent["errors"] | ({"unanswered": sent["unanswered"]}
                                       if sent["unanswered"] else {})
     if sent["errors"]:
@@ -543,7 +564,9 @@ def run_phase(args, server, clients: Clients, result: Result, base: int, rate: f
     result.updates_seen = seen
     result.expected = updates * open_count
     result.received = received
-    result.lost = result.expected - received
+    result.late = sum(p["late"] for p in ended)
+    result.lost = result.expected - received + result.late
+    result.never = result.expected - received
     result.duplicates = sum(p["duplicates"] for p in ended)
     result.p50_ms = percentile(ordered, 0.5) * 1000
     result.p99_ms = percentile(ordered, 0.99) * 1000
@@ -551,6 +574,9 @@ def run_phase(args, server, clients: Clients, result: Result, base: int, rate: f
     result.latency_samples = len(ordered)
     result.window_s = max(1e-9, (last_receipt or time.time()) - sent["first_send"])
     result.delivered_per_s = received / result.window_s
+    if result.late:  # the rate of what arrived by the deadline, over the window to it
+        result.window_s = deadline - sent["first_send"]
+        result.delivered_per_s = (received - result.late) / result.window_s
     result.send_lag_max_ms = sent["max_lag"] * 1000
     acks = sorted(sent["ack_latencies"])
     result.ack_p50_ms = percentile(acks, 0.5) * 1000
@@ -558,8 +584,9 @@ def run_phase(args, server, clients: Clients, result: Result, base: int, rate: f
     result.open_after = sum(p["open"] for p in ended)
     result.cpu = cpu_delta(before, after, server.process.pid, clients.pids)
     seconds = after["wall"] - before["wall"]
-    result.server_us_per_delivery = (result.cpu["server"] * seconds / received * 1e6
-                                     if received else math.nan)
+    on_time = received - result.late
+    result.server_us_per_delivery = (result.cpu["server"] * seconds / on_time * 1e6
+                                     if on_time else math.nan)
     result.client_errors = [e for p in ended for e in p["errors"]][:3]
     return base + max(len(per_update), updates)
 
@@ -571,7 +598,8 @@ def result_sent(sent: dict) -> int:
 def print_result(r: Result) -> None:
     cpu = r.cpu
     print(f"  rate {r.rate:g}/s: sent {r.sent}, acked {r.acked}, updates seen {r.updates_seen}; "
-          f"received {r.received:,}/{r.expected:,} (lost {r.lost:,}, dup {r.duplicates}); "
+          f"received {r.received:,}/{r.expected:,} (lost {r.lost:,}: {r.late:,} late, "
+          f"{r.never:,} never; dup {r.duplicates}); "
           f"latency p50 {r.p50_ms:.1f} p99 {r.p99_ms:.1f} max {r.max_ms:.1f} ms; "
           f"{r.delivered_per_s:,.0f} deliveries/s; ack p50 {r.ack_p50_ms:.1f} ms; "
           f"open after {r.open_after}/{r.connected}", flush=True)
@@ -609,18 +637,21 @@ def fmt(value: float, digits: int = 0) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| Server | Attendees | Rate /s | Connected | p50 ms | p99 ms | max ms | Lost "
-             "| Deliveries/s | × floor | CPU server | CPU clients | CPU Redis+PG | Verdict |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|"]
+    lines = ["| Server | Attendees | Rate /s | Connected (s) | p50 ms | p99 ms | max ms "
+             "| Lost (never) | Deliveries/s | × floor | Server CPU µs / delivery "
+             "| CPU server | CPU clients | CPU Redis+PG | CPU others | Verdict |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|"]
     for row in rows:
         r = row["result"]
+        cpu = r.cpu
         verdict = row["verdict"] + (f" ({', '.join(row['failed'])})" if row["failed"] else "")
         lines.append(
-            f"| {r.server} | {r.attendees:,} | {r.rate:g} | {r.connected:,} | {fmt(r.p50_ms)} "
-            f"| {fmt(r.p99_ms)} | {fmt(r.max_ms)} | {r.lost:,} | {fmt(r.delivered_per_s)} "
+            f"| {r.server} | {r.attendees:,} | {r.rate:g} | {r.connected:,} "
+            f"({r.connect_seconds:.0f}) | {fmt(r.p50_ms)} | {fmt(r.p99_ms)} | {fmt(r.max_ms)} "
+            f"| {r.lost:,} ({r.never:,}) | {fmt(r.delivered_per_s)} "
             f"| {fmt(row['ratio'], 2) if r.server != 'floor' else 'floor'} "
-            f"| {r.cpu['server']:.2f} | {r.cpu['clients']:.2f} "
-            f"| {r.cpu['redis'] + r.cpu['postgres']:.2f} | {verdict} |")
+            f"| {fmt(r.server_us_per_delivery)} | {cpu['server']:.2f} | {cpu['clients']:.2f} "
+            f"| {cpu['redis'] + cpu['postgres']:.2f} | {cpu['other']:.2f} | {verdict} |")
     return "\n".join(lines)
 
 
@@ -665,8 +696,8 @@ def main() -> None:
     for server in servers:
         with tempfile.TemporaryFile() as log:
             print(f"Starting {server.name} ({args.workers} workers)…", flush=True)
-            server.start(log)
             try:
+                server.start(log)
                 for n in args.attendees:
                     results.extend(run_server(args, server, n, log))
             except Exception:
@@ -675,7 +706,8 @@ def main() -> None:
                       + log.read().decode(errors="replace")[-4000:])
                 raise
             finally:
-                server.stop()
+                if getattr(server, "process", None) is not None:
+                    server.stop()
             log.seek(0)
             tail = log.read().decode(errors="replace").strip()
             if tail:

@@ -45,4 +45,4 @@ def test_live_load_against_the_floor():
     assert "20/20 attendees have their hello" in result.stdout
     row = next(line for line in result.stdout.splitlines() if line.startswith("| floor | 20 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
-    assert cells[3] == "20" and cells[7] == "0", row  # all connected, nothing lost
+    assert cells[3].startswith("20 (") and cells[7] == "0 (0)", row  # all there, none lost
