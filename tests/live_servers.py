@@ -34,6 +34,16 @@ class Server:
         self.ws = f"ws://127.0.0.1:{port}"
 
 
+def collect_static(env: dict, static_root) -> dict:
+    """Pages need their scripts: collect them (plain storage) for servers started with `env`."""
+    env = env | {"STATIC_ROOT": str(static_root),
+                 "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    subprocess.run([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v", "0"],
+                   env=os.environ | env | {"DJANGO_SETTINGS_MODULE": "cultivate.settings"},
+                   check=True, timeout=120)
+    return env
+
+
 @contextmanager
 def asgi_servers(count: int = 1, *, redis_url: str | None = None, env: dict | None = None):
     """Start `count` uvicorn processes on the test database; with `redis_url` they share the

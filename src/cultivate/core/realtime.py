@@ -36,6 +36,8 @@ def send_to_group(group: str, message: dict) -> None:
         loop = _server_loop
         if loop is not None and loop.is_running() and not _in_loop(loop):
             asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
+        elif _running_loop() is not None:  # called from async code: do not block its loop
+            _running_loop().create_task(layer.group_send(group, message))
         else:
             async_to_sync(layer.group_send)(group, message)
     except Exception:
@@ -47,8 +49,12 @@ def access_changed_after_commit(user_id: int) -> None:
     transaction.on_commit(lambda: send_to_group(user_group(user_id), {"type": "live.recheck"}))
 
 
-def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
-        return asyncio.get_running_loop() is loop
+        return asyncio.get_running_loop()
     except RuntimeError:
-        return False
+        return None
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    return _running_loop() is loop

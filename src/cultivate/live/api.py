@@ -20,13 +20,15 @@ router = Router(tags=["live backchannel"])
 GUEST_HEADER = "X-Live-Guest"
 
 
-def anyone(request):
-    """Guests have no account: their token (checked in `live_access`) is their credential."""
-    return "anyone"
+def guest(request):
+    """No account: a guest's token (checked by `access_live`) is their credential. A browser
+    signed in by its session goes on to SessionAuth, which checks CSRF."""
+    user = getattr(request, "user", None)
+    return None if user is not None and user.is_authenticated else "guest"
 
 
 def _auth():
-    return [PersonalAccessTokenAuth(), SessionAuth(), anyone]
+    return [PersonalAccessTokenAuth(), guest, SessionAuth()]
 
 
 class ItemOut(Schema):
@@ -160,9 +162,10 @@ def get_state(request, event_id: int):
 
 @router.get("/events/{event_id}/live/updates", response=UpdatesOut, auth=_auth(),
             summary="Updates numbered after `after` (polling)")
-def get_updates(request, event_id: int, after: int = Field(0, ge=0)):
+def get_updates(request, event_id: int, after: int = 0):
     live = _live(request, event_id)
-    found, last, too_long = queries.updates_after(live.channel, after, moderator=live.moderator)
+    found, last, too_long = queries.updates_after(live.channel, max(0, after),
+                                                  moderator=live.moderator)
     return {"updates": [] if too_long else found, "seq": last, "reset": too_long}
 
 

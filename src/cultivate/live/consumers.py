@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from cultivate.core import realtime
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.live import actions, broadcast, queries
-from cultivate.live.models import Item, Poll
+from cultivate.live.models import Item, LiveChannel, Poll
 from cultivate.live.serialise import item_data
 
 CLOSE_REMOVED = 4403
@@ -35,7 +35,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         realtime.remember_server_loop()
         query = {key: values[-1] for key, values in
                  parse_qs(self.scope.get("query_string", b"").decode("latin-1")).items()}
-        self.guest_token = query.get("guest")
+        event_id = self.scope["url_route"]["kwargs"]["event_id"]
+        self.guest_token = query.get("guest") or await database_sync_to_async(
+            self._session_guest_token)(event_id)
         try:
             self.access = await database_sync_to_async(self._access)(
                 self.scope["url_route"]["kwargs"]["event_id"], self.guest_token)
@@ -52,6 +54,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         me = queries.participant_data(self.access)
         await self.send_json({"type": "hello", "seq": self.access.channel.last_seq, "me": me})
         await self.send_backlog(_int(query.get("after"), default=self.access.channel.last_seq))
+
+    def _session_guest_token(self, event_id) -> str | None:
+        """A browser guest's pass, kept in their session when they joined with the code."""
+        from cultivate.live.views import GUEST_SESSION_KEY
+
+        session = self.scope.get("session")
+        tokens = session.get(GUEST_SESSION_KEY, {}) if session is not None else {}
+        if not tokens:
+            return None
+        channel_id = LiveChannel.objects.filter(event_id=event_id).values_list("pk", flat=True)
+        return tokens.get(str(channel_id.first()))
 
     def _access(self, event_id, guest_token):
         user = self.scope.get("user")
@@ -84,7 +97,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return  # already sent from the backlog
         self.sent_seq = message["seq"]
         await self.send(text_data=message["full"] if self.access.moderator else message["public"])
-        if message.get("removed") == self.participant_id:
+        removed = message.get("removed")
+        if removed is not None and removed == self.participant_id:
             await self.close(code=CLOSE_REMOVED)
 
     async def live_recheck(self, message):

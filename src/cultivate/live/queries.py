@@ -31,11 +31,16 @@ class LiveAccess:
     participant: Participant | None  # None: may watch (reader of the community) but not post
     moderator: bool
     may_join_as_member: bool
+    member_name: str | None = None  # the name a member who has not joined yet will post under
 
     @property
     def may_post(self) -> bool:
-        return (self.participant is not None and self.participant.removed_at is None
-                and self.channel.is_open)
+        """A participant not removed, or a member who joins on their first post."""
+        if not self.channel.is_open:
+            return False
+        if self.participant is not None:
+            return self.participant.removed_at is None
+        return self.may_join_as_member
 
 
 def access_live(user, event_id, *, guest_token: str | None = None) -> LiveAccess:
@@ -62,9 +67,10 @@ def access_live(user, event_id, *, guest_token: str | None = None) -> LiveAccess
         participant = None  # guests were let in earlier, not any more
         if policy.Can.READ not in verbs:
             raise NotAllowed("guests are not let in", hide=True)
+    may_join = policy.Can.TAKE_PART_LIVE in verbs
     return LiveAccess(event=event, channel=channel, participant=participant,
-                      moderator=policy.Can.PLAN_EVENTS in verbs,
-                      may_join_as_member=policy.Can.TAKE_PART_LIVE in verbs)
+                      moderator=policy.Can.PLAN_EVENTS in verbs, may_join_as_member=may_join,
+                      member_name=user.public_name if may_join else None)
 
 
 def event_by_code(code: str) -> Event | None:
@@ -113,7 +119,7 @@ def snapshot(access: LiveAccess) -> dict:
 def participant_data(access: LiveAccess) -> dict:
     participant = access.participant
     return {"participant": participant.pk if participant else None,
-            "name": participant.display_name if participant else None,
+            "name": participant.display_name if participant else access.member_name,
             "guest": bool(participant and participant.user_id is None),
             "moderator": access.moderator, "may_post": access.may_post}
 
