@@ -28,6 +28,9 @@ PATH_VALUES = {
     "version": ["999999", "v"],
     "story_id": ["999999", "s"],
     "event_id": ["999999", "e"],
+    "item_id": ["999999", "i"],
+    "poll_id": ["999999", "p"],
+    "participant_id": ["999999", "n"],
 }
 BAD_BODIES = [
     ("application/json", b"{not json"),

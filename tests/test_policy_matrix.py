@@ -23,6 +23,10 @@ FACILITATOR, CONVENER, ADMIN = (
 MEMBER = MEMBER | {"rsvp"}
 FACILITATOR, CONVENER, ADMIN = (
     verbs | {"rsvp", "plan_events"} for verbs in (FACILITATOR, CONVENER, ADMIN))
+# Members and admins take part in live backchannels under their name (cultivate.live).
+MEMBER = MEMBER | {"take_part_live"}
+FACILITATOR, CONVENER, ADMIN = (
+    verbs | {"take_part_live"} for verbs in (FACILITATOR, CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {
