@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 from pydantic import ConfigDict, Field
 
@@ -178,8 +178,8 @@ def join(request, event_id: int, payload: JoinIn):
     else:
         participant = actions.do_join_as_guest(event=live.event, code=payload.code,
                                                display_name=payload.display_name)
-    return 201, {"participant": participant.pk, "display_name": participant.display_name,
-                 "guest_token": participant.guest_token}
+    return Status(201, {"participant": participant.pk, "display_name": participant.display_name,
+                        "guest_token": participant.guest_token})
 
 
 @router.post("/events/{event_id}/live/items", response={201: ItemOut}, auth=_auth(),
@@ -188,7 +188,7 @@ def post_item(request, event_id: int, payload: PostIn):
     live = _live(request, event_id)
     item = actions.do_post_item(participant=_participant(request, live), kind=payload.kind,
                                 body=payload.body)
-    return 201, item_data(item)
+    return Status(201, item_data(item))
 
 
 def _item(live, item_id) -> Item:
@@ -256,7 +256,7 @@ def create_poll(request, event_id: int, payload: PollIn):
     poll = actions.do_create_poll(actor=request.user, event=live.event,
                                   question=payload.question, options=payload.options,
                                   multiple=payload.multiple)
-    return 201, poll_data(poll)
+    return Status(201, poll_data(poll))
 
 
 def _poll(live, poll_id) -> Poll:
