@@ -97,7 +97,7 @@ def polls_of(channel: LiveChannel):
 def snapshot(access: LiveAccess) -> dict:
     """The whole state a page or client starts from; updates after `seq` follow."""
     channel = access.channel
-    seq = LiveChannel.objects.filter(pk=channel.pk).values_list("last_seq", flat=True).get()
+    seq = channel.last_seq  # read with the access check, before the items: nothing is missed
     items = items_for(channel, moderator=access.moderator, participant=access.participant)
     participant = access.participant
     return {

@@ -28,12 +28,13 @@ def remember_guest(request, participant: Participant) -> None:
 
 
 def access(request, event_id) -> queries.LiveAccess:
-    from cultivate.events.models import Event
+    token = None
+    if request.session.get(GUEST_SESSION_KEY):  # a guest somewhere: which channel is this?
+        from cultivate.live.models import LiveChannel
 
-    channel_id = (Event.objects.filter(pk=event_id).values_list("live__pk", flat=True).first()
-                  if str(event_id).isdigit() else None)
-    return queries.access_live(request.user, event_id,
-                               guest_token=guest_token(request, channel_id))
+        channel_id = LiveChannel.objects.filter(event_id=event_id).values_list("pk", flat=True)
+        token = guest_token(request, channel_id.first())
+    return queries.access_live(request.user, event_id, guest_token=token)
 
 
 def participant_for(request, live: queries.LiveAccess) -> Participant:
