@@ -33,6 +33,11 @@ from cultivate.live.serialise import channel_data, item_data, poll_data, public_
 MODERATION_OPS = ("approve", "hide", "pin", "unpin", "answer", "unanswer")
 
 
+def _text(value) -> str:
+    """Text as stored: NUL cannot be stored by PostgreSQL and means nothing in a message."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 def channel_of(event) -> LiveChannel:
     channel, _created = LiveChannel.objects.get_or_create(event=event)
     return channel
@@ -84,7 +89,7 @@ def do_join_as_member(*, actor, event) -> Participant:
 
 def do_join_as_guest(*, event, code: str, display_name: str) -> Participant:
     channel = channel_of(event)
-    name = (display_name or "").strip()
+    name = _text(display_name)
     errors = {}
     if (code or "").strip().upper() != event.join_code:
         errors["code"] = [_("This code does not match the event.")]
@@ -123,7 +128,7 @@ def _check_may_post(participant: Participant, channel: LiveChannel) -> None:
 def do_post_item(*, participant: Participant, kind: str, body: str) -> Item:
     participant = _fresh(participant)
     channel = participant.channel
-    body = (body or "").strip()
+    body = _text(body)
     errors = {}
     if kind not in ItemKind.values:
         errors["kind"] = [_("Choose a comment or a question.")]
@@ -210,7 +215,7 @@ def do_moderate_item(*, actor, item: Item, op: str, answer: str = "") -> Item:
         elif op == "unpin":
             item.pinned = False
         elif op == "answer":
-            item.answered, item.answer = True, answer.strip()
+            item.answered, item.answer = True, _text(answer)
             item.answer_html = render_markdown(item.answer)
         elif op == "unanswer":
             item.answered, item.answer, item.answer_html = False, "", ""
@@ -258,8 +263,8 @@ def do_remove_participant(*, actor, participant: Participant) -> Participant:
 
 def do_create_poll(*, actor, event, question: str, options, multiple: bool = False) -> Poll:
     check_moderator(actor, event)
-    question = (question or "").strip()
-    labels = [str(o).strip() for o in (options or []) if str(o).strip()]
+    question = _text(question)
+    labels = [_text(o) for o in (options or []) if _text(o)]
     errors = {}
     if not question:
         errors["question"] = [_("Ask a question.")]

@@ -36,6 +36,7 @@ def test_members_post_vote_and_read_the_updates(event, people, signed_in):
 
 @pytest.mark.parametrize("body,status,field", [
     ({"kind": "question", "body": ""}, 400, "body"),
+    ({"kind": "question", "body": "\x00 "}, 400, "body"),
     ({"kind": "shout", "body": "hi"}, 400, "kind"),
     ({"kind": "question"}, 422, "body"),
     ({"kind": "question", "body": "hi", "pinned": True}, 422, "pinned"),
@@ -123,3 +124,9 @@ def test_polls_through_the_api(event, people, signed_in, member_participant):
                 {"options": [o["id"] for o in poll["options"]]})
     assert both.status_code == 400
     assert post(convener, f"{base}/polls/{poll['id']}/close", {}).json()["open"] is False
+
+
+def test_nul_characters_are_dropped_not_a_server_error(event, people, signed_in):
+    response = post(signed_in(people["member"]), f"/api/v1/events/{event.pk}/live/items",
+                    {"kind": "comment", "body": "budget\x00 lines"})
+    assert response.status_code == 201 and response.json()["body"] == "budget lines"
