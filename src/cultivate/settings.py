@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "cultivate.resources",
     "cultivate.events",
     "cultivate.live",
+    "cultivate.insights",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +138,16 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Background tasks (django-tasks): run at once in the embedded tier; with
+# TASKS_BACKEND=database they are queued in the database for `cultivate db_worker`.
+if os.environ.get("TASKS_BACKEND", "immediate") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# How often `cultivate run` recomputes levels, figures and networks (minutes; 0: never, use
+# `cultivate recompute-insights` from cron or the worker).
+CULTIVATE_INSIGHTS_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_INSIGHTS_CLOCK_MINUTES", "60"))
+
 # --- Live backchannel: channel layer ---
 # Redis pub/sub publishes each broadcast once per worker process subscribed to the event, and
 # each worker hands it to its own sockets; the default channels_redis layer would write one copy
