@@ -23,26 +23,30 @@ FACILITATOR, CONVENER, ADMIN = (
 MEMBER = MEMBER | {"rsvp"}
 FACILITATOR, CONVENER, ADMIN = (
     verbs | {"rsvp", "plan_events"} for verbs in (FACILITATOR, CONVENER, ADMIN))
+# Stewards see the dashboards and tune the levels; sponsors see them too (cultivate.insights).
+FACILITATOR, CONVENER, ADMIN = (
+    verbs | {"view_insights", "tune_levels"} for verbs in (FACILITATOR, CONVENER, ADMIN))
 # Members and admins take part in live backchannels under their name (cultivate.live).
 MEMBER = MEMBER | {"take_part_live"}
 FACILITATOR, CONVENER, ADMIN = (
     verbs | {"take_part_live"} for verbs in (FACILITATOR, CONVENER, ADMIN))
+SPONSOR = MEMBER | {"view_insights"}
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {
     "public": {
         "anonymous": {"see", "read"}, "outsider": {"see", "read", "join"},
         "pending": {"see", "read", "join"}, "member": MEMBER, "core": MEMBER,
-        "sponsor": MEMBER, "facilitator": FACILITATOR, "convener": CONVENER, "admin": ADMIN,
+        "sponsor": SPONSOR, "facilitator": FACILITATOR, "convener": CONVENER, "admin": ADMIN,
     },
     "listed": {
         "anonymous": {"see"}, "outsider": {"see", "join"}, "pending": {"see", "join"},
-        "member": MEMBER, "core": MEMBER, "sponsor": MEMBER, "facilitator": FACILITATOR,
+        "member": MEMBER, "core": MEMBER, "sponsor": SPONSOR, "facilitator": FACILITATOR,
         "convener": CONVENER, "admin": ADMIN,
     },
     "private": {
         "anonymous": set(), "outsider": set(), "pending": {"see", "join"},
-        "member": MEMBER, "core": MEMBER, "sponsor": MEMBER, "facilitator": FACILITATOR,
+        "member": MEMBER, "core": MEMBER, "sponsor": SPONSOR, "facilitator": FACILITATOR,
         "convener": CONVENER, "admin": ADMIN,
     },
 }

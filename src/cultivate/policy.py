@@ -52,6 +52,8 @@ class Can(StrEnum):
     PLAN_EVENTS = "plan_events"  # plan, change, cancel events; run their live backchannel
     RSVP = "rsvp"  # answer going / maybe / not going to an event
     TAKE_PART_LIVE = "take_part_live"  # post, vote and answer polls in a live backchannel
+    VIEW_INSIGHTS = "view_insights"  # the community dashboard, levels of everyone, network
+    TUNE_LEVELS = "tune_levels"  # change the thresholds of the levels of participation
 
 
 MEMBER_STANDINGS = frozenset(
@@ -119,6 +121,9 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         verbs.add(Can.ADAPT_FORMATS)
         verbs.add(Can.CURATE)
         verbs.add(Can.PLAN_EVENTS)
+        verbs |= {Can.VIEW_INSIGHTS, Can.TUNE_LEVELS}
+    if standing == Standing.SPONSOR:
+        verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)
     return frozenset(verbs)
@@ -240,6 +245,17 @@ def readers_among(users: QuerySet, community: Community) -> QuerySet:
         return users
     member = Membership.objects.filter(community=community, user=OuterRef("pk"))
     return users.filter(Q(Exists(member)) | Q(is_superuser=True))
+
+
+def insight_communities(user) -> QuerySet[Community]:
+    """Communities whose dashboards this user may see: the queryset twin of VIEW_INSIGHTS."""
+    if is_platform_admin(user):
+        return Community.objects.all()
+    if not is_signed_in(user):
+        return Community.objects.none()
+    roles = (Role.CONVENER, Role.FACILITATOR, Role.SPONSOR)
+    return Community.objects.filter(Exists(Membership.objects.filter(
+        community=OuterRef("pk"), user=user, role__in=roles)))
 
 
 def readable_communities(user) -> QuerySet[Community]:
