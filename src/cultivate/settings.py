@@ -147,6 +147,8 @@ else:
 # How often `cultivate run` recomputes levels, figures and networks (minutes; 0: never, use
 # `cultivate recompute-insights` from cron or the worker).
 CULTIVATE_INSIGHTS_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_INSIGHTS_CLOCK_MINUTES", "60"))
+# The interaction network (who replies to and answers whom) reads this many days of activity.
+CULTIVATE_NETWORK_WINDOW_DAYS = int(os.environ.get("CULTIVATE_NETWORK_WINDOW_DAYS", "365"))
 
 # --- Live backchannel: channel layer ---
 # Redis pub/sub publishes each broadcast once per worker process subscribed to the event, and
