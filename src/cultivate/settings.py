@@ -144,9 +144,6 @@ if os.environ.get("TASKS_BACKEND", "immediate") == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# How often `cultivate run` recomputes levels, figures and networks (minutes; 0: never, use
-# `cultivate recompute-insights` from cron or the worker).
-CULTIVATE_INSIGHTS_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_INSIGHTS_CLOCK_MINUTES", "60"))
 # The interaction network (who replies to and answers whom) reads this many days of activity.
 CULTIVATE_NETWORK_WINDOW_DAYS = int(os.environ.get("CULTIVATE_NETWORK_WINDOW_DAYS", "365"))
 

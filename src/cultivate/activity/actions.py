@@ -57,6 +57,7 @@ class Verb:
     RESOURCE_DELETED = "resource.deleted"
     RESOURCE_RESTORED = "resource.restored"
     KEY_RESOURCES_CURATED = "resource.curated"
+    COMMUNITY_VISITED = "community.visited"  # at most once per person, community and day
     LIVE_JOINED = "live.joined"  # took part in an event's backchannel: attendance
     LIVE_QUESTION_ASKED = "live.question_asked"
     LIVE_COMMENTED = "live.commented"
@@ -107,3 +108,16 @@ def record_activities(entries) -> int:
             occurred_at=entry.get("occurred_at") or timezone.now()))
     Activity.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def record_visit(*, user, community) -> None:
+    """Reading counts too (peripheral participation): one row per person, community and day.
+    The cache remembers today's visits so a page view costs no query after the first; cached
+    pages are not invalidated by it (reading changes nothing shown)."""
+    from django.core.cache import cache
+
+    if user is None or not user.is_authenticated:
+        return
+    today = timezone.now().date()
+    if cache.add(f"visit:{today}:{community.pk}:{user.pk}", 1, timeout=26 * 3600):
+        Activity.objects.create(actor=user, verb=Verb.COMMUNITY_VISITED, community=community)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cultivate import policy
+from cultivate.activity.actions import record_visit
 from cultivate.activity.queries import recent_activity_for_community
 from cultivate.communities import actions, queries
 from cultivate.communities.forms import (
@@ -75,6 +76,8 @@ def home(request, slug):
     if Can.DECIDE_REQUESTS in verbs:
         context["pending_count"] = queries.pending_request_count(community)
     context["join_form"] = JoinRequestForm() if Can.REQUEST_TO_JOIN in verbs else None
+    if Can.READ in verbs:
+        record_visit(user=request.user, community=community)
     return render(request, "communities/home.html", context)
 
 

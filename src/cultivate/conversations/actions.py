@@ -117,7 +117,7 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
         reply_count=F("reply_count") + 1, last_posted_at=when)
     verb = Verb.ANSWER_POSTED if topic.kind == TopicKind.QUESTION else Verb.POST_REPLIED
     payload = {"post": post.pk, "reply_to_author": reply_to.author_id if reply_to else None,
-               "topic_author": topic.author_id}
+               "topic_author": topic.author_id, "topic": topic.pk}
     record_activity(actor=actor, verb=verb, community=community, target=post,
                     payload=payload, occurred_at=when)
     return post

@@ -164,7 +164,7 @@ class _Import:
         self.report.answers += 1
         self._note(author, Verb.ANSWER_POSTED, post, answer.created_at,
                    {"post": post.pk, "topic_author": question.topic.author_id,
-                    "imported": True})
+                    "topic": question.topic_id, "imported": True})
 
     # --- comments -----------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ class _Import:
             self.report.comments += 1
             self._note(author, Verb.POST_REPLIED, post, comment.created_at,
                        {"post": post.pk, "reply_to_author": target.author_id,
-                        "comment": True, "imported": True})
+                        "topic": target.topic_id, "comment": True, "imported": True})
 
     # --- accepted answers, topic counters, members --------------------------------------
 

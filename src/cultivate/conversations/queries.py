@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from cultivate import policy
 from cultivate.communities.models import Community
@@ -243,3 +244,36 @@ def subscriptions_of(user) -> list:
         saved[community.pk] = CommunitySubscription(user=user, community=community,
                                                     email_mode=DEFAULT_EMAIL_MODE)
     return sorted(saved.values(), key=lambda s: s.community.name.lower())
+
+
+# --- for the insights job (cultivate.insights.figures) --------------------------------------
+
+def topics_of_posts(post_ids) -> dict[int, int]:
+    """post id -> topic id, in chunks (the job passes many)."""
+    found: dict[int, int] = {}
+    post_ids = list(post_ids)
+    for start in range(0, len(post_ids), 5000):
+        found.update(Post.objects.filter(pk__in=post_ids[start:start + 5000])
+                     .values_list("pk", "topic_id"))
+    return found
+
+
+def describe_topics(topic_ids) -> dict[int, dict]:
+    """topic id -> {id, title, url} for lists on dashboards (one query)."""
+    rows = Topic.objects.filter(pk__in=list(topic_ids)).values_list("pk", "title",
+                                                                    "community__slug")
+    return {pk: {"id": pk, "title": title,
+                 "url": reverse("conversations:topic", kwargs={"slug": slug, "topic_id": pk})}
+            for pk, title, slug in rows}
+
+
+def describe_posts(post_ids) -> dict[int, dict]:
+    """post id -> {kind, id, title, url}: a post named by its topic, linked to its place."""
+    rows = Post.objects.filter(pk__in=list(post_ids)).values_list(
+        "pk", "is_opening", "topic_id", "topic__title", "topic__community__slug")
+    described = {}
+    for pk, is_opening, topic_id, title, slug in rows:
+        url = reverse("conversations:topic", kwargs={"slug": slug, "topic_id": topic_id})
+        described[pk] = {"kind": "topic" if is_opening else "post", "id": pk, "title": title,
+                         "url": url if is_opening else f"{url}#post-{pk}"}
+    return described

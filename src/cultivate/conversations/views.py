@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cultivate import policy
+from cultivate.activity.actions import record_visit
 from cultivate.conversations import actions, mailing, queries, search, thread
 from cultivate.conversations.forms import EditForm, ReplyForm, SubscriptionForm, TopicForm
 from cultivate.conversations.models import EmailMode, FlagReason, Post, TopicKind
@@ -78,6 +79,7 @@ def topic(request, slug, topic_id):
         if moved is None:
             raise
         return redirect(moved, permanent=True)
+    record_visit(user=request.user, community=found.community)
     return _render_topic(request, found, standing, _reply_form_for(request, found))
 
 

@@ -135,7 +135,8 @@ class CommunityFigures(models.Model):
     levels = models.JSONField(default=dict)  # level -> people now
     questions = models.PositiveIntegerField(default=0)
     questions_answered = models.PositiveIntegerField(default=0)
-    unanswered = models.JSONField(default=list)  # [{id, title, asked_at}] oldest waiting first
+    unanswered = models.JSONField(default=list)  # [{id, title, url, asked_at}] oldest first
+    unanswered_count = models.PositiveIntegerField(default=0)
     median_first_answer_seconds = models.FloatField(null=True)
     useful_content = models.JSONField(default=list)  # [{kind, id, title, url, score}]
     network = models.JSONField(default=dict)  # density, nodes, edges, components...

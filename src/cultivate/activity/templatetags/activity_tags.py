@@ -6,6 +6,7 @@ from cultivate.activity.actions import Verb
 register = template.Library()
 
 SENTENCES = {
+    Verb.COMMUNITY_VISITED: lambda: _("visited"),
     Verb.LIVE_JOINED: lambda: _("joined an event's backchannel"),
     Verb.LIVE_QUESTION_ASKED: lambda: _("asked a question during an event"),
     Verb.LIVE_COMMENTED: lambda: _("commented during an event"),

@@ -1,0 +1,180 @@
+"""Recompute each community's weekly figures and headline numbers from the activity log (the
+topic and post tables only give titles and addresses)."""
+
+import statistics
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Min
+from django.db.models.functions import TruncWeek
+
+from cultivate.activity.actions import Verb
+from cultivate.activity.models import Activity
+from cultivate.communities.models import Community
+from cultivate.conversations.queries import describe_posts, describe_topics, topics_of_posts
+from cultivate.insights.models import CommunityFigures, MemberLevel, WeeklyFigures
+from cultivate.insights.rules import VERB_KIND
+
+ABSENCE_WEEKS = 4  # back after this many quiet weeks: "returning"
+UNANSWERED_SHOWN = 20
+USEFUL_SHOWN = 10
+
+
+def compute_figures(*, now: datetime, community_ids=None) -> dict:
+    communities = list(Community.objects.filter(
+        **({} if community_ids is None else {"pk__in": list(community_ids)}))
+        .values_list("pk", "member_count"))
+    ids = [pk for pk, _count in communities]
+    scope = Activity.objects.filter(community__in=ids, occurred_at__lt=now)
+    weeks = _weekly_contributions(scope)
+    _people_per_week(scope, weeks)
+    questions = _questions(scope)
+    _question_weeks(questions, weeks)
+    useful = _useful_content(scope)
+    levels = _level_counts(ids)
+    with transaction.atomic():
+        WeeklyFigures.objects.filter(community__in=ids).delete()
+        WeeklyFigures.objects.bulk_create(
+            (WeeklyFigures(community_id=c, week=w, **values)
+             for (c, w), values in sorted(weeks.items())), batch_size=2000)
+        for community_id, member_count in communities:
+            _store_community(community_id, member_count, questions.get(community_id, {}),
+                             useful.get(community_id, []), levels.get(community_id, {}), now)
+    return {"communities": len(ids), "weeks": len(weeks)}
+
+
+def _week(value):
+    day = value.date() if isinstance(value, datetime) else value
+    return day - timedelta(days=day.weekday())
+
+
+def _blank() -> dict:
+    return {"contributions": {}, "contributors": 0, "new_members": 0, "returning_members": 0,
+            "questions": 0, "questions_answered": 0, "first_answer_seconds": [],
+            "attendance": 0}
+
+
+def _weekly_contributions(scope) -> dict:
+    weeks: dict = defaultdict(_blank)
+    rows = (scope.filter(verb__in=list(VERB_KIND)).annotate(week=TruncWeek("occurred_at"))
+            .values_list("community_id", "week", "verb").annotate(n=Count("id")).order_by())
+    for community_id, week, verb, n in rows.iterator(chunk_size=20000):
+        contributions = weeks[(community_id, _week(week))]["contributions"]
+        kind = VERB_KIND[verb]
+        contributions[kind] = contributions.get(kind, 0) + n
+    joined = (scope.filter(verb=Verb.MEMBER_JOINED).annotate(week=TruncWeek("occurred_at"))
+              .values_list("community_id", "week").annotate(n=Count("id")).order_by())
+    for community_id, week, n in joined:
+        weeks[(community_id, _week(week))]["new_members"] = n
+    attended = (scope.filter(verb=Verb.LIVE_JOINED).annotate(week=TruncWeek("occurred_at"))
+                .values_list("community_id", "week").annotate(n=Count("id")).order_by())
+    for community_id, week, n in attended:
+        weeks[(community_id, _week(week))]["attendance"] = n
+    return weeks
+
+
+def _people_per_week(scope, weeks) -> None:
+    """Contributors per week, and those back after ABSENCE_WEEKS quiet weeks."""
+    contributing = [verb for verb, kind in VERB_KIND.items() if kind != "reading"]
+    rows = (scope.filter(verb__in=contributing, actor__isnull=False)
+            .annotate(week=TruncWeek("occurred_at"))
+            .values_list("community_id", "actor_id", "week").distinct().order_by())
+    active = defaultdict(list)
+    for community_id, actor_id, week in rows.iterator(chunk_size=20000):
+        active[(community_id, actor_id)].append(_week(week))
+    gap = timedelta(weeks=ABSENCE_WEEKS)
+    for (community_id, _actor), actor_weeks in active.items():
+        actor_weeks.sort()
+        for n, week in enumerate(actor_weeks):
+            figures = weeks[(community_id, week)]
+            figures["contributors"] += 1
+            if n and week - actor_weeks[n - 1] > gap:
+                figures["returning_members"] += 1
+
+
+def _questions(scope) -> dict[int, dict[int, list]]:
+    """community -> topic -> [asked_at, first answer at or None]."""
+    asked: dict = defaultdict(dict)
+    for community_id, topic_id, at in scope.filter(verb=Verb.QUESTION_ASKED).values_list(
+            "community_id", "target_id", "occurred_at").iterator(chunk_size=20000):
+        asked[community_id][topic_id] = [at, None]
+    answers = (scope.filter(verb=Verb.ANSWER_POSTED).values_list("community_id",
+                                                                "payload__topic")
+               .annotate(first=Min("occurred_at")).order_by())
+    without_topic = []
+    for community_id, topic_id, first in answers.iterator(chunk_size=20000):
+        if topic_id is None:
+            without_topic.append(community_id)
+            continue
+        _first_answer(asked, community_id, int(topic_id), first)
+    if without_topic:  # rows older than the "topic" key: find their topic through the post
+        _first_answers_through_posts(scope, asked)
+    return asked
+
+
+def _first_answer(asked, community_id, topic_id, first) -> None:
+    entry = asked[community_id].get(topic_id)
+    if entry is not None and (entry[1] is None or first < entry[1]):
+        entry[1] = first
+
+
+def _first_answers_through_posts(scope, asked) -> None:
+    rows = list(scope.filter(verb=Verb.ANSWER_POSTED, payload__topic__isnull=True)
+                .values_list("community_id", "target_id", "occurred_at"))
+    topic_of = topics_of_posts([post_id for _c, post_id, _at in rows])
+    for community_id, post_id, at in rows:
+        if post_id in topic_of:
+            _first_answer(asked, community_id, topic_of[post_id], at)
+
+
+def _question_weeks(questions, weeks) -> None:
+    for community_id, topics in questions.items():
+        for asked_at, answered_at in topics.values():
+            figures = weeks[(community_id, _week(asked_at))]
+            figures["questions"] += 1
+            if answered_at is not None:
+                figures["questions_answered"] += 1
+                wait = max(0.0, (answered_at - asked_at).total_seconds())
+                figures["first_answer_seconds"].append(wait)
+    for figures in weeks.values():
+        figures["first_answer_seconds"].sort()
+
+
+def _useful_content(scope) -> dict[int, list]:
+    """Posts others found useful: helpful marks count 1, being the accepted answer 3."""
+    score: dict = defaultdict(lambda: defaultdict(int))
+    rows = (scope.filter(verb__in=[Verb.POST_MARKED_HELPFUL, Verb.ANSWER_ACCEPTED])
+            .values_list("community_id", "verb", "target_id").annotate(n=Count("id")).order_by())
+    for community_id, verb, post_id, n in rows:
+        score[community_id][post_id] += n * (3 if verb == Verb.ANSWER_ACCEPTED else 1)
+    best = {c: sorted(posts.items(), key=lambda p: (-p[1], p[0]))[:USEFUL_SHOWN]
+            for c, posts in score.items()}
+    described = describe_posts([post_id for posts in best.values() for post_id, _s in posts])
+    return {c: [described[p] | {"score": s} for p, s in posts if p in described]
+            for c, posts in best.items()}
+
+
+def _level_counts(ids) -> dict[int, dict[str, int]]:
+    counts: dict = defaultdict(dict)
+    for community_id, level, n in (MemberLevel.objects.filter(community__in=ids)
+                                   .values_list("community_id", "level")
+                                   .annotate(n=Count("id")).order_by()):
+        counts[community_id][level] = n
+    return counts
+
+
+def _store_community(community_id, member_count, topics, useful, levels, now) -> None:
+    waits = sorted(max(0.0, (answered - asked).total_seconds())
+                   for asked, answered in topics.values() if answered is not None)
+    waiting = sorted((asked, topic_id) for topic_id, (asked, answered) in topics.items()
+                     if answered is None)
+    shown = describe_topics([topic_id for _at, topic_id in waiting[:UNANSWERED_SHOWN]])
+    unanswered = [shown[t] | {"asked_at": at.isoformat()} for at, t in
+                  waiting[:UNANSWERED_SHOWN] if t in shown]
+    CommunityFigures.objects.update_or_create(community_id=community_id, defaults={
+        "members": member_count, "levels": levels, "questions": len(topics),
+        "questions_answered": len(waits), "unanswered": unanswered,
+        "unanswered_count": len(waiting),
+        "median_first_answer_seconds": statistics.median(waits) if waits else None,
+        "useful_content": useful, "computed_at": now})
