@@ -16,6 +16,7 @@ import numpy as np
 BUDGET = 1_500_000  # sources x half-edges: exact up to this, sampled sources above it
 MIN_SAMPLES = 64
 CELLS = 2_000_000  # sources x half-edges walked at once (memory)
+HUB = 400  # ties through someone with more than this many say little about a pair
 
 
 @dataclass
@@ -146,13 +147,14 @@ def people_to_meet(arrays: Arrays, *, limit: int = 5) -> dict[int, list[int]]:
     degree = arrays.degree
     # Every pair of neighbours of a node v meets through v, weighing 1 / log(deg v): each
     # half-edge (u -> v) is repeated once per neighbour w of v, giving the pair (u, w).
-    src, dst = arrays.src, arrays.dst
+    small = degree[arrays.dst] <= HUB
+    src, dst = arrays.src[small], arrays.dst[small]
     times = degree[dst]
     through = np.repeat(dst, times)
     chunk_starts = np.repeat(np.cumsum(times) - times, times)
     offset = np.arange(len(through)) - chunk_starts
     left = np.repeat(src, times)
-    right = src[arrays.starts[through] + offset]
+    right = arrays.src[arrays.starts[through] + offset]
     keep = left != right
     left, right, through = left[keep], right[keep], through[keep]
     if len(left) == 0:

@@ -1,0 +1,228 @@
+"""The interaction network of each community: who replied to, answered, accepted the answer of
+or commented the story of whom, read from the activity log of the last
+CULTIVATE_NETWORK_WINDOW_DAYS days. Stores InteractionEdge (directed, weighted), NetworkMember
+(degree, betweenness, communities spanned, layout, people worth meeting) and
+CommunityFigures.network (density, components, brokers, boundary spanners, newcomers not yet
+connected). Pages and the API read only these.
+
+Three passes, each idempotent:
+1. edges: per community, one GROUP BY over its window of the log (the (community, occurred_at)
+   index) written straight back with INSERT ... SELECT, so no edge travels through Python;
+2. spans: one GROUP BY over all stored edges: in how many communities each person has ties;
+3. measures: per community, the graph in memory (networkx, numpy: graph.py) and its rows
+   replaced in bulk, in one transaction.
+Only current members on both ends count: someone who left is not a tie to meet or broker.
+"""
+
+import time
+from datetime import datetime, timedelta
+
+import networkx as nx
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from cultivate.activity.actions import Verb
+from cultivate.activity.models import Activity
+from cultivate.communities.models import Community, Membership
+from cultivate.insights import graph
+from cultivate.insights.models import (
+    CommunityFigures,
+    InteractionEdge,
+    Level,
+    MemberLevel,
+    NetworkMember,
+)
+
+INTERACTIONS = (Verb.POST_REPLIED, Verb.ANSWER_POSTED, Verb.ANSWER_ACCEPTED,
+                Verb.STORY_COMMENTED)
+NEWCOMER_DAYS = 90
+PICTURE_NODES = 250  # the most connected people are laid out and drawn
+BROKERS = 10
+LISTED = 50  # boundary spanners and newcomers kept in the figures
+SUGGESTIONS = 5
+WELCOMERS = 20  # most answering core and active members: suggestions for the unconnected
+BATCH = 2_000
+
+
+def window_start(now: datetime) -> datetime:
+    return now - timedelta(days=settings.CULTIVATE_NETWORK_WINDOW_DAYS)
+
+
+def _person(key: str):
+    """A user id from the payload (NULL when the key is missing or null)."""
+    return Cast(KT(f"payload__{key}"), IntegerField())
+
+
+def _is_member(ref: str) -> Exists:
+    return Exists(Membership.objects.filter(community_id=OuterRef("community_id"),
+                                            user_id=OuterRef(ref)))
+
+
+def interactions(community_id: int, *, since: datetime, until: datetime):
+    """(source, target, weight) of one community's window, aggregated in the database."""
+    target = Case(
+        When(verb=Verb.POST_REPLIED,
+             then=Coalesce(_person("reply_to_author"), _person("topic_author"))),
+        When(verb=Verb.ANSWER_POSTED, then=_person("topic_author")),
+        When(verb=Verb.ANSWER_ACCEPTED, then=_person("answer_author")),
+        When(verb=Verb.STORY_COMMENTED, then=_person("story_author")),
+        output_field=IntegerField())
+    return (Activity.objects
+            .filter(community_id=community_id, occurred_at__gt=since, occurred_at__lte=until,
+                    verb__in=INTERACTIONS)
+            .annotate(source=F("actor_id"), target=target)
+            .filter(~Q(source=F("target")), _is_member("source"), _is_member("target"))
+            .values("source", "target").annotate(weight=Count("pk")).order_by())
+
+
+def _replace_edges(community_id: int, *, since: datetime, until: datetime) -> int:
+    select, params = interactions(community_id, since=since, until=until).query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(InteractionEdge._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        InteractionEdge.objects.filter(community_id=community_id).delete()
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('community_id')}, {quote('source_id')}, "  # noqa: S608 - ORM-compiled, quoted names
+            f"{quote('target_id')}, {quote('weight')}) "
+            f"SELECT %s, pairs.{quote('source')}, pairs.{quote('target')}, "
+            f"pairs.{quote('weight')} FROM ({select}) pairs", [community_id, *params])
+        return cursor.rowcount
+
+
+def _spans() -> dict[int, int]:
+    """How many communities each person has at least one stored tie in."""
+    quote = connection.ops.quote_name
+    table = quote(InteractionEdge._meta.db_table)
+    community, source, target = quote("community_id"), quote("source_id"), quote("target_id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person, COUNT(*) FROM (SELECT {source} AS person, {community} "  # noqa: S608
+            f"FROM {table} "
+            f"UNION SELECT {target}, {community} FROM {table}) spans GROUP BY person")
+        return dict(cursor.fetchall())
+
+
+def _welcomers(community_id: int, *, since: datetime, until: datetime) -> list[dict]:
+    """The members who answered others most in the window, core and active members first."""
+    steady = MemberLevel.objects.filter(community_id=OuterRef("community_id"),
+                                        user_id=OuterRef("actor_id"),
+                                        level__in=(Level.CORE, Level.ACTIVE))
+    rows = (Activity.objects
+            .filter(community_id=community_id, verb=Verb.ANSWER_POSTED,
+                    occurred_at__gt=since, occurred_at__lte=until, actor__isnull=False)
+            .annotate(asker=_person("topic_author"))
+            .filter(~Q(actor_id=F("asker")), _is_member("actor_id"))
+            .values("actor_id").annotate(answers=Count("pk"), steady=Exists(steady))
+            .order_by("-steady", "-answers", "actor_id")[:WELCOMERS])
+    return [{"user": row["actor_id"], "answers": row["answers"]} for row in rows]
+
+
+def _graph(community_id: int) -> tuple[nx.Graph, int]:
+    ties: dict[tuple[int, int], int] = {}
+    total = 0
+    for source, target, weight in InteractionEdge.objects.filter(
+            community_id=community_id).values_list("source_id", "target_id", "weight"):
+        pair = (source, target) if source < target else (target, source)
+        ties[pair] = ties.get(pair, 0) + weight
+        total += weight
+    network = nx.Graph()
+    network.add_weighted_edges_from((u, v, w) for (u, v), w in ties.items())
+    return network, total
+
+
+def _suggestions(network: nx.Graph, meet: dict[int, list[int]], welcomers: list[dict],
+                 person: int) -> list[int]:
+    """Up to SUGGESTIONS: shared ties first, then people who answer a lot."""
+    chosen = list(meet.get(person, ()))[:SUGGESTIONS]
+    neighbours = set(network[person]) if person in network else set()
+    for row in welcomers:
+        if len(chosen) >= SUGGESTIONS:
+            break
+        other = row["user"]
+        if other != person and other not in neighbours and other not in chosen:
+            chosen.append(other)
+    return chosen
+
+
+def _measure(community_id: int, *, now: datetime, since: datetime,
+             spans: dict[int, int]) -> int:
+    network, interactions_count = _graph(community_id)
+    arrays = graph.Arrays.of(network)
+    between = graph.betweenness(arrays, seed=community_id)
+    degree = dict(network.degree())
+    betweenness = {node: float(between[i]) for i, node in enumerate(arrays.nodes)}
+    by_weight = sorted(network.nodes, key=lambda u: (-degree[u], -betweenness[u], u))
+    picture = sorted(by_weight[:PICTURE_NODES])
+    positions = graph.layout(network.subgraph(picture), seed=community_id)
+    meet = graph.people_to_meet(arrays, limit=SUGGESTIONS)
+    welcomers = _welcomers(community_id, since=since, until=now)
+    recent = list(Membership.objects.filter(
+        community_id=community_id, joined_at__gt=now - timedelta(days=NEWCOMER_DAYS),
+        joined_at__lte=now).order_by("-joined_at", "user_id").values_list("user_id", "joined_at"))
+    unconnected = [(user, joined) for user, joined in recent if user not in network]
+
+    rows = [NetworkMember(
+        community_id=community_id, user_id=user, degree=degree[user],
+        betweenness=round(betweenness[user], 6), communities_spanned=spans.get(user, 1),
+        x=positions.get(user, (0.0, 0.0))[0], y=positions.get(user, (0.0, 0.0))[1],
+        suggestions=_suggestions(network, meet, welcomers, user)) for user in arrays.nodes]
+    rows += [NetworkMember(
+        community_id=community_id, user_id=user, degree=0, betweenness=0.0,
+        communities_spanned=spans.get(user, 0),
+        suggestions=_suggestions(network, meet, welcomers, user)) for user, _ in unconnected]
+
+    brokers = sorted((u for u in network if betweenness[u] > 0),
+                     key=lambda u: (-betweenness[u], -degree[u], u))[:BROKERS]
+    spanners = sorted((u for u in network if spans.get(u, 1) >= 2),
+                      key=lambda u: (-spans[u], -degree[u], u))
+    components = list(nx.connected_components(network))
+    sample = graph.sample_size(network.number_of_nodes(), network.number_of_edges())
+    figures = {
+        "nodes": network.number_of_nodes(),
+        "edges": network.number_of_edges(),
+        "interactions": interactions_count,
+        "density": round(nx.density(network), 6) if len(network) > 1 else 0.0,
+        "components": len(components),
+        "largest_component": max((len(c) for c in components), default=0),
+        "betweenness": "exact" if sample is None else f"sampled from {sample} people",
+        "brokers": [{"user": u, "betweenness": round(betweenness[u], 6), "degree": degree[u]}
+                    for u in brokers],
+        "spanners": [{"user": u, "communities": spans[u], "degree": degree[u]}
+                     for u in spanners[:LISTED]],
+        "spanners_count": len(spanners),
+        "newcomers": [{"user": u, "joined_at": joined.isoformat()}
+                      for u, joined in unconnected[:LISTED]],
+        "newcomers_count": len(unconnected),
+        "newcomer_days": NEWCOMER_DAYS,
+        "welcomers": welcomers,
+        "picture": picture,
+        "window_days": settings.CULTIVATE_NETWORK_WINDOW_DAYS,
+        "computed_at": now.isoformat(),
+    }
+    with transaction.atomic():
+        NetworkMember.objects.filter(community_id=community_id).delete()
+        NetworkMember.objects.bulk_create(rows, batch_size=BATCH)
+        CommunityFigures.objects.update_or_create(community_id=community_id,
+                                                  defaults={"network": figures})
+    return len(rows)
+
+
+def compute_networks(*, now: datetime, community_ids=None) -> dict:
+    """Rebuild the networks of all communities (or of `community_ids`) as of `now`."""
+    since = window_start(now)
+    ids = list(Community.objects.order_by("pk").values_list("pk", flat=True)
+               if community_ids is None else sorted(set(community_ids)))
+    clock = time.perf_counter()
+    edges = sum(_replace_edges(pk, since=since, until=now) for pk in ids)
+    edges_done = time.perf_counter()
+    spans = _spans()
+    spans_done = time.perf_counter()
+    members = sum(_measure(pk, now=now, since=since, spans=spans) for pk in ids)
+    done = time.perf_counter()
+    return {"communities": len(ids), "edges": edges, "members": members,
+            "seconds": {"edges": round(edges_done - clock, 3),
+                        "spans": round(spans_done - edges_done, 3),
+                        "measures": round(done - spans_done, 3)}}

@@ -1,0 +1,195 @@
+"""The interaction network: a known pattern built through the conversation actions, then its
+measures, suggestions, pages and API."""
+
+from datetime import timedelta
+
+import networkx as nx
+import pytest
+from django.utils import timezone
+
+from cultivate.activity.actions import Verb, record_activity
+from cultivate.communities.models import Membership
+from cultivate.conversations.actions import do_accept_answer, do_reply, do_start_topic
+from cultivate.insights import graph
+from cultivate.insights.models import (
+    CommunityFigures,
+    InteractionEdge,
+    Level,
+    MemberLevel,
+    NetworkMember,
+)
+from cultivate.insights.network import compute_networks
+
+LEAVES = ("lia", "leo", "lou", "lyn")
+
+
+def ask(asker, community, title="How do you phase a budget reform?"):
+    return do_start_topic(actor=asker, community=community, kind="question", title=title,
+                          body="We are starting next year.")
+
+
+@pytest.fixture
+def landscape(make_user, make_community):
+    """Budget (public): hub answers the questions of four leaves (a star), one of them
+    accepts; Water (public): hub answers bea, so hub spans two communities. nina joined
+    Budget yesterday and has not talked with anyone; ana (convener) has not either."""
+    ana, hub, bea, nina = (make_user(name) for name in ("ana", "hub", "bea", "nina"))
+    people = {"ana": ana, "hub": hub, "bea": bea, "nina": nina}
+    budget = make_community(ana, name="Budget")
+    water = make_community(ana, name="Water")
+    for name in LEAVES:
+        people[name] = make_user(name)
+        Membership.objects.create(community=budget, user=people[name])
+    Membership.objects.create(community=budget, user=hub)
+    Membership.objects.create(community=water, user=hub)
+    Membership.objects.create(community=water, user=bea)
+    long_ago = timezone.now() - timedelta(days=300)
+    Membership.objects.update(joined_at=long_ago)
+    Membership.objects.create(community=budget, user=nina,
+                              joined_at=timezone.now() - timedelta(days=1))
+    for name in LEAVES:
+        topic = ask(people[name], budget)
+        answer = do_reply(actor=hub, topic=topic, body="Start with one ministry.")
+        if name == "lia":
+            do_accept_answer(actor=people["lia"], topic=topic, post=answer)
+            do_reply(actor=people["lia"], topic=topic, body="Thanks!")  # to herself: dropped
+    do_reply(actor=hub, topic=ask(bea, water), body="Meter first.")
+    MemberLevel.objects.create(community=budget, user=hub, level=Level.ACTIVE)
+    return {"budget": budget, "water": water, **people}
+
+
+def edges_of(community):
+    return sorted(InteractionEdge.objects.filter(community=community)
+                  .values_list("source__username", "target__username", "weight"))
+
+
+def member_rows(community):
+    return {row.user.username: row for row in NetworkMember.objects.filter(
+        community=community).select_related("user")}
+
+
+def test_edges_come_from_answers_replies_and_acceptances(landscape):
+    compute_networks(now=timezone.now())
+    assert edges_of(landscape["budget"]) == [
+        ("hub", name, 1) for name in sorted(LEAVES)] + [("lia", "hub", 1)]
+    assert edges_of(landscape["water"]) == [("hub", "bea", 1)]
+
+
+def test_star_measures_broker_spanner_and_newcomer(landscape):
+    result = compute_networks(now=timezone.now())
+    assert result["communities"] == 2
+    network = CommunityFigures.objects.get(community=landscape["budget"]).network
+    # A star of 5: 4 ties of 10 possible; the hub lies on every path between leaves.
+    assert network["nodes"] == 5 and network["edges"] == 4
+    assert network["density"] == pytest.approx(0.4)
+    assert network["components"] == 1 and network["betweenness"] == "exact"
+    assert network["interactions"] == 5
+    assert [b["user"] for b in network["brokers"]] == [landscape["hub"].pk]
+    assert network["brokers"][0]["betweenness"] == pytest.approx(1.0)
+    assert network["spanners"] == [{"user": landscape["hub"].pk, "communities": 2,
+                                    "degree": 4}]
+    assert [n["user"] for n in network["newcomers"]] == [landscape["nina"].pk]
+    assert network["newcomers_count"] == 1
+    assert sorted(network["picture"]) == sorted(
+        landscape[name].pk for name in ("hub", *LEAVES))
+    rows = member_rows(landscape["budget"])
+    assert rows["hub"].degree == 4 and rows["hub"].communities_spanned == 2
+    assert rows["lia"].degree == 1 and rows["lia"].communities_spanned == 1
+    assert rows["nina"].degree == 0
+    assert "ana" not in rows  # no ties and not new: nothing to store
+    assert (rows["hub"].x, rows["hub"].y) != (rows["lia"].x, rows["lia"].y)
+
+
+def test_suggestions_share_a_tie_or_meet_who_answers(landscape):
+    compute_networks(now=timezone.now())
+    rows = member_rows(landscape["budget"])
+    ids = {name: landscape[name].pk for name in ("hub", *LEAVES)}
+    # Leaves all talk with hub: they are suggested to each other, best-ranked by id.
+    assert rows["lia"].suggestions == [ids["leo"], ids["lou"], ids["lyn"]]
+    # The newcomer is pointed to whoever answers most among the active members.
+    assert rows["nina"].suggestions == [ids["hub"]]
+    assert rows["hub"].suggestions == []
+
+
+def test_window_members_and_bad_payloads(landscape, make_user):
+    budget, hub, lia = landscape["budget"], landscape["hub"], landscape["lia"]
+    now = timezone.now()
+    record_activity(actor=lia, verb=Verb.POST_REPLIED, community=budget,
+                    payload={"post": 1, "reply_to_author": landscape["leo"].pk},
+                    occurred_at=now - timedelta(days=400))  # outside the window
+    record_activity(actor=lia, verb=Verb.POST_REPLIED, community=budget,
+                    payload={"post": 2})  # an older row without the key
+    record_activity(actor=lia, verb=Verb.STORY_COMMENTED, community=budget,
+                    payload={"story": 1, "story_author": landscape["lou"].pk})
+    record_activity(actor=lia, verb=Verb.POST_REPLIED, community=budget,
+                    payload={"post": 3, "reply_to_author": landscape["lyn"].pk,
+                             "topic_author": hub.pk})  # the reply's author wins
+    gone = make_user("gone")
+    record_activity(actor=gone, verb=Verb.POST_REPLIED, community=budget,
+                    payload={"post": 4, "topic_author": lia.pk})  # not a member
+    compute_networks(now=now + timedelta(seconds=1))
+    assert ("lia", "lou", 1) in edges_of(budget) and ("lia", "lyn", 1) in edges_of(budget)
+    assert ("lia", "leo", 1) not in edges_of(budget)
+    assert not InteractionEdge.objects.filter(source=gone).exists()
+
+
+def test_running_twice_gives_the_same_rows(landscape):
+    now = timezone.now()
+    compute_networks(now=now)
+
+    def snapshot():
+        members = list(NetworkMember.objects.order_by("community", "user").values(
+            "community", "user", "degree", "betweenness", "communities_spanned", "x", "y",
+            "suggestions"))
+        figures = list(CommunityFigures.objects.order_by("community").values(
+            "community", "network"))
+        return edges_of(landscape["budget"]), members, figures
+
+    first = snapshot()
+    assert compute_networks(now=now)["edges"] == 6
+    assert snapshot() == first
+    compute_networks(now=now, community_ids=[landscape["water"].pk])
+    assert snapshot() == first
+
+
+def test_figures_of_other_kinds_are_kept(landscape):
+    CommunityFigures.objects.create(community=landscape["budget"], members=7)
+    compute_networks(now=timezone.now())
+    figures = CommunityFigures.objects.get(community=landscape["budget"])
+    assert figures.members == 7 and figures.network["nodes"] == 5
+
+
+# --- the array algorithms against networkx ---------------------------------------------
+
+def test_betweenness_equals_networkx_when_exact_and_ranks_alike_when_sampled(monkeypatch):
+    small = nx.barabasi_albert_graph(120, 3, seed=4)
+    arrays = graph.Arrays.of(small)
+    expected = nx.betweenness_centrality(small)
+    assert graph.sample_size(120, small.number_of_edges()) is None
+    assert graph.betweenness(arrays) == pytest.approx([expected[u] for u in arrays.nodes])
+    large = nx.barabasi_albert_graph(1000, 4, seed=5)
+    arrays = graph.Arrays.of(large)
+    assert graph.sample_size(1000, large.number_of_edges()) is not None
+    sampled = graph.betweenness(arrays, seed=1)
+    assert (graph.betweenness(arrays, seed=1) == sampled).all()  # seeded: stable
+    monkeypatch.setattr(graph, "BUDGET", 10**12)
+    exact = graph.betweenness(arrays)
+    top = set(exact.argsort()[::-1][:10])
+    assert len(top & set(sampled.argsort()[::-1][:10])) >= 7
+
+
+def test_people_to_meet_follows_adamic_adar():
+    network = nx.karate_club_graph()
+    meet = graph.people_to_meet(graph.Arrays.of(network), limit=3)
+    for person in (0, 5, 33):
+        scores = sorted(((-score, other) for _, other, score in nx.adamic_adar_index(
+            network, [(person, o) for o in network if o != person
+                      and not network.has_edge(person, o)]) if score > 0))
+        assert meet[person] == [other for _, other in scores[:3]]
+
+
+def test_layout_is_seeded_and_bounded():
+    network = nx.barabasi_albert_graph(60, 2, seed=3)
+    first = graph.layout(network, seed=9)
+    assert first == graph.layout(network, seed=9)
+    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in first.values())
