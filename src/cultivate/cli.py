@@ -4,7 +4,8 @@ import os
 import sys
 
 ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange",
-           "send-digests": "send_digests", "send-event-reminders": "send_event_reminders"}
+           "send-digests": "send_digests", "send-event-reminders": "send_event_reminders",
+           "recompute-insights": "recompute_insights"}
 
 
 def main(argv: list[str] | None = None) -> None:

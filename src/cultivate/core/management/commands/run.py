@@ -28,9 +28,12 @@ class Command(BaseCommand):
             call_command("seed_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
         from cultivate.events.reminders import send_due_reminders
+        from cultivate.insights.tasks import enqueue_recompute
 
-        # One clock: digests, then the reminders of events that start soon.
-        start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES, also=[send_due_reminders])
+        # One clock: digests, the reminders of events that start soon, and the recomputation of
+        # levels and dashboards (run at once, or queued for the task worker).
+        start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
+                           also=[send_due_reminders, enqueue_recompute])
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")

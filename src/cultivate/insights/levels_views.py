@@ -1,0 +1,70 @@
+"""A member's own level with the reasons, and the facilitators' thresholds form."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from cultivate import policy
+from cultivate.core.errors import ActionError
+from cultivate.core.forms import show_action_error
+from cultivate.insights import actions, level_queries
+from cultivate.insights.actions import LIMITS
+from cultivate.insights.models import LevelRules
+from cultivate.insights.rules import KIND_LABELS, KINDS, Thresholds
+from cultivate.policy import Can
+
+
+@login_required
+@require_safe
+def my_level(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.READ)
+    explained = level_queries.explain(request.user, community)
+    return render(request, "insights/my_level.html", {
+        "community": community, "explained": explained,
+        "descriptions": level_queries.level_descriptions(),
+        "can_tune": Can.TUNE_LEVELS in policy.allowed(standing, community)})
+
+
+class LevelRulesForm(forms.Form):
+    window_days = forms.IntegerField(label=gettext_lazy("Window (days)"),
+                                     help_text=gettext_lazy("Activity older than this does "
+                                                            "not count."))
+    core_score = forms.IntegerField(label=gettext_lazy("Core group from score"))
+    core_weeks = forms.IntegerField(
+        label=gettext_lazy("Core group: active in at least this many weeks of the window"))
+    active_score = forms.IntegerField(label=gettext_lazy("Active from score"))
+    occasional_score = forms.IntegerField(label=gettext_lazy("Occasional from score"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in LIMITS.items():
+            self.fields[name].min_value = low
+            self.fields[name].widget.attrs.update(min=low, max=high)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_rules(request, slug):
+    community, _standing = policy.access_community(request.user, slug, Can.TUNE_LEVELS)
+    current = Thresholds.of(LevelRules.objects.filter(community=community).first())
+    form = LevelRulesForm(request.POST or None, initial=current.__dict__)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_set_level_rules(actor=request.user, community=community,
+                                           **form.cleaned_data)
+            except ActionError as error:
+                show_action_error(form, error)
+            else:
+                messages.success(request, _("Saved. Levels are being recomputed."))
+                return redirect("insights:level-rules", slug=community.slug)
+        status = 400
+    weights = [{"label": KIND_LABELS[kind], "weight": weight} for kind, (weight, _v)
+               in KINDS.items()]
+    return render(request, "insights/level_rules.html", {
+        "community": community, "form": form, "weights": weights}, status=status)
