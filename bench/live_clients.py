@@ -81,7 +81,12 @@ class Pipe:
         return await self.queue.get()
 
     def send(self, message) -> None:
-        self.conn.send(message)
+        # The event loop made the pipe non-blocking; a large answer must not fail half-sent.
+        os.set_blocking(self.conn.fileno(), True)
+        try:
+            self.conn.send(message)
+        finally:
+            os.set_blocking(self.conn.fileno(), False)
 
 
 # --- Attendees -----------------------------------------------------------------------------
@@ -98,6 +103,7 @@ class Phase:
         self.last_receipt = 0.0
         self.deadline = float("inf")
         self.late = 0  # received after the deadline (counted in received too)
+        self.resumes = 0  # gaps seen by attendees, each answered with a resume (as live.js)
         self.cpu_start = cpu_seconds()
 
 
@@ -235,6 +241,8 @@ class LeanAttendee(asyncio.Protocol):
         self.window_bits = 15
         self.fragments: list[bytes] = []
         self.fragment_compressed = False
+        self.last_seq = 0  # as live.js: the last update applied in order
+        self.resume_asked = 0
 
     def connection_made(self, transport) -> None:
         self.att.transport = transport
@@ -348,6 +356,7 @@ class LeanAttendee(asyncio.Protocol):
             except ValueError:
                 hello = {"type": repr(payload[:100])}
             connected(self.att, self.state, self.started, hello, None)
+            self.last_seq = hello.get("seq", 0) or 0
             return
         if payload.startswith(UPDATE_HEAD):  # fast path: Cultivate's and the floor's shape
             end = payload.index(b",", len(UPDATE_HEAD))
@@ -358,6 +367,7 @@ class LeanAttendee(asyncio.Protocol):
                 start = mark + len(BODY_MARK)
                 sent = float(payload[start:payload.index(b" ", start)])
             record(self.att, self.state["phase"], seq, now, sent)
+            self.in_order(seq)
             return
         message = json.loads(payload)
         if message.get("type") == "update":
@@ -365,6 +375,23 @@ class LeanAttendee(asyncio.Protocol):
             sent = body_clock(data["item"].get("body", "")) if data.get("kind") == "item" \
                 else None
             record(self.att, self.state["phase"], message["seq"], now, sent)
+            self.in_order(message["seq"])
+
+    def in_order(self, seq: int) -> None:
+        """What the browser client (live/static/live/live.js) does: an update past a gap is
+        not applied; the client asks the server to resume after the last one it applied."""
+        if seq <= self.last_seq:
+            return
+        if seq > self.last_seq + 1:
+            if self.resume_asked < seq:
+                self.resume_asked = seq
+                frame = json.dumps({"action": "resume", "after": self.last_seq}).encode()
+                self.att.transport.write(masked_frame(0x1, frame))
+                phase = self.state["phase"]
+                if phase is not None:
+                    phase.resumes += 1
+            return
+        self.last_seq = seq
 
 
 async def lean_attendee(att: Attendee, state: dict, compression: bool,
@@ -430,7 +457,7 @@ async def attendees_main_async(conn, urls: list[str], interval: float, compressi
             pipe.send({"counts": phase.counts, "latencies": phase.latencies.tobytes(),
                        "received": phase.received, "duplicates": phase.duplicates,
                        "stale": phase.stale, "last_receipt": phase.last_receipt,
-                       "late": phase.late,
+                       "late": phase.late, "resumes": phase.resumes,
                        "cpu": cpu_seconds() - phase.cpu_start,
                        "open": sum(a.open for a in attendees), "errors": errors[:5]})
         elif command[0] == "close":

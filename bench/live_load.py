@@ -95,6 +95,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--write", metavar="PATH", help="update this Markdown file's section")
     parser.add_argument("--section", default="live",
                         help="marker name: <!-- bench:SECTION:start -->")
+    parser.add_argument("--title", default="Live backchannel under load",
+                        help="the section's heading")
     args = parser.parse_args()
     if any(n < 1 or n > 20_000 for n in args.attendees):
         parser.error("--attendees 1..20000")
@@ -432,6 +434,8 @@ class Result:
     late: int = 0  # received after the deadline
     never: int = 0  # not received at all (the deadline plus --settle)
     duplicates: int = 0
+    stale: int = 0  # updates numbered before the phase, received during it
+    resumes: int = 0  # gaps in the order of updates that made an attendee ask to resume
     p50_ms: float = math.nan
     p99_ms: float = math.nan
     max_ms: float = math.nan
@@ -588,7 +592,11 @@ def run_phase(args, server, clients: Clients, result: Result, base: int, rate: f
     result.server_us_per_delivery = (result.cpu["server"] * seconds / on_time * 1e6
                                      if on_time else math.nan)
     result.client_errors = [e for p in ended for e in p["errors"]][:3]
-    return base + max(len(per_update), updates)
+    result.stale = sum(p["stale"] for p in ended)
+    result.resumes = sum(p["resumes"] for p in ended)
+    # The next phase starts after the last update seen (the count lists are padded).
+    last_seen = max((i + 1 for i, c in enumerate(per_update) if c), default=0)
+    return base + max(last_seen, updates)
 
 
 def result_sent(sent: dict) -> int:
@@ -599,7 +607,7 @@ def print_result(r: Result) -> None:
     cpu = r.cpu
     print(f"  rate {r.rate:g}/s: sent {r.sent}, acked {r.acked}, updates seen {r.updates_seen}; "
           f"received {r.received:,}/{r.expected:,} (lost {r.lost:,}: {r.late:,} late, "
-          f"{r.never:,} never; dup {r.duplicates}); "
+          f"{r.never:,} never; dup {r.duplicates}, earlier {r.stale}; resumes {r.resumes:,}); "
           f"latency p50 {r.p50_ms:.1f} p99 {r.p99_ms:.1f} max {r.max_ms:.1f} ms; "
           f"{r.delivered_per_s:,.0f} deliveries/s; ack p50 {r.ack_p50_ms:.1f} ms; "
           f"open after {r.open_after}/{r.connected}", flush=True)
@@ -638,9 +646,9 @@ def fmt(value: float, digits: int = 0) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = ["| Server | Attendees | Rate /s | Connected (s) | p50 ms | p99 ms | max ms "
-             "| Lost (never) | Deliveries/s | × floor | Server CPU µs / delivery "
+             "| Lost (never) | Resumes | Deliveries/s | × floor | Server CPU µs / delivery "
              "| CPU server | CPU clients | CPU Redis+PG | CPU others | Verdict |",
-             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|"]
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|"]
     for row in rows:
         r = row["result"]
         cpu = r.cpu
@@ -648,7 +656,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {r.server} | {r.attendees:,} | {r.rate:g} | {r.connected:,} "
             f"({r.connect_seconds:.0f}) | {fmt(r.p50_ms)} | {fmt(r.p99_ms)} | {fmt(r.max_ms)} "
-            f"| {r.lost:,} ({r.never:,}) | {fmt(r.delivered_per_s)} "
+            f"| {r.lost:,} ({r.never:,}) | {r.resumes:,} | {fmt(r.delivered_per_s)} "
             f"| {fmt(row['ratio'], 2) if r.server != 'floor' else 'floor'} "
             f"| {fmt(r.server_us_per_delivery)} | {cpu['server']:.2f} | {cpu['clients']:.2f} "
             f"| {cpu['redis'] + cpu['postgres']:.2f} | {cpu['other']:.2f} | {verdict} |")
@@ -659,10 +667,11 @@ def section(args, servers, rows: list[dict]) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = (f"bench/live_load.py --attendees {' '.join(map(str, args.attendees))} "
                f"--rate {' '.join(f'{r:g}' for r in args.rate)} --duration {args.duration:g} "
-               f"--workers {args.workers}" + (" --no-compression" if args.no_compression else ""))
+               f"--workers {args.workers}" + (" --no-compression" if args.no_compression else "")
+               + (f" --server-src {args.server_src}" if args.server_src else ""))
     posters = sorted({row["result"].posters for row in rows})
     return "\n".join([
-        "## Live backchannel under load", "",
+        f"## {args.title}", "",
         f"Measured {when} with `{command}`: for each server and N, N attendee websockets "
         "opened gradually over several client processes on the same machine, then posters "
         f"({', '.join(map(str, posters))} sockets) sent questions and votes (every "
