@@ -193,3 +193,110 @@ def test_layout_is_seeded_and_bounded():
     first = graph.layout(network, seed=9)
     assert first == graph.layout(network, seed=9)
     assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in first.values())
+
+
+# --- pages and API ------------------------------------------------------------------------
+
+@pytest.fixture
+def computed(landscape):
+    compute_networks(now=timezone.now())
+    return landscape
+
+
+def test_network_page_for_stewards_with_picture_and_tables(computed, signed_in,
+                                                           django_assert_num_queries):
+    client = signed_in(computed["ana"])
+    url = "/c/budget/insights/network/"
+    client.get(url)  # warm the session and caches
+    # session, user, community, standing, figures, picture, named people, ties
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="figure-network"' in page and "plotly/plotly.min.js" in page
+    assert "Brokers" in page and "Boundary spanners" in page
+    assert "Newcomers not yet connected" in page and ">nina</a>" in page
+    assert "Active (1)" in page and "Not rated yet" in page  # the legend names levels
+    assert "<dd>0.400</dd>" in page
+
+
+def test_network_files(computed, signed_in):
+    client = signed_in(computed["ana"])
+    edges = client.get("/c/budget/insights/network/edges.csv")
+    assert edges.status_code == 200 and edges["Content-Type"].startswith("text/csv")
+    lines = edges.content.decode().splitlines()
+    assert len(lines) == 1 + 5 and "hub" in lines[1]
+    members = client.get("/c/budget/insights/network/members.csv").content.decode()
+    first = members.splitlines()[1].split(",")
+    assert first[1] == "hub" and first[3] == "Active" and first[4] == "4"
+    assert client.get("/c/budget/insights/network/other.csv").status_code == 404
+
+
+def test_network_page_permissions(computed, signed_in, make_user, client):
+    budget = computed["budget"]
+    Membership.objects.create(community=budget, user=make_user("spo"), role="sponsor")
+    assert signed_in(computed["hub"]).get("/c/budget/insights/network/").status_code == 403
+    assert signed_in(make_user("out")).get("/c/budget/insights/network/").status_code == 403
+    assert signed_in(budget.memberships.get(role="sponsor").user).get(
+        "/c/budget/insights/network/").status_code == 200
+    response = client.get("/c/budget/insights/network/")
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert signed_in(computed["hub"]).get(
+        "/c/budget/insights/network/edges.csv").status_code == 403
+    budget.visibility = "private"
+    budget.save()
+    assert signed_in(make_user("olga")).get("/c/budget/insights/network/").status_code == 404
+
+
+def test_people_to_meet_page_says_why(computed, signed_in, make_user):
+    page = signed_in(computed["lia"]).get("/c/budget/people-to-meet/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ">leo</a>" in text and "You both talk with hub." in text
+    newcomer = signed_in(computed["nina"]).get("/c/budget/people-to-meet/").content.decode()
+    assert ">hub</a>" in newcomer and "4 answers in the past year" in newcomer
+    unconnected = signed_in(computed["ana"]).get("/c/budget/people-to-meet/").content.decode()
+    assert "No suggestions yet" in unconnected
+    assert signed_in(make_user("out")).get("/c/budget/people-to-meet/").status_code == 403
+    budget = computed["budget"]
+    budget.visibility = "private"
+    budget.save()
+    assert signed_in(make_user("olga")).get("/c/budget/people-to-meet/").status_code == 404
+
+
+def test_people_to_meet_query_count(computed, signed_in, django_assert_max_num_queries):
+    client = signed_in(computed["lia"])
+    client.get("/c/budget/people-to-meet/")
+    with django_assert_max_num_queries(10):
+        assert client.get("/c/budget/people-to-meet/").status_code == 200
+
+
+def test_network_api(computed, signed_in, make_user, client):
+    body = signed_in(computed["ana"]).get("/api/v1/communities/budget/network").json()
+    hub = computed["hub"].pk
+    assert body["nodes"] == 5 and body["density"] == pytest.approx(0.4)
+    assert body["brokers"][0]["person"]["username"] == "hub"
+    assert body["brokers"][0]["person"]["level"] == "active"
+    assert body["spanners"] == [{"person": {"id": hub, "username": "hub",
+                                            "display_name": "hub", "level": "active"},
+                                 "communities": 2, "degree": 4}]
+    assert [n["person"]["username"] for n in body["newcomers"]] == ["nina"]
+    assert [hub, computed["lia"].pk, 1] in body["ties"] and len(body["ties"]) == 5
+    assert {m["username"] for m in body["members"]} == {"hub", "nina", *LEAVES}
+    assert signed_in(computed["hub"]).get(
+        "/api/v1/communities/budget/network").status_code == 403
+    assert client.get("/api/v1/communities/budget/network").status_code == 401
+    assert signed_in(make_user("out")).get(
+        "/api/v1/communities/nowhere/network").status_code == 404
+
+
+def test_people_to_meet_api(computed, signed_in, make_user):
+    body = signed_in(computed["lia"]).get("/api/v1/communities/budget/people-to-meet").json()
+    assert body["in_network"] is True
+    assert [s["person"]["username"] for s in body["suggestions"]] == ["leo", "lou", "lyn"]
+    assert body["suggestions"][0]["shared_with"][0]["username"] == "hub"
+    assert body["suggestions"][0]["why"] == "You both talk with hub."
+    body = signed_in(computed["ana"]).get("/api/v1/communities/budget/people-to-meet").json()
+    assert body == {"in_network": False, "suggestions": []}
+    assert signed_in(make_user("out")).get(
+        "/api/v1/communities/budget/people-to-meet").status_code == 403

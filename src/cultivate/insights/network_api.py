@@ -1,0 +1,136 @@
+"""JSON routes of the interaction network: its measures, brokers, boundary spanners,
+unconnected newcomers, everyone's measures and the weighted ties (for those who see insights),
+and the caller's own people worth meeting (members)."""
+
+from datetime import datetime
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from cultivate import policy
+from cultivate.core.errors import NotAllowed
+from cultivate.insights import network_queries
+from cultivate.insights.network_queries import UNRATED
+from cultivate.policy import Can
+
+router = Router(tags=["insights"])
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    level: str = Field(description="core, active, occasional, peripheral, transactional, or "
+                                   "unrated (no level computed yet)")
+
+
+class BrokerOut(Schema):
+    person: PersonOut
+    betweenness: float = Field(description="Share of shortest paths between two others that "
+                                           "pass through this person (0 to 1).")
+    degree: int = Field(description="People this person has ties with here.")
+
+
+class SpannerOut(Schema):
+    person: PersonOut
+    communities: int = Field(description="Communities where this person has ties.")
+    degree: int
+
+
+class NewcomerOut(Schema):
+    person: PersonOut
+    joined_at: datetime | None
+
+
+class MemberOut(Schema):
+    user_id: int
+    username: str
+    level: str
+    degree: int
+    betweenness: float
+    communities_spanned: int
+
+
+class NetworkOut(Schema):
+    computed_at: datetime | None = Field(description="null before the first computation")
+    window_days: int | None
+    nodes: int = Field(description="Members with at least one tie.")
+    edges: int = Field(description="Pairs of members with a tie (either direction).")
+    interactions: int = Field(description="Replies, answers, acceptances and story comments "
+                                          "between members in the window.")
+    density: float
+    components: int
+    largest_component: int
+    betweenness_method: str = Field(description="exact, or sampled from N people")
+    brokers: list[BrokerOut]
+    spanners: list[SpannerOut] = Field(description="The first 50, most communities first.")
+    spanners_count: int
+    newcomers: list[NewcomerOut] = Field(description="The 50 latest newcomers without a tie.")
+    newcomers_count: int
+    members: list[MemberOut] = Field(description="Everyone with a tie, or new and without one.")
+    ties: list[tuple[int, int, int]] = Field(
+        description="[source user id, target user id, times]: source replied to, answered, "
+                    "accepted the answer of or commented the story of target.")
+
+
+class SuggestionOut(Schema):
+    person: PersonOut
+    why: str
+    shared_with: list[PersonOut] = Field(description="People you both talk with (a few).")
+    shared_count: int
+    answers: int = Field(description="Answers given in the window, when suggested for that.")
+
+
+class PeopleToMeetOut(Schema):
+    in_network: bool = Field(description="false: no ties yet, nothing computed for you")
+    suggestions: list[SuggestionOut]
+
+
+def _person(person) -> dict:
+    return {"id": person.id, "username": person.username, "display_name": person.name,
+            "level": person.level}
+
+
+@router.get("/communities/{slug}/network", response=NetworkOut,
+            summary="The interaction network of a community (conveners, facilitators, "
+                    "sponsors)")
+def get_network(request, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
+    net = network_queries.network(community)
+    figures = net.figures
+    return {
+        "computed_at": net.computed_at, "window_days": figures.get("window_days"),
+        "nodes": net.count("nodes"), "edges": net.count("edges"),
+        "interactions": net.count("interactions"), "density": net.density,
+        "components": net.count("components"),
+        "largest_component": net.count("largest_component"),
+        "betweenness_method": str(figures.get("betweenness") or "exact"),
+        "brokers": [{"person": _person(r["person"]), "betweenness": r["betweenness"],
+                     "degree": r["degree"]} for r in net.brokers],
+        "spanners": [{"person": _person(r["person"]), "communities": r["communities"],
+                      "degree": r["degree"]} for r in net.spanners],
+        "spanners_count": net.count("spanners_count"),
+        "newcomers": [{"person": _person(r["person"]), "joined_at": r["joined_at"]}
+                      for r in net.newcomers],
+        "newcomers_count": net.count("newcomers_count"),
+        "members": [{"user_id": r["user_id"], "username": r["user__username"],
+                     "level": r["level"] or UNRATED, "degree": r["degree"],
+                     "betweenness": r["betweenness"],
+                     "communities_spanned": r["communities_spanned"]}
+                    for r in network_queries.member_measures(community)],
+        "ties": list(network_queries.edges(community).values_list(
+            "source_id", "target_id", "weight")),
+    }
+
+
+@router.get("/communities/{slug}/people-to-meet", response=PeopleToMeetOut,
+            summary="People you might connect with in a community (your own, members only)")
+def get_people_to_meet(request, slug: str):
+    community, standing = policy.access_community(request.user, slug, Can.READ)
+    if standing not in policy.MEMBER_STANDINGS:
+        raise NotAllowed("only members have people to meet here")
+    suggestions, in_network = network_queries.people_to_meet(community, request.user)
+    return {"in_network": in_network, "suggestions": [
+        {"person": _person(s.person), "why": s.why,
+         "shared_with": [_person(p) for p in s.shared], "shared_count": s.shared_count,
+         "answers": s.answers} for s in suggestions]}

@@ -1,0 +1,65 @@
+"""Thin HTML views of the interaction network: the picture with its tables and files (for
+those who see insights), and each member's own people worth meeting."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from cultivate import policy
+from cultivate.core.errors import NotAllowed
+from cultivate.insights import network_charts, network_queries
+from cultivate.insights.charts import PLOTLY_CONFIG, as_csv
+from cultivate.policy import Can
+
+
+def _steward_view(request, slug):
+    """The community when the user may see its insights; anonymous visitors are asked to
+    sign in, hidden communities answer 404 to everyone."""
+    try:
+        return policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)[0]
+    except NotAllowed as refusal:
+        if not refusal.hide and not policy.is_signed_in(request.user):
+            return None
+        raise
+
+
+@require_safe
+def network(request, slug):
+    community = _steward_view(request, slug)
+    if community is None:
+        return redirect_to_login(request.get_full_path())
+    net = network_queries.network(community)
+    return render(request, "insights/network.html", {
+        "community": community, "net": net, "figure": network_charts.figure(net),
+        "tables": network_charts.tables(net), "plotly_config": PLOTLY_CONFIG})
+
+
+FILES = {"edges": (network_queries.edges, network_charts.edges_table),
+         "members": (network_queries.member_measures, network_charts.members_table)}
+
+
+@require_safe
+def network_file(request, slug, which):
+    community = _steward_view(request, slug)
+    if community is None:
+        return redirect_to_login(request.get_full_path())
+    read, build = FILES[which]
+    response = HttpResponse(as_csv(build(read(community))),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{community.slug}-network-{which}.csv"')
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@login_required
+def people_to_meet(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.READ)
+    if standing not in policy.MEMBER_STANDINGS:
+        raise NotAllowed("only members have people to meet here")
+    suggestions, in_network = network_queries.people_to_meet(community, request.user)
+    return render(request, "insights/people_to_meet.html", {
+        "community": community, "suggestions": suggestions, "in_network": in_network})
