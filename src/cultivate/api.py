@@ -19,6 +19,7 @@ from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
 from cultivate.insights.levels_api import router as levels_router
+from cultivate.insights.network_api import router as network_router
 from cultivate.live.api import router as live_router
 from cultivate.live.harvest_api import router as live_harvest_router
 from cultivate.people.api import claims_router
@@ -55,6 +56,7 @@ api.add_router("/", resources_router)
 api.add_router("/", live_router)
 api.add_router("/", live_harvest_router)
 api.add_router("/", levels_router)
+api.add_router("/", network_router)
 api.add_router("/", events_router)
 
 
