@@ -240,6 +240,12 @@ USE_TZ = True
 
 # --- Static and media files ---
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly's browser bundle from the installed wheel, as static/plotly/plotly.min.js
+    "cultivate.insights.staticfiles.PlotlyFinder",
+]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 # Uploads (attachments) live in the default storage: local disk under MEDIA_ROOT when embedded.
 # There is deliberately no MEDIA_URL route: files are served by /files/<id>/<name>, which checks

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("cultivate.resources.urls")),
     path("", include("cultivate.events.urls")),
     path("", include("cultivate.live.urls")),
+    path("", include("cultivate.insights.urls")),
 ]

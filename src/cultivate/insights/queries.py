@@ -1,0 +1,257 @@
+"""Read paths of the dashboards: they read the tables the recomputation job stores (levels,
+snapshots, weekly and community figures), never the activity log, so a page costs the same
+few queries whatever the size of the community or of its history."""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from cultivate import policy
+from cultivate.communities.models import Community
+from cultivate.insights.models import (
+    LEVEL_ORDER,
+    CommunityFigures,
+    LevelSnapshot,
+    WeeklyFigures,
+)
+
+# Kinds of contribution in the order the charts stack them (WeeklyFigures.contributions keys).
+KINDS = {
+    "answering": _("Answering"),
+    "sharing": _("Sharing"),
+    "facilitating": _("Facilitating"),
+    "posting": _("Posting"),
+    "attending": _("Attending"),
+    "reading": _("Reading"),
+}
+PERIODS = (12, 26, 52, 104)  # weeks a dashboard may cover
+DEFAULT_WEEKS = 26
+TREND_WEEKS = 12  # the landscape's activity trend
+LANDSCAPE_PER_PAGE = 100
+
+
+def week_of(day: date) -> date:
+    """The Monday (UTC weeks, like WeeklyFigures.week) of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def this_week() -> date:
+    return week_of(timezone.now().date())  # USE_TZ: now() is UTC
+
+
+def chosen_weeks(value) -> int:
+    """The period asked for in ?weeks=, one of PERIODS; anything else gives the default."""
+    try:
+        weeks = int(str(value or "")[:4])
+    except ValueError:
+        return DEFAULT_WEEKS
+    return weeks if weeks in PERIODS else DEFAULT_WEEKS
+
+
+def median(values) -> float | None:
+    numbers = [v for v in values or [] if isinstance(v, int | float)]
+    return float(statistics.median(numbers)) if numbers else None
+
+
+def _count(value) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+@dataclass
+class Week:
+    week: date
+    contributions: dict[str, int] = field(default_factory=dict)
+    contributors: int = 0
+    new_members: int = 0
+    returning_members: int = 0
+    questions: int = 0
+    questions_answered: int = 0
+    median_first_answer_seconds: float | None = None
+    answers_timed: int = 0  # how many first answers the median is taken over
+    attendance: int = 0
+
+    @property
+    def total_contributions(self) -> int:
+        return sum(self.contributions.values())
+
+
+@dataclass
+class Dashboard:
+    community: Community
+    weeks: list[Week]
+    kinds: list[str]  # contribution kinds present, in KINDS order then others
+    levels: dict[str, int]  # level -> people now, every level present
+    level_history: list[tuple[date, dict[str, int]]]  # one snapshot per week, oldest first
+    figures: CommunityFigures | None
+    computed_at: datetime | None
+
+    @property
+    def people_in_levels(self) -> int:
+        return sum(self.levels.values())
+
+    @property
+    def members(self) -> int:
+        return self.community.member_count  # kept by the membership actions, always current
+
+    @property
+    def questions(self) -> int:
+        return self.figures.questions if self.figures else 0
+
+    @property
+    def questions_answered(self) -> int:
+        return self.figures.questions_answered if self.figures else 0
+
+    @property
+    def median_first_answer_seconds(self) -> float | None:
+        return self.figures.median_first_answer_seconds if self.figures else None
+
+    @property
+    def unanswered(self) -> list[dict]:
+        return clean_unanswered(self.figures.unanswered if self.figures else [])
+
+    @property
+    def unanswered_count(self) -> int:
+        stored = getattr(self.figures, "unanswered_count", None) if self.figures else None
+        return stored if isinstance(stored, int) else len(self.unanswered)
+
+    @property
+    def useful_content(self) -> list[dict]:
+        return clean_useful(self.figures.useful_content if self.figures else [])
+
+    @property
+    def network(self) -> dict:
+        value = self.figures.network if self.figures else {}
+        return value if isinstance(value, dict) else {}
+
+
+def _levels(counts) -> dict[str, int]:
+    counts = counts if isinstance(counts, dict) else {}
+    return {level: _count(counts.get(level)) for level in LEVEL_ORDER}
+
+
+def _safe_url(value) -> str:
+    """Only our own paths become links (the stored lists come from reverse())."""
+    url = str(value or "")
+    return url if url.startswith("/") and not url.startswith("//") else ""
+
+
+def _when(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value or ""))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
+
+
+def clean_unanswered(rows) -> list[dict]:
+    return [{"id": row.get("id"), "title": str(row.get("title") or ""),
+             "url": _safe_url(row.get("url")), "asked_at": _when(row.get("asked_at"))}
+            for row in rows or [] if isinstance(row, dict)]
+
+
+def clean_useful(rows) -> list[dict]:
+    return [{"kind": str(row.get("kind") or ""), "id": row.get("id"),
+             "title": str(row.get("title") or ""), "url": _safe_url(row.get("url")),
+             "score": row.get("score") if isinstance(row.get("score"), int | float) else 0}
+            for row in rows or [] if isinstance(row, dict)]
+
+
+def _week_from(row: WeeklyFigures | None, week: date, *, with_waits: bool = True) -> Week:
+    if row is None:
+        return Week(week=week)
+    contributions = row.contributions if isinstance(row.contributions, dict) else {}
+    waits = row.first_answer_seconds if with_waits else []
+    return Week(
+        week=week, contributions={k: _count(v) for k, v in contributions.items()},
+        contributors=row.contributors, new_members=row.new_members,
+        returning_members=row.returning_members, questions=row.questions,
+        questions_answered=row.questions_answered,
+        median_first_answer_seconds=median(waits) if with_waits else None,
+        answers_timed=len(waits or []) if with_waits else 0, attendance=row.attendance)
+
+
+def week_range(weeks: int, *, until: date | None = None) -> list[date]:
+    last = week_of(until) if until else this_week()
+    return [last - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def dashboard(community: Community, *, weeks: int = DEFAULT_WEEKS) -> Dashboard:
+    """Everything the community dashboard shows, in three queries: the community's figures,
+    its weekly figures of the period and its level snapshots of the period."""
+    days = week_range(weeks)
+    figures = CommunityFigures.objects.filter(community=community).first()
+    rows = {row.week: row for row in WeeklyFigures.objects.filter(
+        community=community, week__gte=days[0]).order_by("week")}
+    shown = [_week_from(rows.get(day), day) for day in days]
+    found = {kind for week in shown for kind in week.contributions}
+    kinds = [kind for kind in KINDS if kind in found] + sorted(found - set(KINDS))
+    history: dict[date, dict[str, int]] = {}
+    for taken_on, counts in (LevelSnapshot.objects
+                             .filter(community=community, taken_on__gte=days[0])
+                             .order_by("taken_on").values_list("taken_on", "counts")):
+        history[week_of(taken_on)] = _levels(counts)  # the week's last snapshot wins
+    if figures is not None and isinstance(figures.levels, dict) and figures.levels:
+        levels = _levels(figures.levels)
+    else:
+        levels = next(reversed(history.values()), _levels({}))
+    return Dashboard(community=community, weeks=shown, kinds=kinds, levels=levels,
+                     level_history=sorted(history.items()), figures=figures,
+                     computed_at=figures.computed_at if figures else None)
+
+
+# --- the landscape -------------------------------------------------------------------------
+
+@dataclass
+class LandscapeRow:
+    community: Community
+    levels: dict[str, int]
+    trend: list[int]  # contributions per week, oldest first (TREND_WEEKS)
+    computed_at: datetime | None
+
+    @property
+    def members(self) -> int:
+        return self.community.member_count
+
+    @property
+    def people_in_levels(self) -> int:
+        return sum(self.levels.values())
+
+    @property
+    def level_counts(self) -> list[int]:
+        return [self.levels[level] for level in LEVEL_ORDER]
+
+    @property
+    def recent_contributions(self) -> int:
+        return sum(self.trend)
+
+
+def landscape_communities(user) -> QuerySet[Community]:
+    """The communities whose figures this user may compare (policy.insight_communities)."""
+    return (policy.insight_communities(user).order_by("name", "pk")
+            .only("pk", "name", "slug", "stage", "member_count", "visibility"))
+
+
+def landscape_rows(communities, *, until: date | None = None) -> tuple[list[LandscapeRow],
+                                                                      list[date]]:
+    """One row per community of a page: two queries whatever the number of communities."""
+    communities = list(communities)
+    ids = [community.pk for community in communities]
+    days = week_range(TREND_WEEKS, until=until)
+    figures = {cid: (levels, at) for cid, levels, at in CommunityFigures.objects.filter(
+        community_id__in=ids).values_list("community_id", "levels", "computed_at")}
+    trend: dict[int, dict[date, int]] = {cid: {} for cid in ids}
+    for cid, week, contributions in (WeeklyFigures.objects
+                                     .filter(community_id__in=ids, week__gte=days[0])
+                                     .values_list("community_id", "week", "contributions")):
+        values = contributions.values() if isinstance(contributions, dict) else []
+        trend[cid][week] = sum(_count(v) for v in values)
+    rows = [LandscapeRow(community=c, levels=_levels(figures.get(c.pk, ({}, None))[0]),
+                         trend=[trend[c.pk].get(day, 0) for day in days],
+                         computed_at=figures.get(c.pk, ({}, None))[1]) for c in communities]
+    return rows, days
