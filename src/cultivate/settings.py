@@ -147,17 +147,9 @@ else:
 # The interaction network (who replies to and answers whom) reads this many days of activity.
 CULTIVATE_NETWORK_WINDOW_DAYS = int(os.environ.get("CULTIVATE_NETWORK_WINDOW_DAYS", "365"))
 
-# --- Live backchannel: channel layer ---
-# Redis pub/sub publishes each broadcast once per worker process subscribed to the event, and
-# each worker hands it to its own sockets; the default channels_redis layer would write one copy
-# per socket into Redis (docs/live.md). Without Redis, one process: the in-memory layer.
-if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
-    }}
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# --- Live backchannel ---
+# Live updates fan out through cultivate.core.realtime: Redis pub/sub between worker processes
+# when REDIS_URL is set, in-process otherwise. No Channels channel layer is used (docs/live.md).
 # Per participant, across sockets and HTTP: posts (comments, questions) and votes.
 CULTIVATE_LIVE_POST_RATE = os.environ.get("CULTIVATE_LIVE_POST_RATE", "6/m")
 CULTIVATE_LIVE_VOTE_RATE = os.environ.get("CULTIVATE_LIVE_VOTE_RATE", "60/m")

@@ -1,19 +1,31 @@
-"""Sending to websocket groups from any thread, in one process or across workers.
+"""Live fan-out: from a write (in any thread or process) to the websockets that listen.
 
-HTTP requests run in WSGI threads (see asgi.py); they hand each send to the ASGI server's event
-loop, so the in-memory channel layer (embedded tier, one process) reaches the sockets that loop
-serves, and the Redis layer reuses the loop's connection instead of opening one per send.
+Each server process keeps one `Hub`: the sockets it serves, by group. A message for a group is
+published once to Redis (pub/sub, when REDIS_URL is set); every process subscribed to that
+group receives it once and hands it to its own sockets, which forward ready-made text. Without
+Redis (the embedded tier: one process) the hub delivers in the process.
+
+Why not a Channels channel layer: measured with 1,000 and 5,000 sockets (docs/benchmarks.md,
+docs/live.md), channels_redis' pub/sub layer cost about 8x the CPU per delivered message of a
+bare websockets server, mostly in per-socket queues and dispatch tasks, and dropped messages when
+its per-channel queues filled. Here a delivery is one `put_nowait` into the socket's outbox;
+Channels still routes and runs the consumers.
+
+HTTP requests run in WSGI threads (asgi.py): they hand each publish to the server's event loop.
 """
 
 import asyncio
+import functools
+import json
 import logging
+import os
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 _server_loop: asyncio.AbstractEventLoop | None = None
+_hub: "Hub | None" = None
 
 
 def remember_server_loop() -> None:
@@ -27,26 +39,118 @@ def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
 
+class Hub:
+    """Groups of local sockets, and the Redis subscription that feeds them."""
+
+    def __init__(self, redis_url: str = ""):
+        self.redis_url = redis_url
+        self.groups: dict[str, set] = {}
+        self._redis = None
+        self._pubsub = None
+        self._reader: asyncio.Task | None = None
+
+    async def join(self, group: str, socket) -> None:
+        members = self.groups.setdefault(group, set())
+        members.add(socket)
+        if len(members) == 1 and self.redis_url:
+            await (await self._subscription()).subscribe(group)
+
+    async def leave(self, group: str, socket) -> None:
+        members = self.groups.get(group)
+        if members is None:
+            return
+        members.discard(socket)
+        if not members:
+            del self.groups[group]
+            if self._pubsub is not None:
+                await self._pubsub.unsubscribe(group)
+
+    async def publish(self, group: str, message: dict) -> None:
+        if self.redis_url:
+            await (await self._client()).publish(group, json.dumps(message))
+        else:
+            self.deliver(group, message)
+
+    def deliver(self, group: str, message: dict) -> None:
+        """Hand the message to each local socket of the group: never waits on a socket."""
+        for socket in list(self.groups.get(group, ())):
+            socket.take_broadcast(message)
+
+    async def _client(self):
+        if self._redis is None:
+            import redis.asyncio as aioredis
+
+            self._redis = aioredis.Redis.from_url(self.redis_url)
+        return self._redis
+
+    async def _subscription(self):
+        if self._pubsub is None:
+            await self._open_pubsub()
+            self._reader = asyncio.get_running_loop().create_task(self._read())
+        return self._pubsub
+
+    async def _open_pubsub(self):
+        self._pubsub = (await self._client()).pubsub(ignore_subscribe_messages=True)
+        # A channel of this process's own keeps the subscription alive between groups.
+        await self._pubsub.subscribe(f"cultivate-hub-{os.getpid()}-{id(self)}")
+        return self._pubsub
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=5.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis went away: clients catch up from the store on reconnect
+                logger.exception("live subscription failed; retrying")
+                await asyncio.sleep(1)
+                await self._resubscribe()
+                continue
+            if message and message["type"] == "message":
+                self.deliver(message["channel"].decode(), json.loads(message["data"]))
+
+    async def _resubscribe(self) -> None:
+        try:
+            await self._pubsub.aclose()
+            pubsub = await self._open_pubsub()
+            for group in list(self.groups):
+                await pubsub.subscribe(group)
+        except Exception:
+            logger.exception("live resubscription failed")
+
+
+def hub() -> Hub:
+    """This process's hub (created on the server's loop by the first socket)."""
+    global _hub
+    if _hub is None:
+        _hub = Hub(settings.REDIS_URL)
+    return _hub
+
+
 def send_to_group(group: str, message: dict) -> None:
     """Best effort: what is sent was stored first, and clients catch up from the store."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
     try:
         loop = _server_loop
-        if loop is not None and loop.is_running() and not _in_loop(loop):
-            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
+        if loop is not None and loop.is_running() and _running_loop() is not loop:
+            asyncio.run_coroutine_threadsafe(hub().publish(group, message), loop).result(5)
         elif _running_loop() is not None:  # called from async code: do not block its loop
-            _running_loop().create_task(layer.group_send(group, message))
-        else:
-            async_to_sync(layer.group_send)(group, message)
+            _running_loop().create_task(hub().publish(group, message))
+        elif settings.REDIS_URL:  # no server here (a command, a task worker): other processes
+            _sync_redis().publish(group, json.dumps(message))
     except Exception:
-        logger.exception("sending to websocket group %s failed", group)
+        logger.exception("sending to live group %s failed", group)
 
 
 def access_changed_after_commit(user_id: int) -> None:
     """A membership of this person ended or changed: their live sockets check again."""
-    transaction.on_commit(lambda: send_to_group(user_group(user_id), {"type": "live.recheck"}))
+    transaction.on_commit(lambda: send_to_group(user_group(user_id), {"type": "recheck"}))
+
+
+@functools.cache
+def _sync_redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -54,7 +158,3 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
-
-
-def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
-    return _running_loop() is loop

@@ -22,7 +22,7 @@ def update_text(seq: int, data: dict | None) -> str:
 
 
 def publish_after_commit(channel_id: int, seq: int, data: dict, public_data: dict | None):
-    message = {"type": "live.update", "seq": seq, "full": update_text(seq, data),
+    message = {"type": "update", "seq": seq, "full": update_text(seq, data),
                "public": update_text(seq, public_data)}
     if data.get("kind") == "removed":
         message["removed"] = data["participant"]

@@ -9,6 +9,7 @@ Server to client: `hello` (who you are, the last number), then every stored upda
 A bad frame gets an error and the socket stays open; removal closes it with code 4403.
 """
 
+import asyncio
 import json
 from urllib.parse import parse_qs
 
@@ -25,11 +26,20 @@ from cultivate.live.serialise import item_data
 
 CLOSE_REMOVED = 4403
 CLOSE_NOT_ALLOWED = 4404
+CLOSE_TOO_SLOW = 4408  # the client fell too far behind: reconnect and resume
+OUTBOX_LIMIT = 2000
+CLOSE = object()  # in the outbox: close after what is queued before it
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
+    """Broadcasts reach the socket through `take_broadcast` (called by this process's hub),
+    which only queues text; one writer task per socket sends it, so a slow client never holds
+    up the others."""
+
     access: queries.LiveAccess
     sent_seq = 0
+    writer: asyncio.Task | None = None
+    groups_joined: tuple = ()
 
     async def connect(self):
         realtime.remember_server_loop()
@@ -39,21 +49,23 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.guest_token = query.get("guest") or await database_sync_to_async(
             self._session_guest_token)(event_id)
         try:
-            self.access = await database_sync_to_async(self._access)(
-                self.scope["url_route"]["kwargs"]["event_id"], self.guest_token)
+            self.access = await database_sync_to_async(self._access)(event_id, self.guest_token)
         except NotAllowed:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.groups_joined = [broadcast.channel_group(self.access.channel.pk)]
+        self.outbox: asyncio.Queue = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        groups = [broadcast.channel_group(self.access.channel.pk)]
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
-            self.groups_joined.append(realtime.user_group(user.pk))
+            groups.append(realtime.user_group(user.pk))
+        self.groups_joined = tuple(groups)
         for group in self.groups_joined:  # before reading the backlog: nothing falls between
-            await self.channel_layer.group_add(group, self.channel_name)
+            await realtime.hub().join(group, self)
         await self.accept()
         me = queries.participant_data(self.access)
         await self.send_json({"type": "hello", "seq": self.access.channel.last_seq, "me": me})
         await self.send_backlog(_int(query.get("after"), default=self.access.channel.last_seq))
+        self.writer = asyncio.get_running_loop().create_task(self.write())
 
     def _session_guest_token(self, event_id) -> str | None:
         """A browser guest's pass, kept in their session when they joined with the code."""
@@ -74,8 +86,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return access
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in self.groups_joined:
+            await realtime.hub().leave(group, self)
+        if self.writer is not None:
+            self.writer.cancel()
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
@@ -90,18 +104,39 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await self.send_json({"type": "update", **update})
         self.sent_seq = max(self.sent_seq, last)
 
-    # --- from the channel layer ---
+    # --- from the hub ---
 
-    async def live_update(self, message):
-        if message["seq"] <= self.sent_seq:
-            return  # already sent from the backlog
-        self.sent_seq = message["seq"]
-        await self.send(text_data=message["full"] if self.access.moderator else message["public"])
+    def take_broadcast(self, message: dict) -> None:
+        """Queue a broadcast for this socket; never waits."""
+        if message.get("type") == "recheck":
+            asyncio.get_running_loop().create_task(self.recheck())
+            return
+        text = message["full"] if self.access.moderator else message["public"]
+        self.queue((message["seq"], text))
         removed = message.get("removed")
         if removed is not None and removed == self.participant_id:
-            await self.close(code=CLOSE_REMOVED)
+            self.queue(CLOSE)
 
-    async def live_recheck(self, message):
+    def queue(self, entry) -> None:
+        try:
+            self.outbox.put_nowait(entry)
+        except asyncio.QueueFull:  # far behind: let it reconnect and resume from its number
+            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+
+    async def write(self):
+        while True:
+            entry = await self.outbox.get()
+            if entry is CLOSE:
+                await self.close(code=CLOSE_REMOVED)
+                return
+            seq, text = entry
+            if seq is not None:
+                if seq <= self.sent_seq:
+                    continue  # already sent from the backlog
+                self.sent_seq = seq
+            await self.send(text_data=text)
+
+    async def recheck(self):
         """The user's membership changed somewhere: may they still be here?"""
         try:
             self.access = await database_sync_to_async(self._access_again)()
@@ -158,7 +193,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return self.access.participant
 
     async def do_resume(self, frame):
-        await self.send_backlog(_int(frame.get("after"), default=self.sent_seq))
+        """Resend what the client says it missed (a lost broadcast), in order, through the
+        outbox so it cannot overtake or be overtaken by live updates."""
+        updates, _last, too_long = await database_sync_to_async(queries.updates_after)(
+            self.access.channel, _int(frame.get("after"), default=self.sent_seq),
+            moderator=self.access.moderator)
+        if too_long:
+            self.queue((None, json.dumps({"type": "reset"})))
+        for update in [] if too_long else updates:
+            self.queue((None, json.dumps({"type": "update", **update}, separators=(",", ":"))))
 
     async def do_post(self, frame):
         item = await database_sync_to_async(actions.do_post_item)(
