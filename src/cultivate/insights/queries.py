@@ -116,8 +116,8 @@ class Dashboard:
 
     @property
     def unanswered_count(self) -> int:
-        stored = getattr(self.figures, "unanswered_count", None) if self.figures else None
-        return stored if isinstance(stored, int) else len(self.unanswered)
+        stored = self.figures.unanswered_count if self.figures else 0
+        return max(stored, len(self.unanswered))  # the list holds the oldest few
 
     @property
     def useful_content(self) -> list[dict]:

@@ -51,7 +51,7 @@ def fill(community, *, weeks: int = 4, snapshots: int = 3, unanswered=None) -> C
         for n in range(snapshots)])
     return CommunityFigures.objects.create(
         community=community, members=62, levels=LEVELS, questions=40, questions_answered=30,
-        median_first_answer_seconds=5400.0, computed_at=timezone.now(),
+        median_first_answer_seconds=5400.0, computed_at=timezone.now(), unanswered_count=10,
         unanswered=unanswered if unanswered is not None else [
             {"id": 7, "title": "How do you phase a budget reform?", "url": "/c/x/t/7/",
              "asked_at": ASKED}],

@@ -90,6 +90,7 @@ def test_the_tables_show_the_stored_numbers(client, world):
     assert history[-3][1] == "5"  # two weeks ago: one more of each
     unanswered = tables["table-unanswered"]
     assert unanswered[1][0] == "How do you phase a budget reform?"
+    assert "The 1 oldest of 10." in html
     assert '<a href="/c/x/t/7/">How do you phase a budget reform?</a>' in html
     useful = tables["table-useful-content"]
     assert useful[1] == ["Case clinic notes", "Reply", "7"] and useful[2][2] == "4"
