@@ -18,6 +18,7 @@ from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
+from cultivate.insights.api import router as insights_router
 from cultivate.insights.levels_api import router as levels_router
 from cultivate.insights.network_api import router as network_router
 from cultivate.live.api import router as live_router
@@ -58,6 +59,7 @@ api.add_router("/", live_harvest_router)
 api.add_router("/", levels_router)
 api.add_router("/", network_router)
 api.add_router("/", events_router)
+api.add_router("/", insights_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):
