@@ -243,6 +243,8 @@ class LeanAttendee(asyncio.Protocol):
         self.fragment_compressed = False
         self.last_seq = 0  # as live.js: the last update applied in order
         self.resume_asked = 0
+        self.ahead: set[int] = set()  # updates past a gap, kept while waiting (--gap-wait)
+        self.gap_timer = None
 
     def connection_made(self, transport) -> None:
         self.att.transport = transport
@@ -379,19 +381,38 @@ class LeanAttendee(asyncio.Protocol):
 
     def in_order(self, seq: int) -> None:
         """What the browser client (live/static/live/live.js) does: an update past a gap is
-        not applied; the client asks the server to resume after the last one it applied."""
+        not applied; the client asks the server to resume after the last one it applied. With
+        a gap wait, it keeps such updates and asks only if the gap is still open after it."""
         if seq <= self.last_seq:
             return
         if seq > self.last_seq + 1:
-            if self.resume_asked < seq:
+            gap_wait = self.state["gap_wait"]
+            if gap_wait:
+                self.ahead.add(seq)
+                if not self.gap_timer:
+                    self.gap_timer = asyncio.get_running_loop().call_later(
+                        gap_wait, self.gap_check)
+            elif self.resume_asked < seq:
                 self.resume_asked = seq
-                frame = json.dumps({"action": "resume", "after": self.last_seq}).encode()
-                self.att.transport.write(masked_frame(0x1, frame))
-                phase = self.state["phase"]
-                if phase is not None:
-                    phase.resumes += 1
+                self.resume()
             return
         self.last_seq = seq
+        while self.last_seq + 1 in self.ahead:
+            self.last_seq += 1
+            self.ahead.discard(self.last_seq)
+
+    def gap_check(self) -> None:
+        self.gap_timer = None
+        self.ahead = {s for s in self.ahead if s > self.last_seq}
+        if self.ahead and self.att.open:
+            self.resume()
+
+    def resume(self) -> None:
+        frame = json.dumps({"action": "resume", "after": self.last_seq}).encode()
+        self.att.transport.write(masked_frame(0x1, frame))
+        phase = self.state["phase"]
+        if phase is not None:
+            phase.resumes += 1
 
 
 async def lean_attendee(att: Attendee, state: dict, compression: bool,
@@ -417,10 +438,11 @@ async def lean_attendee(att: Attendee, state: dict, compression: bool,
 
 
 async def attendees_main_async(conn, urls: list[str], interval: float, compression: bool,
-                               origin: str | None, lean: bool) -> None:
+                               origin: str | None, lean: bool, gap_wait: float) -> None:
     pipe = Pipe(conn)
     attendees = [Attendee(url) for url in urls]
-    state = {"phase": None, "pending": len(attendees), "all_done": asyncio.Event()}
+    state = {"phase": None, "pending": len(attendees), "all_done": asyncio.Event(),
+             "gap_wait": gap_wait}
     kwargs = connect_kwargs(compression, origin)
     tasks = []
     while True:
@@ -469,9 +491,10 @@ async def attendees_main_async(conn, urls: list[str], interval: float, compressi
             return
 
 
-def attendees_main(conn, urls, interval, compression, origin, nofile, lean=True) -> None:
+def attendees_main(conn, urls, interval, compression, origin, nofile, lean=True,
+                   gap_wait=0.0) -> None:
     raise_open_files(nofile)
-    run_loop(attendees_main_async(conn, urls, interval, compression, origin, lean))
+    run_loop(attendees_main_async(conn, urls, interval, compression, origin, lean, gap_wait))
 
 
 # --- Posters -------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ Frames, as Cultivate sends them:
     {"type":"update","seq":N,"data":{"kind":"item","item":{...}}}
     {"type":"update","seq":N,"data":{"kind":"votes","item":ID,"votes":N}}
     {"type":"ack","ref":R}   {"type":"error","ref":R,"code":C,"message":M}
+
+Like Cultivate, it answers `{"action":"resume","after":N}` with every update after N (from a
+log each worker keeps in memory), which is what clients ask when updates arrive out of order.
 """
 
 import argparse
@@ -44,6 +47,7 @@ class Relay:
         self.seq = 0
         self.votes: dict[int, int] = {}
         self.redis = None
+        self.log: dict[int, str] = {}  # every update by seq, for `resume` (Cultivate: its table)
 
     async def start(self) -> None:
         if not self.redis_url:
@@ -58,7 +62,9 @@ class Relay:
     async def _listen(self) -> None:
         async for message in self.pubsub.listen():
             if message["type"] == "message":
-                broadcast(self.clients, message["data"].decode())
+                seq, text = message["data"].decode().split(" ", 1)
+                self.log[int(seq)] = text
+                broadcast(self.clients, text)
 
     async def current_seq(self) -> int:
         if self.redis is None:
@@ -80,9 +86,14 @@ class Relay:
     async def publish(self, seq: int, data: dict) -> None:
         text = json.dumps({"type": "update", "seq": seq, "data": data}, separators=(",", ":"))
         if self.redis is None:
+            self.log[seq] = text
             broadcast(self.clients, text)
         else:
-            await self.redis.publish(f"{self.name}:updates", text)
+            await self.redis.publish(f"{self.name}:updates", f"{seq} {text}")
+
+    def after(self, seq: int) -> list[str]:
+        last = max(self.log, default=0)
+        return [self.log[s] for s in range(seq + 1, last + 1) if s in self.log]
 
 
 async def handle(ws, relay: Relay) -> None:
@@ -110,6 +121,10 @@ async def handle(ws, relay: Relay) -> None:
                 votes = await relay.add_vote(item, 1 if action == "vote" else -1)
                 seq = await relay.next_seq()
                 await relay.publish(seq, {"kind": "votes", "item": item, "votes": votes})
+            elif action == "resume":  # what a client asks after a gap, as in Cultivate
+                after = int(message.get("after", 0))
+                for text in relay.after(after):
+                    await ws.send(text)
             else:
                 await ws.send(json.dumps({"type": "error", "ref": ref, "code": "unknown",
                                           "message": "unknown action"}))
