@@ -117,3 +117,32 @@ def test_event_pages_have_no_accessibility_violations(page: Page, live_server, m
                       "/me/events/"]
     found += [v for url in convener_pages for v in violations_on(page, base + url)]
     assert found == []
+
+
+def test_insight_pages_have_no_accessibility_violations(page: Page, live_server, make_user,
+                                                        make_community):
+    """Dashboards (cultivate.insights): a community's dashboard with figures and one without,
+    the landscape, as a facilitator and as a platform admin."""
+    from cultivate.insights.tests.dashboard_data import fill, make_world
+
+    world = make_world(make_user, make_community)
+    fill(world["private"])
+    base = live_server.url
+    found = []
+    for username, urls in (("fay", ["/c/treasury-circle/insights/",
+                                    "/c/treasury-circle/insights/?weeks=104", "/insights/"]),
+                           ("root", ["/c/open-budgets/insights/", "/insights/"])):
+        page.context.clear_cookies()
+        page.goto(base + "/accounts/login/")
+        page.get_by_label(re.compile("^Login")).fill(username)
+        page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
+        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign out").wait_for()
+        for url in urls:
+            page.goto(base + url)
+            if "/c/" in url:
+                page.locator("#plot-levels svg.main-svg").first.wait_for()
+            results = Axe().run(page)
+            found += [f"{url}: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+                      for v in results.response["violations"]]
+    assert found == []

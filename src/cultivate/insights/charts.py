@@ -110,11 +110,11 @@ def share(part: int, whole: int) -> float:
 
 def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "meta": {"title": title},  # the page's heading names the chart; no second title
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
                  "color": INK, "size": 14},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 60},
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
         "xaxis": {"title": {"text": x_title}, "gridcolor": "#e3e9e5", "linecolor": INK,
                   "type": "date"},
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e3e9e5",
@@ -131,7 +131,8 @@ def _bar(name: str, x: list, y: list, index: int) -> dict:
             "marker": {"color": SERIES[index % len(SERIES)],
                        "line": {"color": INK, "width": 1},
                        "pattern": {"shape": PATTERNS[index % len(PATTERNS)],
-                                   "fgcolor": INK, "size": 6, "solidity": 0.25}}}
+                                   "fillmode": "overlay", "fgcolor": INK, "size": 6,
+                                   "solidity": 0.2}}}
 
 
 # --- the levels: the concentric picture -------------------------------------------------
@@ -192,11 +193,11 @@ def levels_figure(counts: dict[str, int]) -> dict:
                   "hovertext": hover, "hoverinfo": "text", "showlegend": False,
                   "marker": {"size": 8, "color": INK, "symbol": "circle"}}],
         "layout": {
-            "title": {"text": _("Levels of participation now"), "x": 0, "xanchor": "left"},
+            "meta": {"title": _("Levels of participation now")},
             "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
                      "color": INK, "size": 14},
             "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
-            "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "height": 420,
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "height": 400,
             "xaxis": {"visible": False, "range": [-1.05, 2.75], "fixedrange": True},
             "yaxis": {"visible": False, "range": [-1.05, 1.05], "scaleanchor": "x",
                       "scaleratio": 1, "fixedrange": True},
@@ -232,7 +233,8 @@ def _levels_over_time_chart(d: Dashboard) -> Chart:
                        "x": x, "y": [counts[level] for _day, counts in d.level_history],
                        "stackgroup": "levels", "line": {"color": INK, "width": 1},
                        "fillcolor": LEVEL_COLOURS[level],
-                       "fillpattern": {"shape": PATTERNS[index], "fgcolor": INK,
+                       "fillpattern": {"shape": PATTERNS[index], "fillmode": "overlay",
+                                       "fgcolor": INK if index > 1 else "#ffffff",
                                        "solidity": 0.15}})
     table = Table("levels-over-time", _("People at each level, week by week"),
                   [_("Week starting"), *(level_label(level) for level in LEVEL_ORDER)],
@@ -343,7 +345,7 @@ def _unanswered_chart(d: Dashboard) -> Chart:
 
 def _useful_chart(d: Dashboard) -> Chart:
     kinds = {"topic": _("Topic"), "post": _("Reply")}
-    table = Table("useful-content", _("Most useful content"),
+    table = Table("useful-content", _("Content others found most useful, best first"),
                   [_("Title"), _("Kind"), _("Score")],
                   [[Link(row["title"], row["url"]), str(kinds.get(row["kind"], row["kind"])),
                     row["score"]] for row in d.useful_content],

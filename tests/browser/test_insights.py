@@ -1,0 +1,82 @@
+"""A facilitator opens the insights dashboard with the network cut off: plotly (our own copy)
+draws the rings and the charts, the numbers open as a table, a chart downloads as CSV, and
+axe finds nothing wrong on the dashboard or the landscape."""
+
+import csv
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from cultivate.insights.queries import this_week
+from cultivate.insights.tests.dashboard_data import fill, make_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label(re.compile("^Login")).fill(username)
+    page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def violations(page: Page) -> list[str]:
+    return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+            for v in Axe().run(page).response["violations"]]
+
+
+def test_dashboard_draws_offline_opens_tables_and_downloads(page: Page, live_server, make_user,
+                                                            make_community, tmp_path):
+    world = make_world(make_user, make_community)
+    fill(world["private"])
+    base = live_server.url
+    ours = urlsplit(base).netloc
+    elsewhere: list[str] = []
+
+    def only_ours(route):
+        if urlsplit(route.request.url).netloc == ours:
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_ours)
+    sign_in(page, base, "fay")
+    page.goto(base + "/c/treasury-circle/")
+    page.get_by_role("link", name="Insights", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Insights of Treasury Circle")
+    rings = page.locator("#plot-levels")
+    expect(rings.locator("svg.main-svg").first).to_be_visible()
+    expect(rings.locator("path[style*='fill: rgb(27, 67, 50)']").first).to_be_attached()
+    expect(rings.get_by_text("Core group: 3 (4.5%)")).to_be_visible()
+    for slug in ("levels-over-time", "members", "contributions", "questions", "answer-time",
+                 "attendance"):
+        expect(page.locator(f"#plot-{slug} svg.main-svg").first).to_be_visible()
+    assert violations(page) == []
+
+    table = page.locator("#table-contributions")
+    expect(table).to_be_hidden()
+    page.locator("#contributions summary").click()
+    expect(table).to_be_visible()
+    last = table.locator("tbody tr").last
+    expect(last.locator("th")).to_have_text(this_week().isoformat())
+    expect(last.locator("td")).to_have_text(["2", "5", "11", "18"])
+
+    with page.expect_download() as waiting:
+        page.locator("#contributions").get_by_role("link", name=re.compile("^CSV")).click()
+    download = waiting.value
+    assert download.suggested_filename == "treasury-circle-contributions.csv"
+    saved = tmp_path / "contributions.csv"
+    download.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
+    assert rows[-1] == [this_week().isoformat(), "2", "5", "11", "18"]
+
+    page.goto(base + "/insights/")
+    expect(page.get_by_role("table", name="Communities side by side")).to_be_visible()
+    assert violations(page) == []
+    assert elsewhere == []  # nothing was fetched from anywhere but our server
