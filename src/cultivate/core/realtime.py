@@ -19,6 +19,7 @@ import functools
 import json
 import logging
 import os
+from collections.abc import Awaitable, Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -39,19 +40,81 @@ def user_group(user_id: int) -> str:
     return f"user-{user_id}"
 
 
+# Group prefix -> async (group, after, before) -> the numbered messages in between, from the
+# store: how a process repairs a broadcast Redis lost (live registers one for its channels).
+GAP_FILLERS: dict[str, Callable[[str, int, int], Awaitable[list[dict]]]] = {}
+REORDER_WAIT = 0.5  # seconds to wait for a late message before fetching it from the store
+
+
+class InOrder:
+    """Numbered messages of one group, handed on in number order. Two workers commit and
+    publish independently, so Redis may carry number 11 before 10: hold 11 back briefly, and if
+    10 never comes, fetch it from the store once for the whole process."""
+
+    def __init__(self, group: str, last: int, deliver):
+        self.group, self.last, self.deliver = group, last, deliver
+        self.held: dict[int, dict] = {}
+        self.timer: asyncio.TimerHandle | None = None
+
+    def take(self, message: dict) -> None:
+        seq = message["seq"]
+        if seq <= self.last:
+            return  # already handed on (a repair and the late original)
+        self.held[seq] = message
+        self.flush()
+        if self.held and self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(REORDER_WAIT, self.repair)
+
+    def flush(self) -> None:
+        while self.last + 1 in self.held:
+            self.last += 1
+            self.deliver(self.group, self.held.pop(self.last))
+        if not self.held and self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def repair(self) -> None:
+        self.timer = None
+        if self.held:
+            asyncio.get_running_loop().create_task(self._fill(min(self.held)))
+
+    async def _fill(self, before: int) -> None:
+        filler = next((f for prefix, f in GAP_FILLERS.items()
+                       if self.group.startswith(prefix)), None)
+        try:
+            missing = await filler(self.group, self.last, before) if filler else []
+        except Exception:
+            logger.exception("repairing %s failed", self.group)
+            missing = []
+        for message in missing:
+            self.held.setdefault(message["seq"], message)
+        if before - 1 not in self.held and self.last < before - 1:
+            self.last = before - 1  # gone from the store too: skip rather than stall
+        self.flush()
+        if self.held and self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(REORDER_WAIT, self.repair)
+
+
 class Hub:
     """Groups of local sockets, and the Redis subscription that feeds them."""
 
     def __init__(self, redis_url: str = ""):
         self.redis_url = redis_url
         self.groups: dict[str, set] = {}
+        self.order: dict[str, InOrder] = {}
         self._redis = None
         self._pubsub = None
         self._reader: asyncio.Task | None = None
 
-    async def join(self, group: str, socket) -> None:
+    async def join(self, group: str, socket, *, seq: int | None = None) -> None:
+        """`seq`: the group's last number as the socket read it, for groups of numbered
+        messages; later ones are then handed on in order."""
         members = self.groups.setdefault(group, set())
         members.add(socket)
+        if seq is not None:
+            order = self.order.get(group)
+            if order is None:
+                self.order[group] = InOrder(group, seq, self._deliver_now)
         if len(members) == 1 and self.redis_url:
             await (await self._subscription()).subscribe(group)
 
@@ -62,6 +125,7 @@ class Hub:
         members.discard(socket)
         if not members:
             del self.groups[group]
+            self.order.pop(group, None)
             if self._pubsub is not None:
                 await self._pubsub.unsubscribe(group)
 
@@ -72,6 +136,13 @@ class Hub:
             self.deliver(group, message)
 
     def deliver(self, group: str, message: dict) -> None:
+        order = self.order.get(group)
+        if order is not None and "seq" in message:
+            order.take(message)
+        else:
+            self._deliver_now(group, message)
+
+    def _deliver_now(self, group: str, message: dict) -> None:
         """Hand the message to each local socket of the group: never waits on a socket."""
         for socket in list(self.groups.get(group, ())):
             socket.take_broadcast(message)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class LiveConfig(AppConfig):
     name = "cultivate.live"
     verbose_name = "Live backchannel"
+
+    def ready(self):
+        from cultivate.core.realtime import GAP_FILLERS
+        from cultivate.live.broadcast import GROUP_PREFIX, fill_gap
+
+        GAP_FILLERS[GROUP_PREFIX] = fill_gap

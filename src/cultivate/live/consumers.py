@@ -59,7 +59,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is not None and user.is_authenticated:
             groups.append(realtime.user_group(user.pk))
         self.groups_joined = tuple(groups)
-        for group in self.groups_joined:  # before reading the backlog: nothing falls between
+        channel_group, *others = self.groups_joined
+        # Join before reading the backlog, so nothing falls between the two.
+        await realtime.hub().join(channel_group, self, seq=self.access.channel.last_seq)
+        for group in others:
             await realtime.hub().join(group, self)
         await self.accept()
         me = queries.participant_data(self.access)

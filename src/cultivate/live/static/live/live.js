@@ -12,7 +12,6 @@
   var myVotes = new Set(state.my_votes), myAnswers = new Set(state.my_poll_answers);
   var lastSeq = state.seq, sortBy = "votes";
   var socket = null, failures = 0, everOpened = false, pollTimer = null, stopped = false;
-  var resumeAsked = 0;
   state.items.forEach(function (item) { items.set(item.id, item); });
   state.polls.forEach(function (poll) { polls.set(poll.id, poll); });
 
@@ -21,14 +20,28 @@
   function say(text) { if (statusBox) statusBox.textContent = text; }
 
   // --- applying updates ---------------------------------------------------------------------
-  function apply(update) {
+  // Updates are applied in number order; one that comes early waits for the missing ones,
+  // which are asked for if they have not come after a moment.
+  var early = new Map(), gapTimer = null;
+  function receive(update) {
     if (update.seq <= lastSeq) return;
-    if (update.seq > lastSeq + 1 && resumeAsked < update.seq) {  // a gap: ask for the missing
-      resumeAsked = update.seq;
-      if (socket && socket.readyState === 1) socket.send(JSON.stringify({action: "resume", after: lastSeq}));
-      else fetchUpdates();
-      return;
+    early.set(update.seq, update);
+    while (early.has(lastSeq + 1)) {
+      var next = early.get(lastSeq + 1);
+      early.delete(lastSeq + 1);
+      apply(next);
     }
+    if (early.size && !gapTimer) gapTimer = window.setTimeout(askForGap, 1500);
+  }
+  function askForGap() {
+    gapTimer = null;
+    if (!early.size) return;
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify({action: "resume", after: lastSeq}));
+    else fetchUpdates();
+    gapTimer = window.setTimeout(askForGap, 5000);
+  }
+
+  function apply(update) {
     lastSeq = update.seq;
     var data = update.data;
     if (!data) return;
@@ -202,7 +215,7 @@
     socket.onopen = function () { everOpened = true; failures = 0; stopPolling(); say(t.live); };
     socket.onmessage = function (event) {
       var message = JSON.parse(event.data);
-      if (message.type === "update") apply(message);
+      if (message.type === "update") receive(message);
       else if (message.type === "reset") reload();
       else if (message.type === "ack" || message.type === "error") settle(message);
     };
@@ -231,8 +244,7 @@
       .then(function (body) {
         if (!body) return;
         if (body.reset) return reload();
-        body.updates.forEach(apply);
-        if (body.seq > lastSeq) lastSeq = body.seq;  // numbers this viewer may not see
+        body.updates.forEach(receive);
       }).catch(function () {});
   }
   function reload() {
@@ -241,7 +253,7 @@
         items.clear(); polls.clear();
         fresh.items.forEach(function (i) { items.set(i.id, i); });
         fresh.polls.forEach(function (p) { polls.set(p.id, p); });
-        state.channel = fresh.channel; lastSeq = fresh.seq; scheduleRender();
+        state.channel = fresh.channel; lastSeq = fresh.seq; early.clear(); scheduleRender();
       });
   }
 
