@@ -57,6 +57,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with override_settings(EMAIL_BACKEND=SILENT_MAIL), transaction.atomic():
             added = seed()
+        from cultivate.insights.jobs import recompute
+
+        recompute()  # levels and dashboards for the demo at once, not at the first clock tick
         if options["verbosity"] > 0:
             self.stdout.write(summary(added))
 
