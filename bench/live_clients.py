@@ -381,8 +381,9 @@ class LeanAttendee(asyncio.Protocol):
 
     def in_order(self, seq: int) -> None:
         """What the browser client (live/static/live/live.js) does: an update past a gap is
-        not applied; the client asks the server to resume after the last one it applied. With
-        a gap wait, it keeps such updates and asks only if the gap is still open after it."""
+        kept, and if the gap is still open after the gap wait (1.5 s in live.js), the client
+        asks the server to resume after the last update it applied, again every 5 s. With no
+        gap wait, it asks at once and drops the early update (live.js before ea5360a)."""
         if seq <= self.last_seq:
             return
         if seq > self.last_seq + 1:
@@ -406,6 +407,7 @@ class LeanAttendee(asyncio.Protocol):
         self.ahead = {s for s in self.ahead if s > self.last_seq}
         if self.ahead and self.att.open:
             self.resume()
+            self.gap_timer = asyncio.get_running_loop().call_later(5, self.gap_check)
 
     def resume(self) -> None:
         frame = json.dumps({"action": "resume", "after": self.last_seq}).encode()

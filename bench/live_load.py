@@ -83,9 +83,9 @@ def parse_args() -> argparse.Namespace:
                              "the `websockets` library's client (posters always use it)")
     parser.add_argument("--settle", type=float, default=60,
                         help="after the drain, seconds to keep counting late deliveries")
-    parser.add_argument("--gap-wait", type=float, default=0,
+    parser.add_argument("--gap-wait", type=float, default=1.5,
                         help="seconds an attendee waits for a missing update before asking to "
-                             "resume (0: at once, as live.js does today)")
+                             "resume (1.5 as live.js; 0: at once)")
     parser.add_argument("--no-compression", action="store_true",
                         help="clients do not offer permessage-deflate (browsers do)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -672,7 +672,7 @@ def section(args, servers, rows: list[dict]) -> str:
                f"--rate {' '.join(f'{r:g}' for r in args.rate)} --duration {args.duration:g} "
                f"--workers {args.workers}" + (" --no-compression" if args.no_compression else "")
                + (f" --server-src {args.server_src}" if args.server_src else "")
-               + (f" --gap-wait {args.gap_wait:g}" if args.gap_wait else ""))
+               + (f" --gap-wait {args.gap_wait:g}" if args.gap_wait != 1.5 else ""))
     posters = sorted({row["result"].posters for row in rows})
     return "\n".join([
         f"## {args.title}", "",
