@@ -107,3 +107,17 @@ def test_recomputing_changes_nothing_and_members_without_activity_stay_listed(ca
 def test_the_rules(counts, asked_only, weeks, member, new, expected):
     assert level_of(counts=counts, asked_only=asked_only, active_weeks=weeks, is_member=member,
                     joined_in_window=new, t=Thresholds()) == expected
+
+
+def test_reading_is_recorded_once_a_day_and_never_shown_in_the_feed(cast, signed_in):
+    from cultivate.activity.models import Activity
+    from cultivate.activity.queries import recent_activity_for_community
+
+    community, people = cast
+    reader = signed_in(people["reader"])
+    for _ in range(3):
+        assert reader.get(f"/c/{community.slug}/").status_code == 200
+    visits = Activity.objects.filter(verb=Verb.COMMUNITY_VISITED, actor=people["reader"])
+    assert visits.count() == 1
+    assert all(a.verb != Verb.COMMUNITY_VISITED
+               for a in recent_activity_for_community(community))
