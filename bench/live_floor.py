@@ -6,10 +6,11 @@ backchannel's protocol, without Django, a database or Channels.
 One worker relays in process: a poster's question or vote gets the next sequence number and
 goes to every connected socket with `websockets.asyncio.server.broadcast`. With several
 workers (the fair comparison with `cultivate run --workers 2`), each worker binds the port with
-SO_REUSEPORT, numbers updates with a Redis INCR and publishes them on one Redis pub/sub
-channel; every worker subscribes and broadcasts what it hears to its own sockets. That is the
-shape of Cultivate's path (one Redis round trip to order a write, one PUBLISH, one fan-out per
-worker) with nothing else on it: no authentication, no storage, no per-socket consumer.
+SO_REUSEPORT, numbers and publishes each update in one Redis script (INCR and PUBLISH, atomic,
+so every worker hears updates in number order) on one pub/sub channel; every worker
+subscribes and broadcasts what it hears to its own sockets. That is the shape of Cultivate's
+path (a Redis round trip to number a write and publish it, one fan-out per worker) with
+nothing else on it: no authentication, no storage, no per-socket consumer.
 
 Frames, as Cultivate sends them:
     {"type":"hello","seq":N}
@@ -35,6 +36,12 @@ from websockets.asyncio.server import broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
 HOST = "127.0.0.1"  # loopback only
+PUBLISH_SCRIPT = """
+local seq = redis.call('INCR', KEYS[1])
+local text = '{"type":"update","seq":' .. seq .. ',"data":' .. ARGV[1] .. '}'
+redis.call('PUBLISH', KEYS[2], seq .. ' ' .. text)
+return seq
+"""
 
 
 class Relay:
@@ -45,6 +52,7 @@ class Relay:
         self.redis_url = redis_url
         self.name = name
         self.seq = 0
+        self.items = 0
         self.votes: dict[int, int] = {}
         self.redis = None
         self.log: dict[int, str] = {}  # every update by seq, for `resume` (Cultivate: its table)
@@ -71,11 +79,11 @@ class Relay:
             return self.seq
         return int(await self.redis.get(f"{self.name}:seq") or 0)
 
-    async def next_seq(self) -> int:
+    async def next_item(self) -> int:
         if self.redis is None:
-            self.seq += 1
-            return self.seq
-        return await self.redis.incr(f"{self.name}:seq")
+            self.items += 1
+            return self.items
+        return await self.redis.incr(f"{self.name}:items")
 
     async def add_vote(self, item: int, delta: int) -> int:
         if self.redis is None:
@@ -83,13 +91,18 @@ class Relay:
             return self.votes[item]
         return await self.redis.hincrby(f"{self.name}:votes", str(item), delta)
 
-    async def publish(self, seq: int, data: dict) -> None:
-        text = json.dumps({"type": "update", "seq": seq, "data": data}, separators=(",", ":"))
+    async def publish(self, data: dict) -> int:
+        """Number the update and send it to every socket; across workers, one Redis script
+        numbers and publishes atomically, so every worker hears updates in number order."""
+        body = json.dumps(data, separators=(",", ":"))
         if self.redis is None:
-            self.log[seq] = text
+            self.seq += 1
+            text = f'{{"type":"update","seq":{self.seq},"data":{body}}}'
+            self.log[self.seq] = text
             broadcast(self.clients, text)
-        else:
-            await self.redis.publish(f"{self.name}:updates", f"{seq} {text}")
+            return self.seq
+        return await self.redis.eval(PUBLISH_SCRIPT, 2, f"{self.name}:seq",
+                                     f"{self.name}:updates", body)
 
     def after(self, seq: int) -> list[str]:
         last = max(self.log, default=0)
@@ -108,19 +121,18 @@ async def handle(ws, relay: Relay) -> None:
             except (ValueError, AttributeError):
                 continue
             if action == "post":
-                seq = await relay.next_seq()
                 body = str(message.get("body", ""))[:1000]
-                item = {"id": seq, "kind": message.get("kind", "comment"), "author": "guest",
+                item = {"id": await relay.next_item(), "kind": message.get("kind", "comment"),
+                        "author": "guest",
                         "author_is_guest": True, "body": body,
                         "body_html": f"<p>{html.escape(body)}</p>", "status": "visible",
                         "pinned": False, "answered": False, "answer_html": "", "votes": 0,
                         "created_at": time.time()}
-                await relay.publish(seq, {"kind": "item", "item": item})
+                await relay.publish({"kind": "item", "item": item})
             elif action in ("vote", "unvote"):
                 item = int(message.get("item", 0))
                 votes = await relay.add_vote(item, 1 if action == "vote" else -1)
-                seq = await relay.next_seq()
-                await relay.publish(seq, {"kind": "votes", "item": item, "votes": votes})
+                await relay.publish({"kind": "votes", "item": item, "votes": votes})
             elif action == "resume":  # what a client asks after a gap, as in Cultivate
                 after = int(message.get("after", 0))
                 for text in relay.after(after):

@@ -249,7 +249,7 @@ class FloorServer:
             import redis
 
             client = redis.Redis.from_url(self.args.redis_url)
-            client.delete(f"{self.prefix}:seq", f"{self.prefix}:votes")
+            client.delete(f"{self.prefix}:seq", f"{self.prefix}:votes", f"{self.prefix}:items")
 
 
 class CultivateServer:
