@@ -10,8 +10,12 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cultivate.communities.models import Stage
 from cultivate.insights.models import LEVEL_ORDER, Level
 from cultivate.insights.queries import KINDS, Dashboard, LandscapeRow
 
@@ -48,10 +52,21 @@ class Table:
     rows: list[list] = field(default_factory=list)
     note: str = ""
 
-    def cells(self):
-        """Rows for the page: each cell as (kind, value) so the template formats it."""
+    def body_html(self) -> SafeString:
+        """The table's rows as HTML, built here rather than in a template loop: a two-year
+        dashboard has thousands of cells and the template engine would spend most of the
+        page's time on them. Every value is escaped."""
+        if not self.rows:
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns),
+                               _("Nothing to show yet."))
+        out = []
+        point = formats.get_format("DECIMAL_SEPARATOR")
         for row in self.rows:
-            yield [(_kind(value), value) for value in row]
+            cells = [f'<th scope="row">{_cell_html(row[0], point)}</th>']
+            cells += [f'<td class="{_kind(value)}">{_cell_html(value, point)}</td>'
+                      for value in row[1:]]
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return mark_safe("\n".join(out))  # noqa: S308 - every cell went through _cell_html
 
     def flat(self) -> tuple[list[str], list[list]]:
         """Columns and rows for files: a linked cell adds a column with the full address."""
@@ -73,6 +88,24 @@ class Chart:
     summary: str  # what the picture shows, for people who do not see it
     table: Table
     figure: dict | None = None  # None: the table is the figure (lists of questions, content)
+
+
+def _cell_html(value, point: str = ".") -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(value).replace(".", point)
+    if isinstance(value, Link):
+        if value.url:
+            return f'<a href="{escape(value.url)}">{escape(value.text)}</a>'
+        return escape(value.text)
+    if isinstance(value, datetime):
+        return escape(formats.date_format(timezone.localtime(value), "DATETIME_FORMAT"))
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return "—"
+    return escape(value)
 
 
 def _kind(value) -> str:
@@ -371,16 +404,53 @@ def dashboard_chart(d: Dashboard, slug: str) -> Chart:
 # --- the landscape -------------------------------------------------------------------------
 
 def landscape_table(rows: list[LandscapeRow], weeks: list[date]) -> Table:
+    link = reverse("insights:dashboard", args=["-slug-"])
+    stages = {value: str(label) for value, label in Stage.choices}
     return Table(
         "landscape", _("Communities side by side"),
         [_("Community"), _("Lifecycle stage"), _("Members"),
          *(level_label(level) for level in LEVEL_ORDER),
          _("Contributions in the last %(weeks)s weeks") % {"weeks": len(weeks)},
          *(_("Week of %(day)s") % {"day": day.isoformat()} for day in weeks)],
-        [[Link(row.community.name, reverse("insights:dashboard", args=[row.community.slug])),
-          str(row.community.get_stage_display()), row.members,
+        [[Link(row.community.name, link.replace("-slug-", row.community.slug)),
+          stages.get(row.community.stage, row.community.stage), row.members,
           *(row.levels[level] for level in LEVEL_ORDER), row.recent_contributions,
           *row.trend] for row in rows])
+
+
+def landscape_body_html(rows: list[LandscapeRow]) -> SafeString:
+    """The landscape's rows as HTML (a hundred communities: built here, not in a template
+    loop, for the page's time). Pictures are decorative: their numbers are cells beside them."""
+    if not rows:
+        return format_html('<tr><td colspan="10">{}</td></tr>', _("Nothing to show yet."))
+    link = reverse("insights:dashboard", args=["-slug-"])
+    stages = {value: escape(str(label)) for value, label in Stage.choices}
+    per_week = escape(_("per week, oldest first:"))
+    out = []
+    for row in rows:
+        community = row.community
+        bar = "".join(
+            f'<rect x="{part["x"]}" y="0.5" width="{part["width"]}" height="15" '
+            f'fill="{part["colour"]}" stroke="{INK}" stroke-width="1"/>'
+            for part in level_bar(row.levels) if part["width"])
+        if not row.people_in_levels:
+            bar = ('<rect x="0.5" y="0.5" width="119" height="15" fill="none" '
+                   'stroke="#4a5a53" stroke-dasharray="3 2"/>')
+        counts = "".join(f'<td class="number">{count}</td>' for count in row.level_counts)
+        trend = ", ".join(str(value) for value in row.trend)
+        out.append(
+            f'<tr><th scope="row"><a href="{escape(link.replace("-slug-", community.slug))}">'
+            f'{escape(community.name)}</a></th>'
+            f'<td>{stages.get(community.stage, escape(community.stage))}</td>'
+            f'<td class="number">{row.members}</td>'
+            f'<td><svg class="level-bar" width="120" height="16" aria-hidden="true" '
+            f'focusable="false">{bar}</svg></td>{counts}'
+            f'<td class="trend"><svg class="sparkline" width="120" height="28" '
+            f'aria-hidden="true" focusable="false"><polyline points="{sparkline(row.trend)}" '
+            f'fill="none" stroke="#1f6e43" stroke-width="2"/></svg> '
+            f'<span class="number">{row.recent_contributions}</span> '
+            f'<span class="visually-hidden">{per_week} {trend}</span></td></tr>')
+    return mark_safe("\n".join(out))  # noqa: S308 - names escaped, the rest are numbers
 
 
 def level_bar(levels: dict[str, int], *, width: int = 120) -> list[dict]:

@@ -54,8 +54,13 @@ def chosen_weeks(value) -> int:
 
 
 def median(values) -> float | None:
-    numbers = [v for v in values or [] if isinstance(v, int | float)]
-    return float(statistics.median(numbers)) if numbers else None
+    """Median of a stored list of waits (numbers); None when empty or not numbers."""
+    if not values or not isinstance(values, list):
+        return None
+    try:
+        return float(statistics.median(values))
+    except TypeError:
+        return None
 
 
 def _count(value) -> int:
@@ -191,11 +196,12 @@ def dashboard(community: Community, *, weeks: int = DEFAULT_WEEKS) -> Dashboard:
     shown = [_week_from(rows.get(day), day) for day in days]
     found = {kind for week in shown for kind in week.contributions}
     kinds = [kind for kind in KINDS if kind in found] + sorted(found - set(KINDS))
-    history: dict[date, dict[str, int]] = {}
+    last_of_week: dict[date, dict] = {}
     for taken_on, counts in (LevelSnapshot.objects
                              .filter(community=community, taken_on__gte=days[0])
                              .order_by("taken_on").values_list("taken_on", "counts")):
-        history[week_of(taken_on)] = _levels(counts)  # the week's last snapshot wins
+        last_of_week[week_of(taken_on)] = counts  # the week's last snapshot wins
+    history = {week: _levels(counts) for week, counts in last_of_week.items()}
     if figures is not None and isinstance(figures.levels, dict) and figures.levels:
         levels = _levels(figures.levels)
     else:

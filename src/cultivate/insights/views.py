@@ -97,11 +97,8 @@ def landscape(request):
     if page is None:
         return redirect_to_login(request.get_full_path())
     rows, weeks = queries.landscape_rows(page.object_list)
-    for row in rows:
-        row.bar = charts.level_bar(row.levels)
-        row.spark = charts.sparkline(row.trend)
     return render(request, "insights/landscape.html", {
-        "page": page, "rows": rows, "weeks": weeks, "levels": charts.LEVEL_ORDER,
+        "page": page, "body_html": charts.landscape_body_html(rows), "weeks": weeks,
         "level_labels": [charts.level_label(level) for level in charts.LEVEL_ORDER],
         "legend": [{"colour": charts.LEVEL_COLOURS[level], "label": charts.level_label(level)}
                    for level in charts.LEVEL_ORDER],
