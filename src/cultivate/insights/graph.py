@@ -35,6 +35,11 @@ class Arrays:
         index = {node: i for i, node in enumerate(nodes)}
         pairs = np.array([(index[u], index[v]) for u, v in graph.edges if u != v],
                          dtype=np.int64).reshape(-1, 2)
+        return cls.from_pairs(nodes, pairs)
+
+    @classmethod
+    def from_pairs(cls, nodes: list[int], pairs: np.ndarray) -> "Arrays":
+        """`pairs`: (i, j) node positions, each undirected tie once."""
         src = np.concatenate([pairs[:, 0], pairs[:, 1]])
         dst = np.concatenate([pairs[:, 1], pairs[:, 0]])
         order = np.lexsort((src, dst))
@@ -83,9 +88,14 @@ def _dependencies(arrays: Arrays, sources: np.ndarray) -> np.ndarray:
     sigma[sources, columns] = 1.0
     dist = np.full((n, b), -1, dtype=np.int32)
     dist[sources, columns] = 0
+
+    def gather(values: np.ndarray) -> np.ndarray:
+        """For each node, the sum of `values` over its neighbours."""
+        return np.add.reduceat(values[src], starts, axis=0)
+
     frontier, depth = sigma.copy(), 0
     while True:  # shortest-path counts, level by level
-        reach = np.add.reduceat(frontier[src], starts, axis=0)
+        reach = gather(frontier)
         new = (reach > 0) & (dist < 0)
         if not new.any():
             break
@@ -97,7 +107,7 @@ def _dependencies(arrays: Arrays, sources: np.ndarray) -> np.ndarray:
     paths = np.where(sigma > 0, sigma, 1.0)
     for level in range(depth, 0, -1):  # dependencies, from the farthest level back
         share = np.where(dist == level, (1.0 + delta) / paths, 0.0)
-        pulled = np.add.reduceat(share[src], starts, axis=0)
+        pulled = gather(share)
         delta += np.where(dist == level - 1, sigma * pulled, 0.0)
     delta[sources, columns] = 0.0
     return delta.sum(axis=1)
@@ -142,37 +152,45 @@ def layout(graph: nx.Graph, *, seed: int = 0, iterations: int = 50) -> dict[int,
 
 def people_to_meet(arrays: Arrays, *, limit: int = 5) -> dict[int, list[int]]:
     """For each node, up to `limit` people not yet connected, ranked by Adamic-Adar (shared
-    neighbours, a rarely connected one counting more), then shared neighbours, then id."""
+    neighbours, each counting 1 / log of its degree, so a quiet shared person says more than
+    the busiest one), then by id. People with more than HUB ties are not counted as shared.
+    Rows are scored in blocks (a block of people x everyone), so memory stays bounded."""
     n = len(arrays.nodes)
-    degree = arrays.degree
-    # Every pair of neighbours of a node v meets through v, weighing 1 / log(deg v): each
-    # half-edge (u -> v) is repeated once per neighbour w of v, giving the pair (u, w).
-    small = degree[arrays.dst] <= HUB
-    src, dst = arrays.src[small], arrays.dst[small]
-    times = degree[dst]
-    through = np.repeat(dst, times)
-    chunk_starts = np.repeat(np.cumsum(times) - times, times)
-    offset = np.arange(len(through)) - chunk_starts
-    left = np.repeat(src, times)
-    right = arrays.src[arrays.starts[through] + offset]
-    keep = left != right
-    left, right, through = left[keep], right[keep], through[keep]
-    if len(left) == 0:
-        return {}
-    weight = 1.0 / np.log(degree[through])  # degree >= 2 here: u and w differ
-    code = left * n + right
-    pairs, inverse = np.unique(code, return_inverse=True)
-    score = np.bincount(inverse, weights=weight)
-    shared = np.bincount(inverse)
-    left, right = pairs // n, pairs % n
-    linked = np.isin(pairs, arrays.dst * n + arrays.src)  # already connected
-    left, right, score, shared = (a[~linked] for a in (left, right, score, shared))
-    order = np.lexsort((right, -shared, -score, left))
-    left, right = left[order], right[order]
-    first = np.searchsorted(left, left)  # where each person's candidates begin
-    keep = np.arange(len(left)) - first < limit
     result: dict[int, list[int]] = {}
-    nodes = arrays.nodes
-    for a, b in zip(left[keep].tolist(), right[keep].tolist(), strict=True):
-        result.setdefault(nodes[a], []).append(nodes[b])
+    if n < 3:
+        return result
+    degree = arrays.degree
+    weight = np.where((degree >= 2) & (degree <= HUB), 1.0 / np.log(np.maximum(degree, 2)), 0.0)
+    rows_per_block = max(1, min(n, CELLS // n))
+    for first in range(0, n, rows_per_block):
+        last = min(n, first + rows_per_block)
+        _meet_block(arrays, weight, first, last, limit, result)
     return result
+
+
+def _meet_block(arrays: Arrays, weight: np.ndarray, first: int, last: int, limit: int,
+                result: dict[int, list[int]]) -> None:
+    n, degree, src, starts = len(arrays.nodes), arrays.degree, arrays.src, arrays.starts
+    # Half-edges into the block's people u, from their neighbours v (sorted by dst).
+    lo, hi = starts[first], starts[last] if last < n else len(src)
+    u, v = arrays.dst[lo:hi] - first, src[lo:hi]
+    useful = weight[v] > 0
+    u_far, v_far = u[useful], v[useful]
+    times = degree[v_far]
+    offset = np.arange(times.sum()) - np.repeat(np.cumsum(times) - times, times)
+    w = src[np.repeat(starts[v_far], times) + offset]  # the neighbours of each v
+    rows = np.repeat(u_far, times)
+    scores = np.bincount(rows * n + w, weights=np.repeat(weight[v_far], times),
+                         minlength=(last - first) * n).reshape(last - first, n)
+    scores[u, v] = 0.0  # already connected
+    scores[np.arange(last - first), np.arange(first, last)] = 0.0  # oneself
+    k = min(limit, n - 1)
+    cut = -np.partition(-scores, k - 1, axis=1)[:, k - 1]  # the k-th best score of each row
+    cut = np.maximum(cut, 1e-12)
+    row, col = np.nonzero(scores >= cut[:, None])  # the best k, and anyone tied with them
+    order = np.lexsort((col, -scores[row, col], row))
+    row, col = row[order], col[order]
+    keep = np.arange(len(row)) - np.searchsorted(row, row) < limit
+    nodes = arrays.nodes
+    for a, b in zip(row[keep].tolist(), col[keep].tolist(), strict=True):
+        result.setdefault(nodes[first + a], []).append(nodes[b])

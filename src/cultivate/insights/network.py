@@ -79,16 +79,34 @@ def interactions(community_id: int, *, since: datetime, until: datetime):
 
 
 def _replace_edges(community_id: int, *, since: datetime, until: datetime) -> int:
+    """Make the stored ties of a community those of the window; returns how many. Rows that
+    did not change are not written again (on PostgreSQL), so a rerun mostly reads."""
     select, params = interactions(community_id, since=since, until=until).query.sql_with_params()
     quote = connection.ops.quote_name
     table = quote(InteractionEdge._meta.db_table)
+    columns = (f"{quote('community_id')}, {quote('source_id')}, {quote('target_id')}, "
+               f"{quote('weight')}")
+    picked = (f"pairs.{quote('source')}, pairs.{quote('target')}, pairs.{quote('weight')}")
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: insert new ties, update changed weights, delete vanished ties.
+            cursor.execute(
+                f"WITH pairs AS MATERIALIZED ({select}), "  # noqa: S608 - ORM-compiled, quoted names
+                f"written AS (INSERT INTO {table} AS edge ({columns}) SELECT %s, {picked} "
+                f"FROM pairs ON CONFLICT ({quote('community_id')}, {quote('source_id')}, "
+                f"{quote('target_id')}) DO UPDATE SET {quote('weight')} = EXCLUDED.weight "
+                f"WHERE edge.{quote('weight')} <> EXCLUDED.{quote('weight')} RETURNING 1), "
+                f"removed AS (DELETE FROM {table} edge WHERE edge.{quote('community_id')} = %s "
+                f"AND NOT EXISTS (SELECT 1 FROM pairs WHERE pairs.{quote('source')} = "
+                f"edge.{quote('source_id')} AND pairs.{quote('target')} = "
+                f"edge.{quote('target_id')}) RETURNING 1) "
+                f"SELECT (SELECT COUNT(*) FROM pairs), (SELECT COUNT(*) FROM written), "
+                f"(SELECT COUNT(*) FROM removed)", [*params, community_id, community_id])
+            return cursor.fetchone()[0]
         InteractionEdge.objects.filter(community_id=community_id).delete()
         cursor.execute(
-            f"INSERT INTO {table} ({quote('community_id')}, {quote('source_id')}, "  # noqa: S608 - ORM-compiled, quoted names
-            f"{quote('target_id')}, {quote('weight')}) "
-            f"SELECT %s, pairs.{quote('source')}, pairs.{quote('target')}, "
-            f"pairs.{quote('weight')} FROM ({select}) pairs", [community_id, *params])
+            f"INSERT INTO {table} ({columns}) SELECT %s, {picked} "  # noqa: S608 - as above
+            f"FROM ({select}) pairs", [community_id, *params])
         return cursor.rowcount
 
 
@@ -203,8 +221,16 @@ def _measure(community_id: int, *, now: datetime, since: datetime,
         "computed_at": now.isoformat(),
     }
     with transaction.atomic():
-        NetworkMember.objects.filter(community_id=community_id).delete()
-        NetworkMember.objects.bulk_create(rows, batch_size=BATCH)
+        # Upsert, then drop whoever is no longer in: unchanged people keep their rows.
+        NetworkMember.objects.bulk_create(
+            rows, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
+            update_fields=["degree", "betweenness", "communities_spanned", "x", "y",
+                           "suggestions"])
+        kept = {row.user_id for row in rows}
+        gone = [pk for pk, user in NetworkMember.objects.filter(
+            community_id=community_id).values_list("pk", "user_id") if user not in kept]
+        for start in range(0, len(gone), BATCH):
+            NetworkMember.objects.filter(pk__in=gone[start:start + BATCH]).delete()
         CommunityFigures.objects.update_or_create(community_id=community_id,
                                                   defaults={"network": figures})
     return len(rows)

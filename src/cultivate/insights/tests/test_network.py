@@ -152,6 +152,20 @@ def test_running_twice_gives_the_same_rows(landscape):
     assert snapshot() == first
 
 
+def test_a_rerun_follows_changes(landscape):
+    budget = landscape["budget"]
+    compute_networks(now=timezone.now())
+    Membership.objects.filter(community=budget, user=landscape["leo"]).delete()
+    topic = ask(landscape["lia"], budget, title="And the second year?")
+    do_reply(actor=landscape["hub"], topic=topic, body="Two ministries.")
+    compute_networks(now=timezone.now())
+    assert edges_of(budget) == [("hub", "lia", 2), ("hub", "lou", 1), ("hub", "lyn", 1),
+                                ("lia", "hub", 1)]
+    rows = member_rows(budget)
+    assert "leo" not in rows and rows["hub"].degree == 3
+    assert rows["lia"].suggestions == [landscape["lou"].pk, landscape["lyn"].pk]
+
+
 def test_figures_of_other_kinds_are_kept(landscape):
     CommunityFigures.objects.create(community=landscape["budget"], members=7)
     compute_networks(now=timezone.now())
