@@ -51,7 +51,8 @@ def test_dashboard_draws_offline_opens_tables_and_downloads(page: Page, live_ser
     page.get_by_role("link", name="Insights", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Insights of Treasury Circle")
     rings = page.locator("#plot-levels")
-    expect(rings.locator("svg.main-svg").first).to_be_visible()
+    # plotly.js is 4.8 MB: parsing it on a busy machine can take longer than expect's 5 s
+    expect(rings.locator("svg.main-svg").first).to_be_visible(timeout=30_000)
     expect(rings.locator("path[style*='fill: rgb(27, 67, 50)']").first).to_be_attached()
     expect(rings.get_by_text("Core group: 3 (4.5%)")).to_be_visible()
     for slug in ("levels-over-time", "members", "contributions", "questions", "answer-time",
