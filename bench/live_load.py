@@ -236,8 +236,8 @@ class FloorServer:
     def describe(self) -> str:
         if self.args.workers == 1:
             return "bare `websockets` 17, one process, in-process broadcast"
-        return (f"bare `websockets`, {self.args.workers} processes (SO_REUSEPORT), updates "
-                "numbered with a Redis INCR and shared through one Redis pub/sub channel")
+        return (f"bare `websockets`, {self.args.workers} processes (SO_REUSEPORT); one Redis "
+                "script numbers and publishes each update, every worker broadcasts what it hears")
 
     def audience(self, attendees: int, posters: int) -> tuple[list[str], list[str], str]:
         url = f"ws://{HOST}:{self.port}/ws/live/1/?guest=floor&after=0"
@@ -309,8 +309,9 @@ class CultivateServer:
             self.engine = " ".join(cursor.fetchone()[0].split()[:2])
 
     def describe(self) -> str:
-        return (f"`cultivate run --workers {self.args.workers}` (uvicorn, Django Channels, "
-                f"RedisPubSubChannelLayer), {self.engine}, Redis"
+        return (f"`cultivate run --workers {self.args.workers}` (uvicorn, Channels consumers, "
+                f"fan-out by the hub in `cultivate.core.realtime` over Redis pub/sub), "
+                f"{self.engine}, Redis"
                 + (f"; code from `{self.args.server_src}`" if self.args.server_src else ""))
 
     def audience(self, attendees: int, posters: int) -> tuple[list[str], list[str], str]:
@@ -688,9 +689,12 @@ def section(args, servers, rows: list[dict]) -> str:
         "cores (CPU seconds per second of the phase) from /proc; the clients share the "
         f"machine's {os.cpu_count()} cores with the servers.", "",
         *[f"- {s.name}: {s.describe()}" for s in servers],
-        "- Clients: `websockets` asyncio clients on uvloop, "
+        "- Clients: attendees on a minimal websocket reader (`bench/live_clients.py`) on uvloop, "
         + ("no compression" if args.no_compression else "offering permessage-deflate like "
-           "browsers") + ", no client pings",
+           "browsers") + f", gaps handled as live.js does (resume after {args.gap_wait:g} s); "
+        "posters on the `websockets` client",
+        "- CPU Redis+PG counts every Redis and PostgreSQL process on the machine; CPU others "
+        "is the rest of the machine (other work running at the same time)",
         f"- Code: commit {code_version()}",
         f"- Machine: {machine()}",
         f"- Targets: every attendee connected, p99 ≤ {TARGET_P99_MS} ms, 0 lost, deliveries/s "
