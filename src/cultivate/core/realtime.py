@@ -11,7 +11,8 @@ bare websockets server, mostly in per-socket queues and dispatch tasks, and drop
 its per-channel queues filled. Here a delivery is one `put_nowait` into the socket's outbox;
 Channels still routes and runs the consumers.
 
-HTTP requests run in WSGI threads (asgi.py): they hand each publish to the server's event loop.
+Writes run in threads (WSGI requests, the consumers' database work): they publish straight to
+Redis, or, without Redis, schedule the delivery on the server's loop; they never wait for it.
 """
 
 import asyncio
@@ -199,15 +200,22 @@ def hub() -> Hub:
 
 
 def send_to_group(group: str, message: dict) -> None:
-    """Best effort: what is sent was stored first, and clients catch up from the store."""
+    """Best effort, and never waits on the event loop (it may be busy fanning out): what is sent
+    was stored first, and clients catch up from the store."""
     try:
-        loop = _server_loop
-        if loop is not None and loop.is_running() and _running_loop() is not loop:
-            asyncio.run_coroutine_threadsafe(hub().publish(group, message), loop).result(5)
-        elif _running_loop() is not None:  # called from async code: do not block its loop
-            _running_loop().create_task(hub().publish(group, message))
-        elif settings.REDIS_URL:  # no server here (a command, a task worker): other processes
-            _sync_redis().publish(group, json.dumps(message))
+        if settings.REDIS_URL:
+            running = _running_loop()
+            if running is not None:  # async code: publish on its loop without blocking it
+                running.create_task(hub().publish(group, message))
+            else:  # a thread: straight to Redis; every process's hub, this one too, hears it
+                _sync_redis().publish(group, json.dumps(message))
+            return
+        loop = _server_loop  # one process: hand it to the local hub on the server's loop
+        if loop is not None and loop.is_running():
+            if _running_loop() is loop:
+                hub().deliver(group, message)
+            else:
+                loop.call_soon_threadsafe(hub().deliver, group, message)
     except Exception:
         logger.exception("sending to live group %s failed", group)
 

@@ -24,6 +24,13 @@ from cultivate.live import actions, broadcast, queries
 from cultivate.live.models import Item, LiveChannel, Poll
 from cultivate.live.serialise import item_data
 
+
+def in_db_thread(func):
+    """Database work of sockets runs in a pool of threads, not Channels' one shared thread:
+    thousands of sockets connecting or posting at once would queue behind each other there."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 CLOSE_REMOVED = 4403
 CLOSE_NOT_ALLOWED = 4404
 CLOSE_TOO_SLOW = 4408  # the client fell too far behind: reconnect and resume
@@ -46,10 +53,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         query = {key: values[-1] for key, values in
                  parse_qs(self.scope.get("query_string", b"").decode("latin-1")).items()}
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
-        self.guest_token = query.get("guest") or await database_sync_to_async(
+        self.guest_token = query.get("guest") or await in_db_thread(
             self._session_guest_token)(event_id)
         try:
-            self.access = await database_sync_to_async(self._access)(event_id, self.guest_token)
+            self.access = await in_db_thread(self._access)(event_id, self.guest_token)
         except NotAllowed:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
@@ -98,7 +105,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
 
     async def send_backlog(self, after: int):
-        updates, last, too_long = await database_sync_to_async(queries.updates_after)(
+        updates, last, too_long = await in_db_thread(queries.updates_after)(
             self.access.channel, after, moderator=self.access.moderator)
         if too_long:
             await self.send_json({"type": "reset", "seq": last})  # take a fresh snapshot
@@ -142,7 +149,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def recheck(self):
         """The user's membership changed somewhere: may they still be here?"""
         try:
-            self.access = await database_sync_to_async(self._access_again)()
+            self.access = await in_db_thread(self._access_again)()
         except NotAllowed:
             await self.close(code=CLOSE_REMOVED)
 
@@ -198,7 +205,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def do_resume(self, frame):
         """Resend what the client says it missed (a lost broadcast), in order, through the
         outbox so it cannot overtake or be overtaken by live updates."""
-        updates, _last, too_long = await database_sync_to_async(queries.updates_after)(
+        updates, _last, too_long = await in_db_thread(queries.updates_after)(
             self.access.channel, _int(frame.get("after"), default=self.sent_seq),
             moderator=self.access.moderator)
         if too_long:
@@ -207,7 +214,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.queue((None, json.dumps({"type": "update", **update}, separators=(",", ":"))))
 
     async def do_post(self, frame):
-        item = await database_sync_to_async(actions.do_post_item)(
+        item = await in_db_thread(actions.do_post_item)(
             participant=self._participant(), kind=str(frame.get("kind", "")),
             body=str(frame.get("body", "")))
         return {"item": item_data(item)}
@@ -218,7 +225,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if item is None:
                 raise ActionError(_("There is no such question here."), code="not_found")
             return actions.do_vote(participant=self._participant(), item=item, up=up)
-        return {"votes": await database_sync_to_async(vote)()}
+        return {"votes": await in_db_thread(vote)()}
 
     async def do_unvote(self, frame):
         return await self.do_vote(frame, up=False)
@@ -231,7 +238,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             options = frame.get("options")
             actions.do_answer_poll(participant=self._participant(), poll=poll,
                                    option_ids=options if isinstance(options, list) else [])
-        await database_sync_to_async(answer)()
+        await in_db_thread(answer)()
 
 
 def _int(value, *, default: int) -> int:
