@@ -113,19 +113,37 @@ def _dependencies(arrays: Arrays, sources: np.ndarray) -> np.ndarray:
     return delta.sum(axis=1)
 
 
-def layout(graph: nx.Graph, *, seed: int = 0, iterations: int = 50) -> dict[int, tuple]:
-    """Fruchterman-Reingold positions in [-1, 1], seeded so the same graph gives the same
-    picture (networkx's spring layout, in float32 and with fewer passes over the arrays)."""
-    nodes = sorted(graph.nodes)
+def components(arrays: Arrays) -> np.ndarray:
+    """A component label per node (the smallest position in it), by spreading the smallest
+    label along the ties until nothing changes (as many rounds as the widest component)."""
+    labels = np.arange(len(arrays.nodes))
+    if len(arrays.src) == 0:
+        return labels
+    while True:
+        spread = np.minimum(labels, np.minimum.reduceat(labels[arrays.src], arrays.starts))
+        spread = spread[spread]  # jump along chains of labels
+        if (spread == labels).all():
+            return labels
+        labels = spread
+
+
+def layout(arrays: Arrays, chosen: np.ndarray | None = None, *, seed: int = 0,
+           iterations: int = 50) -> dict[int, tuple]:
+    """Fruchterman-Reingold positions in [-1, 1] of the `chosen` node positions (all when
+    None) with the ties among them, seeded so the same network gives the same picture
+    (networkx's spring layout, in float32 and with fewer passes over the arrays)."""
+    chosen = np.arange(len(arrays.nodes)) if chosen is None else np.sort(chosen)
+    nodes = [arrays.nodes[i] for i in chosen.tolist()]
     n = len(nodes)
     if n == 0:
         return {}
     if n == 1:
         return {nodes[0]: (0.0, 0.0)}
-    index = {node: i for i, node in enumerate(nodes)}
+    local = np.full(len(arrays.nodes), -1)
+    local[chosen] = np.arange(n)
+    both = (local[arrays.src] >= 0) & (local[arrays.dst] >= 0)
     adjacency = np.zeros((n, n), dtype=np.float32)
-    for u, v in graph.edges:
-        adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = 1.0
+    adjacency[local[arrays.dst[both]], local[arrays.src[both]]] = 1.0
     pos = np.random.default_rng(seed).random((n, 2), dtype=np.float32)
     x, y = pos[:, 0].copy(), pos[:, 1].copy()
     k = np.float32(1.0 / math.sqrt(n))

@@ -17,7 +17,7 @@ Only current members on both ends count: someone who left is not a tie to meet o
 import time
 from datetime import datetime, timedelta
 
-import networkx as nx
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, When
@@ -138,24 +138,23 @@ def _welcomers(community_id: int, *, since: datetime, until: datetime) -> list[d
     return [{"user": row["actor_id"], "answers": row["answers"]} for row in rows]
 
 
-def _graph(community_id: int) -> tuple[nx.Graph, int]:
-    ties: dict[tuple[int, int], int] = {}
-    total = 0
-    for source, target, weight in InteractionEdge.objects.filter(
-            community_id=community_id).values_list("source_id", "target_id", "weight"):
-        pair = (source, target) if source < target else (target, source)
-        ties[pair] = ties.get(pair, 0) + weight
-        total += weight
-    network = nx.Graph()
-    network.add_weighted_edges_from((u, v, w) for (u, v), w in ties.items())
-    return network, total
+def _network(community_id: int) -> tuple[graph.Arrays, int]:
+    """The stored ties of a community as an undirected network, and their total count."""
+    rows = np.array(list(InteractionEdge.objects.filter(community_id=community_id)
+                         .values_list("source_id", "target_id", "weight")),
+                    dtype=np.int64).reshape(-1, 3)
+    low, high = np.minimum(rows[:, 0], rows[:, 1]), np.maximum(rows[:, 0], rows[:, 1])
+    nodes, inverse = np.unique(np.concatenate([low, high]), return_inverse=True)
+    n = len(nodes)
+    ties = np.unique(inverse[:len(low)] * n + inverse[len(low):])
+    pairs = np.stack([ties // n, ties % n], axis=1)
+    return graph.Arrays.from_pairs(nodes.tolist(), pairs), int(rows[:, 2].sum())
 
 
-def _suggestions(network: nx.Graph, meet: dict[int, list[int]], welcomers: list[dict],
+def _suggestions(meet: dict[int, list[int]], neighbours: set[int], welcomers: list[dict],
                  person: int) -> list[int]:
     """Up to SUGGESTIONS: shared ties first, then people who answer a lot."""
     chosen = list(meet.get(person, ()))[:SUGGESTIONS]
-    neighbours = set(network[person]) if person in network else set()
     for row in welcomers:
         if len(chosen) >= SUGGESTIONS:
             break
@@ -165,49 +164,76 @@ def _suggestions(network: nx.Graph, meet: dict[int, list[int]], welcomers: list[
     return chosen
 
 
+FIELDS = ("degree", "betweenness", "communities_spanned", "x", "y", "suggestions")
+
+
+def _store_members(community_id: int, rows: list[NetworkMember]) -> None:
+    """Write the rows that changed, delete the people no longer in (one transaction around)."""
+    stored = {values[0]: values[1:] for values in NetworkMember.objects.filter(
+        community_id=community_id).values_list("user_id", *FIELDS)}
+    changed = [row for row in rows
+               if stored.get(row.user_id) != tuple(getattr(row, f) for f in FIELDS)]
+    NetworkMember.objects.bulk_create(
+        changed, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
+        update_fields=list(FIELDS))
+    gone = list(stored.keys() - {row.user_id for row in rows})
+    for start in range(0, len(gone), BATCH):
+        NetworkMember.objects.filter(community_id=community_id,
+                                     user_id__in=gone[start:start + BATCH]).delete()
+
+
 def _measure(community_id: int, *, now: datetime, since: datetime,
              spans: dict[int, int]) -> int:
-    network, interactions_count = _graph(community_id)
-    arrays = graph.Arrays.of(network)
+    arrays, interactions_count = _network(community_id)
+    people, n = arrays.nodes, len(arrays.nodes)
+    m = len(arrays.src) // 2
     between = graph.betweenness(arrays, seed=community_id)
-    degree = dict(network.degree())
-    betweenness = {node: float(between[i]) for i, node in enumerate(arrays.nodes)}
-    by_weight = sorted(network.nodes, key=lambda u: (-degree[u], -betweenness[u], u))
-    picture = sorted(by_weight[:PICTURE_NODES])
-    positions = graph.layout(network.subgraph(picture), seed=community_id)
+    degree_of = arrays.degree
+    rounded = [round(float(b), 6) for b in between]
+    rank = np.lexsort((np.arange(n), -between, -degree_of))  # most ties first
+    chosen = rank[:PICTURE_NODES]
+    positions = graph.layout(arrays, chosen, seed=community_id)
     meet = graph.people_to_meet(arrays, limit=SUGGESTIONS)
     welcomers = _welcomers(community_id, since=since, until=now)
+    starts = arrays.starts.tolist() + [len(arrays.src)]
+    src = arrays.src.tolist()
+    neighbours = {person: {people[j] for j in src[starts[i]:starts[i + 1]]}
+                  for i, person in enumerate(people)} if welcomers else {}
     recent = list(Membership.objects.filter(
         community_id=community_id, joined_at__gt=now - timedelta(days=NEWCOMER_DAYS),
         joined_at__lte=now).order_by("-joined_at", "user_id").values_list("user_id", "joined_at"))
-    unconnected = [(user, joined) for user, joined in recent if user not in network]
+    in_network = set(people)
+    unconnected = [(user, joined) for user, joined in recent if user not in in_network]
+    degree = dict(zip(people, degree_of.tolist(), strict=True))
 
     rows = [NetworkMember(
-        community_id=community_id, user_id=user, degree=degree[user],
-        betweenness=round(betweenness[user], 6), communities_spanned=spans.get(user, 1),
+        community_id=community_id, user_id=user, degree=degree[user], betweenness=rounded[i],
+        communities_spanned=spans.get(user, 1),
         x=positions.get(user, (0.0, 0.0))[0], y=positions.get(user, (0.0, 0.0))[1],
-        suggestions=_suggestions(network, meet, welcomers, user)) for user in arrays.nodes]
+        suggestions=_suggestions(meet, neighbours.get(user, set()), welcomers, user))
+        for i, user in enumerate(people)]
     rows += [NetworkMember(
         community_id=community_id, user_id=user, degree=0, betweenness=0.0,
-        communities_spanned=spans.get(user, 0),
-        suggestions=_suggestions(network, meet, welcomers, user)) for user, _ in unconnected]
+        communities_spanned=spans.get(user, 0), x=0.0, y=0.0,
+        suggestions=_suggestions(meet, set(), welcomers, user)) for user, _ in unconnected]
 
-    brokers = sorted((u for u in network if betweenness[u] > 0),
-                     key=lambda u: (-betweenness[u], -degree[u], u))[:BROKERS]
-    spanners = sorted((u for u in network if spans.get(u, 1) >= 2),
+    by_between = np.lexsort((np.arange(n), -degree_of, -between))
+    brokers = [int(i) for i in by_between[:BROKERS] if between[i] > 0]
+    spanners = sorted((u for u in people if spans.get(u, 1) >= 2),
                       key=lambda u: (-spans[u], -degree[u], u))
-    components = list(nx.connected_components(network))
-    sample = graph.sample_size(network.number_of_nodes(), network.number_of_edges())
+    labels = graph.components(arrays)
+    sizes = np.bincount(labels) if n else np.zeros(0, dtype=int)
+    sample = graph.sample_size(n, m)
     figures = {
-        "nodes": network.number_of_nodes(),
-        "edges": network.number_of_edges(),
+        "nodes": n,
+        "edges": m,
         "interactions": interactions_count,
-        "density": round(nx.density(network), 6) if len(network) > 1 else 0.0,
-        "components": len(components),
-        "largest_component": max((len(c) for c in components), default=0),
+        "density": round(2 * m / (n * (n - 1)), 6) if n > 1 else 0.0,
+        "components": int((sizes > 0).sum()),
+        "largest_component": int(sizes.max()) if n else 0,
         "betweenness": "exact" if sample is None else f"sampled from {sample} people",
-        "brokers": [{"user": u, "betweenness": round(betweenness[u], 6), "degree": degree[u]}
-                    for u in brokers],
+        "brokers": [{"user": people[i], "betweenness": rounded[i], "degree": degree[people[i]]}
+                    for i in brokers],
         "spanners": [{"user": u, "communities": spans[u], "degree": degree[u]}
                      for u in spanners[:LISTED]],
         "spanners_count": len(spanners),
@@ -216,21 +242,12 @@ def _measure(community_id: int, *, now: datetime, since: datetime,
         "newcomers_count": len(unconnected),
         "newcomer_days": NEWCOMER_DAYS,
         "welcomers": welcomers,
-        "picture": picture,
+        "picture": sorted(people[i] for i in chosen.tolist()),
         "window_days": settings.CULTIVATE_NETWORK_WINDOW_DAYS,
         "computed_at": now.isoformat(),
     }
     with transaction.atomic():
-        # Upsert, then drop whoever is no longer in: unchanged people keep their rows.
-        NetworkMember.objects.bulk_create(
-            rows, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
-            update_fields=["degree", "betweenness", "communities_spanned", "x", "y",
-                           "suggestions"])
-        kept = {row.user_id for row in rows}
-        gone = [pk for pk, user in NetworkMember.objects.filter(
-            community_id=community_id).values_list("pk", "user_id") if user not in kept]
-        for start in range(0, len(gone), BATCH):
-            NetworkMember.objects.filter(pk__in=gone[start:start + BATCH]).delete()
+        _store_members(community_id, rows)
         CommunityFigures.objects.update_or_create(community_id=community_id,
                                                   defaults={"network": figures})
     return len(rows)

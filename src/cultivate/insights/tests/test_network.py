@@ -4,6 +4,7 @@ measures, suggestions, pages and API."""
 from datetime import timedelta
 
 import networkx as nx
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -203,10 +204,24 @@ def test_people_to_meet_follows_adamic_adar():
 
 
 def test_layout_is_seeded_and_bounded():
-    network = nx.barabasi_albert_graph(60, 2, seed=3)
-    first = graph.layout(network, seed=9)
-    assert first == graph.layout(network, seed=9)
+    arrays = graph.Arrays.of(nx.barabasi_albert_graph(60, 2, seed=3))
+    first = graph.layout(arrays, seed=9)
+    assert first == graph.layout(arrays, seed=9) and len(first) == 60
     assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in first.values())
+    some = graph.layout(arrays, np.array([5, 1, 9]), seed=9)
+    assert sorted(some) == [arrays.nodes[1], arrays.nodes[5], arrays.nodes[9]]
+
+
+def test_components_match_networkx():
+    network = nx.disjoint_union_all([nx.path_graph(7), nx.star_graph(4), nx.cycle_graph(5),
+                                     nx.complete_graph(3)])
+    arrays = graph.Arrays.of(network)
+    labels = graph.components(arrays)
+    expected = {frozenset(c) for c in nx.connected_components(network)}
+    found: dict[int, set] = {}
+    for i, label in enumerate(labels.tolist()):
+        found.setdefault(label, set()).add(arrays.nodes[i])
+    assert {frozenset(c) for c in found.values()} == expected
 
 
 # --- pages and API ------------------------------------------------------------------------
