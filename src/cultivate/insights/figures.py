@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Min
-from django.db.models.functions import TruncWeek
 
 from cultivate.activity.actions import Verb
 from cultivate.activity.models import Activity
 from cultivate.communities.models import Community
 from cultivate.conversations.queries import describe_posts, describe_topics, topics_of_posts
+from cultivate.insights.levels import week_of_activity
 from cultivate.insights.models import CommunityFigures, MemberLevel, WeeklyFigures
 from cultivate.insights.rules import VERB_KIND
 
@@ -57,17 +57,17 @@ def _blank() -> dict:
 
 def _weekly_contributions(scope) -> dict:
     weeks: dict = defaultdict(_blank)
-    rows = (scope.filter(verb__in=list(VERB_KIND)).annotate(week=TruncWeek("occurred_at"))
+    rows = (scope.filter(verb__in=list(VERB_KIND)).annotate(week=week_of_activity())
             .values_list("community_id", "week", "verb").annotate(n=Count("id")).order_by())
     for community_id, week, verb, n in rows.iterator(chunk_size=20000):
         contributions = weeks[(community_id, _week(week))]["contributions"]
         kind = VERB_KIND[verb]
         contributions[kind] = contributions.get(kind, 0) + n
-    joined = (scope.filter(verb=Verb.MEMBER_JOINED).annotate(week=TruncWeek("occurred_at"))
+    joined = (scope.filter(verb=Verb.MEMBER_JOINED).annotate(week=week_of_activity())
               .values_list("community_id", "week").annotate(n=Count("id")).order_by())
     for community_id, week, n in joined:
         weeks[(community_id, _week(week))]["new_members"] = n
-    attended = (scope.filter(verb=Verb.LIVE_JOINED).annotate(week=TruncWeek("occurred_at"))
+    attended = (scope.filter(verb=Verb.LIVE_JOINED).annotate(week=week_of_activity())
                 .values_list("community_id", "week").annotate(n=Count("id")).order_by())
     for community_id, week, n in attended:
         weeks[(community_id, _week(week))]["attendance"] = n
@@ -78,7 +78,7 @@ def _people_per_week(scope, weeks) -> None:
     """Contributors per week, and those back after ABSENCE_WEEKS quiet weeks."""
     contributing = [verb for verb, kind in VERB_KIND.items() if kind != "reading"]
     rows = (scope.filter(verb__in=contributing, actor__isnull=False)
-            .annotate(week=TruncWeek("occurred_at"))
+            .annotate(week=week_of_activity())
             .values_list("community_id", "actor_id", "week").distinct().order_by())
     active = defaultdict(list)
     for community_id, actor_id, week in rows.iterator(chunk_size=20000):

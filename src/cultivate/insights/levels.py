@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, DateField
 from django.db.models.functions import TruncWeek
 
 from cultivate.activity.models import Activity
@@ -20,6 +20,12 @@ from cultivate.insights.models import (
 from cultivate.insights.rules import ASKING_VERBS, VERB_KIND, Thresholds, level_of, score_of
 
 BATCH = 2000
+
+
+def week_of_activity() -> TruncWeek:
+    """The week an activity row falls in, as a date: a timezone-aware datetime per grouped row
+    (make_aware on each) cost about half of the job's scan time in Python at 5 million rows."""
+    return TruncWeek("occurred_at", output_field=DateField())
 
 
 class Tally:
@@ -63,7 +69,7 @@ def _tally(communities, thresholds, now) -> dict[int, dict[int, Tally]]:
             .filter(occurred_at__gte=now - timedelta(days=longest), occurred_at__lt=now,
                     verb__in=list(VERB_KIND), actor__isnull=False)
             .filter(community__in=communities)
-            .annotate(week=TruncWeek("occurred_at"))
+            .annotate(week=week_of_activity())
             .values_list("community_id", "actor_id", "verb", "week")
             .annotate(n=Count("id")).order_by())
     starts = {c: _week_start(now - timedelta(days=thresholds.get(c, Thresholds()).window_days))
