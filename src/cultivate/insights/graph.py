@@ -15,8 +15,13 @@ import numpy as np
 
 BUDGET = 1_500_000  # sources x half-edges: exact up to this, sampled sources above it
 MIN_SAMPLES = 64
-CELLS = 2_000_000  # sources x half-edges walked at once (memory)
-HUB = 400  # ties through someone with more than this many say little about a pair
+CELLS = 16_000_000  # sources x half-edges walked at once (memory: 8 bytes each)
+HUB = 100  # ties through someone with more than this many say little about a pair
+HUB_LARGE = 30  # the same in networks over DENSE_ROWS people (their pairs grow as degree²)
+LARGE_HALF_EDGES = 200_000  # above this, betweenness may sample as few as FEW_SAMPLES
+FEW_SAMPLES = 16
+DENSE_ROWS = 3_000  # up to this many people, suggestions are scored on dense rows
+PAIRS = 4_000_000  # candidate pairs sorted at once in larger networks
 
 
 @dataclass
@@ -56,7 +61,8 @@ def sample_size(n: int, m: int) -> int | None:
     work stays near BUDGET: a network of 1,000 people and 5,000 ties samples 150."""
     if n * 2 * m <= BUDGET or n <= MIN_SAMPLES:
         return None
-    return min(n, max(MIN_SAMPLES, BUDGET // (2 * m)))
+    floor = FEW_SAMPLES if 2 * m > LARGE_HALF_EDGES else MIN_SAMPLES
+    return min(n, max(floor, BUDGET // (2 * m)))
 
 
 def betweenness(arrays: Arrays, *, seed: int = 0) -> np.ndarray:
@@ -178,12 +184,51 @@ def people_to_meet(arrays: Arrays, *, limit: int = 5) -> dict[int, list[int]]:
     if n < 3:
         return result
     degree = arrays.degree
-    weight = np.where((degree >= 2) & (degree <= HUB), 1.0 / np.log(np.maximum(degree, 2)), 0.0)
-    rows_per_block = max(1, min(n, CELLS // n))
-    for first in range(0, n, rows_per_block):
-        last = min(n, first + rows_per_block)
-        _meet_block(arrays, weight, first, last, limit, result)
+    hub = HUB if n <= DENSE_ROWS else HUB_LARGE
+    weight = np.where((degree >= 2) & (degree <= hub), 1.0 / np.log(np.maximum(degree, 2)), 0.0)
+    if n <= DENSE_ROWS:
+        rows_per_block = max(1, min(n, 4_000_000 // n))
+        for first in range(0, n, rows_per_block):
+            _meet_block(arrays, weight, first, min(n, first + rows_per_block), limit, result)
+        return result
+    # Larger networks: each person's candidate pairs, sorted in blocks of people.
+    half_edges = np.where(weight[arrays.src] > 0, arrays.degree[arrays.src], 0)
+    per_person = np.add.reduceat(half_edges, arrays.starts)
+    bounds = np.searchsorted(np.cumsum(per_person), np.arange(PAIRS, per_person.sum() + PAIRS,
+                                                                PAIRS), side="right")
+    first = 0
+    for last in [*bounds.tolist(), n]:
+        last = max(min(last, n), first + 1)
+        if first >= n:
+            break
+        _meet_pairs(arrays, weight, first, last, limit, result)
+        first = last
     return result
+
+
+def _meet_pairs(arrays: Arrays, weight: np.ndarray, first: int, last: int, limit: int,
+                result: dict[int, list[int]]) -> None:
+    n, degree, src, starts = len(arrays.nodes), arrays.degree, arrays.src, arrays.starts
+    lo, hi = starts[first], starts[last] if last < n else len(src)
+    u, v = arrays.dst[lo:hi], src[lo:hi]
+    useful = weight[v] > 0
+    u_far, v_far = u[useful], v[useful]
+    times = degree[v_far]
+    offset = np.arange(times.sum()) - np.repeat(np.cumsum(times) - times, times)
+    w = src[np.repeat(starts[v_far], times) + offset]
+    left = np.repeat(u_far, times)
+    keep = left != w
+    codes, inverse = np.unique(left[keep] * n + w[keep], return_inverse=True)
+    score = np.bincount(inverse, weights=np.repeat(weight[v_far], times)[keep])
+    linked = np.isin(codes, u * n + v)  # already connected
+    codes, score = codes[~linked], score[~linked]
+    left, right = codes // n, codes % n
+    order = np.lexsort((right, -score, left))
+    left, right = left[order], right[order]
+    chosen = np.arange(len(left)) - np.searchsorted(left, left) < limit
+    nodes = arrays.nodes
+    for a, b in zip(left[chosen].tolist(), right[chosen].tolist(), strict=True):
+        result.setdefault(nodes[a], []).append(nodes[b])
 
 
 def _meet_block(arrays: Arrays, weight: np.ndarray, first: int, last: int, limit: int,
