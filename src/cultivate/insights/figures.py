@@ -96,8 +96,11 @@ def _people_per_week(scope, weeks) -> None:
 def _questions(scope) -> dict[int, dict[int, list]]:
     """community -> topic -> [asked_at, first answer at or None]."""
     asked: dict = defaultdict(dict)
+    # order_by(): without it Activity's default ordering (newest first) makes PostgreSQL walk
+    # the whole log backwards through the time index for a cursor: 20-40 s at 5 million rows
+    # against 2-3 s for the sequential scan.
     for community_id, topic_id, at in scope.filter(verb=Verb.QUESTION_ASKED).values_list(
-            "community_id", "target_id", "occurred_at").iterator(chunk_size=20000):
+            "community_id", "target_id", "occurred_at").order_by().iterator(chunk_size=20000):
         asked[community_id][topic_id] = [at, None]
     answers = (scope.filter(verb=Verb.ANSWER_POSTED).values_list("community_id",
                                                                 "payload__topic")
