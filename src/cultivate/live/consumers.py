@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cultivate.core import realtime
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.live import actions, broadcast, queries
-from cultivate.live.models import Item, LiveChannel, Poll
+from cultivate.live.models import Item, Poll
 from cultivate.live.serialise import item_data
 
 
@@ -53,8 +53,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         query = {key: values[-1] for key, values in
                  parse_qs(self.scope.get("query_string", b"").decode("latin-1")).items()}
         event_id = self.scope["url_route"]["kwargs"]["event_id"]
-        self.guest_token = query.get("guest") or await in_db_thread(
-            self._session_guest_token)(event_id)
+        self.guest_token = query.get("guest") or await in_db_thread(queries.guest_token_in)(
+            self.scope.get("session"), event_id)
         try:
             self.access = await in_db_thread(self._access)(event_id, self.guest_token)
         except NotAllowed:
@@ -76,17 +76,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "hello", "seq": self.access.channel.last_seq, "me": me})
         await self.send_backlog(_int(query.get("after"), default=self.access.channel.last_seq))
         self.writer = asyncio.get_running_loop().create_task(self.write())
-
-    def _session_guest_token(self, event_id) -> str | None:
-        """A browser guest's pass, kept in their session when they joined with the code."""
-        from cultivate.live.views import GUEST_SESSION_KEY
-
-        session = self.scope.get("session")
-        tokens = session.get(GUEST_SESSION_KEY, {}) if session is not None else {}
-        if not tokens:
-            return None
-        channel_id = LiveChannel.objects.filter(event_id=event_id).values_list("pk", flat=True)
-        return tokens.get(str(channel_id.first()))
 
     def _access(self, event_id, guest_token):
         user = self.scope.get("user")

@@ -22,6 +22,7 @@ from cultivate.live.models import (
 from cultivate.live.serialise import channel_data, item_data, poll_data, public_item_data
 
 BACKLOG_LIMIT = 1000  # past this many missed updates a client reloads the snapshot instead
+GUEST_SESSION_KEY = "live_guest_tokens"  # channel id -> guest token, in a browser's session
 
 
 @dataclass
@@ -71,6 +72,16 @@ def access_live(user, event_id, *, guest_token: str | None = None) -> LiveAccess
     return LiveAccess(event=event, channel=channel, participant=participant,
                       moderator=policy.Can.PLAN_EVENTS in verbs, may_join_as_member=may_join,
                       member_name=user.public_name if may_join else None)
+
+
+def guest_token_in(session, event_id) -> str | None:
+    """A browser guest's pass for this event, kept in their session when they joined with the
+    code (pages and the websocket alike). No query unless the session holds a pass."""
+    tokens = session.get(GUEST_SESSION_KEY, {}) if session is not None else {}
+    if not tokens:
+        return None
+    channel_id = LiveChannel.objects.filter(event_id=event_id).values_list("pk", flat=True)
+    return tokens.get(str(channel_id.first()))
 
 
 def event_by_code(code: str) -> Event | None:

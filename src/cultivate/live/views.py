@@ -14,27 +14,16 @@ from cultivate.live import actions, queries
 from cultivate.live.models import MAX_BODY, Item, ItemKind, Participant, Poll
 from cultivate.live.serialise import item_data, poll_data
 
-GUEST_SESSION_KEY = "live_guest_tokens"
-
-
-def guest_token(request, channel_id) -> str | None:
-    return request.session.get(GUEST_SESSION_KEY, {}).get(str(channel_id))
-
 
 def remember_guest(request, participant: Participant) -> None:
-    tokens = dict(request.session.get(GUEST_SESSION_KEY, {}))
+    tokens = dict(request.session.get(queries.GUEST_SESSION_KEY, {}))
     tokens[str(participant.channel_id)] = participant.guest_token
-    request.session[GUEST_SESSION_KEY] = tokens
+    request.session[queries.GUEST_SESSION_KEY] = tokens
 
 
 def access(request, event_id) -> queries.LiveAccess:
-    token = None
-    if request.session.get(GUEST_SESSION_KEY):  # a guest somewhere: which channel is this?
-        from cultivate.live.models import LiveChannel
-
-        channel_id = LiveChannel.objects.filter(event_id=event_id).values_list("pk", flat=True)
-        token = guest_token(request, channel_id.first())
-    return queries.access_live(request.user, event_id, guest_token=token)
+    return queries.access_live(request.user, event_id,
+                               guest_token=queries.guest_token_in(request.session, event_id))
 
 
 def participant_for(request, live: queries.LiveAccess) -> Participant:
