@@ -53,7 +53,8 @@ class MemberLevel(models.Model):
     active_weeks = models.PositiveSmallIntegerField(default=0)
     is_member = models.BooleanField(default=True)
     since = models.DateTimeField(default=timezone.now)  # at this level since
-    computed_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(default=timezone.now)  # last written (rows that do not
+    # change are not written again; LevelSnapshot.taken_on says when the job last ran)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "user"],

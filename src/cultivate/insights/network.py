@@ -138,8 +138,9 @@ def _welcomers(community_id: int, *, since: datetime, until: datetime) -> list[d
     return [{"user": row["actor_id"], "answers": row["answers"]} for row in rows]
 
 
-def _network(community_id: int) -> tuple[graph.Arrays, int]:
-    """The stored ties of a community as an undirected network, and their total count."""
+def _network(community_id: int) -> tuple[graph.Arrays, np.ndarray]:
+    """The stored ties of a community as an undirected network, and the ties themselves
+    (source, target, weight rows)."""
     rows = np.array(list(InteractionEdge.objects.filter(community_id=community_id)
                          .values_list("source_id", "target_id", "weight")),
                     dtype=np.int64).reshape(-1, 3)
@@ -148,7 +149,17 @@ def _network(community_id: int) -> tuple[graph.Arrays, int]:
     n = len(nodes)
     ties = np.unique(inverse[:len(low)] * n + inverse[len(low):])
     pairs = np.stack([ties // n, ties % n], axis=1)
-    return graph.Arrays.from_pairs(nodes.tolist(), pairs), int(rows[:, 2].sum())
+    return graph.Arrays.from_pairs(nodes.tolist(), pairs), rows
+
+
+def _ties_among(rows: np.ndarray, people: list[int]) -> list[list[int]]:
+    """The ties (source, target, weight) with both ends among `people`: the picture's lines,
+    stored with it so that the page reads one row instead of probing every tie of the
+    best-connected people."""
+    inside = np.isin(rows[:, 0], people) & np.isin(rows[:, 1], people)
+    picked = rows[inside]
+    picked = picked[np.lexsort((picked[:, 1], picked[:, 0]))]
+    return picked.tolist()
 
 
 def _suggestions(meet: dict[int, list[int]], neighbours: set[int], welcomers: list[dict],
@@ -184,7 +195,7 @@ def _store_members(community_id: int, rows: list[NetworkMember]) -> None:
 
 def _measure(community_id: int, *, now: datetime, since: datetime,
              spans: dict[int, int]) -> int:
-    arrays, interactions_count = _network(community_id)
+    arrays, ties = _network(community_id)
     people, n = arrays.nodes, len(arrays.nodes)
     m = len(arrays.src) // 2
     between = graph.betweenness(arrays, seed=community_id)
@@ -217,6 +228,7 @@ def _measure(community_id: int, *, now: datetime, since: datetime,
         communities_spanned=spans.get(user, 0), x=0.0, y=0.0,
         suggestions=_suggestions(meet, set(), welcomers, user)) for user, _ in unconnected]
 
+    picture = sorted(people[i] for i in chosen.tolist())
     by_between = np.lexsort((np.arange(n), -degree_of, -between))
     brokers = [int(i) for i in by_between[:BROKERS] if between[i] > 0]
     spanners = sorted((u for u in people if spans.get(u, 1) >= 2),
@@ -227,7 +239,7 @@ def _measure(community_id: int, *, now: datetime, since: datetime,
     figures = {
         "nodes": n,
         "edges": m,
-        "interactions": interactions_count,
+        "interactions": int(ties[:, 2].sum()),
         "density": round(2 * m / (n * (n - 1)), 6) if n > 1 else 0.0,
         "components": int((sizes > 0).sum()),
         "largest_component": int(sizes.max()) if n else 0,
@@ -242,7 +254,8 @@ def _measure(community_id: int, *, now: datetime, since: datetime,
         "newcomers_count": len(unconnected),
         "newcomer_days": NEWCOMER_DAYS,
         "welcomers": welcomers,
-        "picture": sorted(people[i] for i in chosen.tolist()),
+        "picture": picture,
+        "picture_ties": _ties_among(ties, picture),
         "window_days": settings.CULTIVATE_NETWORK_WINDOW_DAYS,
         "computed_at": now.isoformat(),
     }

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from cultivate.activity.actions import Verb
+from cultivate.communities.models import Membership
 from cultivate.insights.levels import compute_levels
 from cultivate.insights.models import LevelChange, LevelRules, LevelSnapshot, MemberLevel
 from cultivate.insights.rules import Thresholds, level_of
@@ -92,6 +93,12 @@ def test_recomputing_changes_nothing_and_members_without_activity_stay_listed(ca
     assert set(levels_of(community).values()) == {"peripheral"}
     assert len(levels_of(community)) == 7
     assert LevelChange.objects.count() == 7  # only the first placement
+    # Nothing changed, so nothing was written again.
+    assert MemberLevel.objects.filter(computed_at=now).count() == 7
+    # Someone who left with nothing in the window drops out.
+    Membership.objects.filter(community=community, user=people["quiet"]).delete()
+    compute_levels(now=now + timedelta(hours=2))
+    assert "quiet" not in levels_of(community) and len(levels_of(community)) == 6
 
 
 @pytest.mark.parametrize("counts,asked_only,weeks,member,new,expected", [

@@ -93,6 +93,11 @@ def test_star_measures_broker_spanner_and_newcomer(landscape):
     assert network["newcomers_count"] == 1
     assert sorted(network["picture"]) == sorted(
         landscape[name].pk for name in ("hub", *LEAVES))
+    # The picture's lines are stored with it: every tie here, as (source, target, weight).
+    assert network["picture_ties"] == [list(tie) for tie in InteractionEdge.objects.filter(
+        community=landscape["budget"]).order_by("source_id", "target_id").values_list(
+        "source_id", "target_id", "weight")]
+    assert len(network["picture_ties"]) == 5  # directed: the hub and lia answered each other
     rows = member_rows(landscape["budget"])
     assert rows["hub"].degree == 4 and rows["hub"].communities_spanned == 2
     assert rows["lia"].degree == 1 and rows["lia"].communities_spanned == 1
@@ -237,8 +242,8 @@ def test_network_page_for_stewards_with_picture_and_tables(computed, signed_in,
     client = signed_in(computed["ana"])
     url = "/c/budget/insights/network/"
     client.get(url)  # warm the session and caches
-    # session, user, community, standing, figures, picture, named people, ties
-    with django_assert_num_queries(8):
+    # session, user, community, standing, figures (with the picture's ties), picture, named
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
@@ -247,6 +252,16 @@ def test_network_page_for_stewards_with_picture_and_tables(computed, signed_in,
     assert "Newcomers not yet connected" in page and ">nina</a>" in page
     assert "Active (1)" in page and "Not rated yet" in page  # the legend names levels
     assert "<dd>0.400</dd>" in page
+
+
+def test_network_stored_before_picture_ties_reads_them_from_the_ties(computed):
+    from cultivate.insights.network_queries import network
+
+    figures = CommunityFigures.objects.get(community=computed["budget"])
+    stored = network(computed["budget"]).ties
+    del figures.network["picture_ties"]
+    figures.save()
+    assert network(computed["budget"]).ties == stored and len(stored) == 5
 
 
 def test_network_files(computed, signed_in):
