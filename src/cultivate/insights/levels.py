@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, DateField
+from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncWeek
 
 from cultivate.activity.models import Activity
@@ -17,7 +17,14 @@ from cultivate.insights.models import (
     LevelSnapshot,
     MemberLevel,
 )
-from cultivate.insights.rules import ASKING_VERBS, VERB_KIND, Thresholds, level_of, score_of
+from cultivate.insights.rules import (
+    ASKING_VERBS,
+    KINDS,
+    VERB_KIND,
+    Thresholds,
+    level_of,
+    score_of,
+)
 
 BATCH = 2000
 
@@ -33,11 +40,11 @@ class Tally:
 
     __slots__ = ("counts", "weeks", "asked", "posted")
 
-    def __init__(self):
-        self.counts: dict[str, int] = defaultdict(int)
-        self.weeks: set = set()
-        self.asked = 0
-        self.posted = 0
+    def __init__(self, counts: dict[str, int] | None = None, weeks: int = 0, asked: int = 0):
+        self.counts: dict[str, int] = counts or {}
+        self.weeks = weeks  # distinct weeks with a contribution other than reading
+        self.asked = asked
+        self.posted = self.counts.get("posting", 0)
 
 
 def compute_levels(*, now: datetime, community_ids=None) -> dict:
@@ -62,43 +69,39 @@ def _only(community_ids) -> dict:
     return {} if community_ids is None else {"pk__in": list(community_ids)}
 
 
+def _in_window(communities, thresholds, now) -> Q:
+    """Each community's rows of its own window (tuned communities may look further back)."""
+    tuned = {c: t for c, t in thresholds.items() if t.window_days != Thresholds().window_days}
+    usual = [c for c in communities if c not in tuned]
+    window = Q(community__in=usual, occurred_at__gte=now - timedelta(days=Thresholds().window_days))
+    for community_id, t in tuned.items():
+        window |= Q(community=community_id, occurred_at__gte=now - timedelta(days=t.window_days))
+    return window
+
+
 def _tally(communities, thresholds, now) -> dict[int, dict[int, Tally]]:
-    """One grouped scan of the window: (community, actor, verb, week) -> count."""
-    longest = max([t.window_days for t in thresholds.values()] + [Thresholds().window_days])
+    """One grouped scan of the windows, one row per (community, person): a count per kind of
+    contribution, the questions and the distinct weeks with a contribution, all summed in the
+    database (grouping by verb and week instead sent a million rows to Python)."""
+    if not communities:
+        return {}
+    giving = [verb for verb, kind in VERB_KIND.items() if kind != "reading"]
+    per_kind = {kind: Count("id", filter=Q(verb__in=verbs))
+                for kind, (_weight, verbs) in KINDS.items()}
     rows = (Activity.objects
-            .filter(occurred_at__gte=now - timedelta(days=longest), occurred_at__lt=now,
+            .filter(_in_window(communities, thresholds, now), occurred_at__lt=now,
                     verb__in=list(VERB_KIND), actor__isnull=False)
-            .filter(community__in=communities)
-            .annotate(week=week_of_activity())
-            .values_list("community_id", "actor_id", "verb", "week")
-            .annotate(n=Count("id")).order_by())
-    starts = {c: _week_start(now - timedelta(days=thresholds.get(c, Thresholds()).window_days))
-              for c in communities}
+            .values_list("community_id", "actor_id")
+            .annotate(asked=Count("id", filter=Q(verb__in=ASKING_VERBS)),
+                      weeks=Count(week_of_activity(), filter=Q(verb__in=giving), distinct=True),
+                      **per_kind)
+            .order_by())
+    kinds = list(per_kind)
     tallies: dict[int, dict[int, Tally]] = defaultdict(dict)
-    for community_id, actor_id, verb, week, n in rows.iterator(chunk_size=20000):
-        if _as_date(week) < starts[community_id]:
-            continue
-        tally = tallies[community_id].get(actor_id)
-        if tally is None:
-            tally = tallies[community_id][actor_id] = Tally()
-        kind = VERB_KIND[verb]
-        tally.counts[kind] += n
-        if kind != "reading":
-            tally.weeks.add(week)
-        if kind == "posting":
-            tally.posted += n
-            if verb in ASKING_VERBS:
-                tally.asked += n
+    for community_id, actor_id, asked, weeks, *counts in rows.iterator(chunk_size=20000):
+        tallies[community_id][actor_id] = Tally(
+            {kind: n for kind, n in zip(kinds, counts, strict=True) if n}, weeks, asked)
     return tallies
-
-
-def _week_start(moment: datetime):
-    day = moment.date()
-    return day - timedelta(days=day.weekday())
-
-
-def _as_date(week):
-    return week.date() if isinstance(week, datetime) else week
 
 
 STORED = ("level", "score", "counts", "active_weeks", "is_member")
@@ -115,13 +118,13 @@ def _store(community_id, tallies: dict[int, Tally], members: dict, t: Thresholds
     for user_id in people:
         tally = tallies.get(user_id) or Tally()
         joined_at = members.get(user_id)
-        counts = dict(tally.counts)
+        counts = tally.counts
         level = level_of(counts=counts, asked_only=tally.posted == tally.asked,
-                         active_weeks=len(tally.weeks), is_member=joined_at is not None,
+                         active_weeks=tally.weeks, is_member=joined_at is not None,
                          joined_in_window=joined_at is not None and joined_at >= window_start,
                          t=t)
         per_level[level] += 1
-        values = (level, score_of(counts), counts, len(tally.weeks), joined_at is not None)
+        values = (level, score_of(counts), counts, tally.weeks, joined_at is not None)
         before = stored.get(user_id)
         if before is not None and before[:-1] == values:
             continue

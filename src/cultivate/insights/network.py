@@ -14,7 +14,9 @@ Three passes, each idempotent:
 Only current members on both ends count: someone who left is not a tie to meet or broker.
 """
 
+import heapq
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -123,19 +125,24 @@ def _spans() -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def _welcomers(community_id: int, *, since: datetime, until: datetime) -> list[dict]:
-    """The members who answered others most in the window, core and active members first."""
-    steady = MemberLevel.objects.filter(community_id=OuterRef("community_id"),
-                                        user_id=OuterRef("actor_id"),
-                                        level__in=(Level.CORE, Level.ACTIVE))
+def _welcomers(ids: list[int], *, since: datetime, until: datetime) -> dict[int, list[dict]]:
+    """Per community, the members who answered others most in the window, core and active
+    members first (one grouped query for every community)."""
+    steady = set(MemberLevel.objects.filter(community__in=ids, level__in=(Level.CORE, Level.ACTIVE))
+                 .values_list("community_id", "user_id"))
     rows = (Activity.objects
-            .filter(community_id=community_id, verb=Verb.ANSWER_POSTED,
-                    occurred_at__gt=since, occurred_at__lte=until, actor__isnull=False)
+            .filter(community__in=ids, verb=Verb.ANSWER_POSTED, occurred_at__gt=since,
+                    occurred_at__lte=until, actor__isnull=False)
             .annotate(asker=_person("topic_author"))
             .filter(~Q(actor_id=F("asker")), _is_member("actor_id"))
-            .values("actor_id").annotate(answers=Count("pk"), steady=Exists(steady))
-            .order_by("-steady", "-answers", "actor_id")[:WELCOMERS])
-    return [{"user": row["actor_id"], "answers": row["answers"]} for row in rows]
+            .values_list("community_id", "actor_id").annotate(answers=Count("pk")).order_by())
+    answerers: dict[int, list[tuple]] = defaultdict(list)
+    for community_id, user_id, answers in rows.iterator(chunk_size=20000):
+        answerers[community_id].append(
+            ((community_id, user_id) not in steady, -answers, user_id))
+    return {community_id: [{"user": user, "answers": -answers}
+                           for _steady, answers, user in heapq.nsmallest(WELCOMERS, people)]
+            for community_id, people in answerers.items()}
 
 
 def _network(community_id: int) -> tuple[graph.Arrays, np.ndarray]:
@@ -193,8 +200,8 @@ def _store_members(community_id: int, rows: list[NetworkMember]) -> None:
                                      user_id__in=gone[start:start + BATCH]).delete()
 
 
-def _measure(community_id: int, *, now: datetime, since: datetime,
-             spans: dict[int, int]) -> int:
+def _measure(community_id: int, *, now: datetime, spans: dict[int, int],
+             welcomers: list[dict]) -> int:
     arrays, ties = _network(community_id)
     people, n = arrays.nodes, len(arrays.nodes)
     m = len(arrays.src) // 2
@@ -205,7 +212,6 @@ def _measure(community_id: int, *, now: datetime, since: datetime,
     chosen = rank[:PICTURE_NODES]
     positions = graph.layout(arrays, chosen, seed=community_id)
     meet = graph.people_to_meet(arrays, limit=SUGGESTIONS)
-    welcomers = _welcomers(community_id, since=since, until=now)
     starts = arrays.starts.tolist() + [len(arrays.src)]
     src = arrays.src.tolist()
     neighbours = {person: {people[j] for j in src[starts[i]:starts[i + 1]]}
@@ -276,7 +282,9 @@ def compute_networks(*, now: datetime, community_ids=None) -> dict:
     edges_done = time.perf_counter()
     spans = _spans()
     spans_done = time.perf_counter()
-    members = sum(_measure(pk, now=now, since=since, spans=spans) for pk in ids)
+    welcomers = _welcomers(ids, since=since, until=now)
+    members = sum(_measure(pk, now=now, spans=spans, welcomers=welcomers.get(pk, []))
+                  for pk in ids)
     done = time.perf_counter()
     return {"communities": len(ids), "edges": edges, "members": members,
             "seconds": {"edges": round(edges_done - clock, 3),
