@@ -3,10 +3,12 @@ topic and post tables only give titles and addresses)."""
 
 import statistics
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Count, Min
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Case, Count, F, Min, Q, Sum, Value, When, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, RowNumber
 
 from cultivate.activity.actions import Verb
 from cultivate.activity.models import Activity
@@ -45,6 +47,8 @@ def compute_figures(*, now: datetime, community_ids=None) -> dict:
 
 
 def _week(value):
+    if isinstance(value, str):  # SQLite's dates in raw SQL
+        value = date.fromisoformat(value[:10])
     day = value.date() if isinstance(value, datetime) else value
     return day - timedelta(days=day.weekday())
 
@@ -56,61 +60,66 @@ def _blank() -> dict:
 
 
 def _weekly_contributions(scope) -> dict:
+    """Contributions by kind, new members and attendance per week: one grouped scan."""
     weeks: dict = defaultdict(_blank)
-    rows = (scope.filter(verb__in=list(VERB_KIND)).annotate(week=week_of_activity())
+    rows = (scope.filter(verb__in=[*VERB_KIND, Verb.MEMBER_JOINED])
+            .annotate(week=week_of_activity())
             .values_list("community_id", "week", "verb").annotate(n=Count("id")).order_by())
     for community_id, week, verb, n in rows.iterator(chunk_size=20000):
-        contributions = weeks[(community_id, _week(week))]["contributions"]
+        figures = weeks[(community_id, _week(week))]
+        if verb == Verb.MEMBER_JOINED:
+            figures["new_members"] += n
+            continue
         kind = VERB_KIND[verb]
-        contributions[kind] = contributions.get(kind, 0) + n
-    joined = (scope.filter(verb=Verb.MEMBER_JOINED).annotate(week=week_of_activity())
-              .values_list("community_id", "week").annotate(n=Count("id")).order_by())
-    for community_id, week, n in joined:
-        weeks[(community_id, _week(week))]["new_members"] = n
-    attended = (scope.filter(verb=Verb.LIVE_JOINED).annotate(week=week_of_activity())
-                .values_list("community_id", "week").annotate(n=Count("id")).order_by())
-    for community_id, week, n in attended:
-        weeks[(community_id, _week(week))]["attendance"] = n
+        figures["contributions"][kind] = figures["contributions"].get(kind, 0) + n
+        if verb == Verb.LIVE_JOINED:
+            figures["attendance"] += n
     return weeks
 
 
 def _people_per_week(scope, weeks) -> None:
-    """Contributors per week, and those back after ABSENCE_WEEKS quiet weeks."""
+    """Contributors per week, and those back after ABSENCE_WEEKS quiet weeks: counted in the
+    database (each person's previous active week by LAG), so only one row per community and
+    week comes back instead of one per person and week."""
     contributing = [verb for verb, kind in VERB_KIND.items() if kind != "reading"]
-    rows = (scope.filter(verb__in=contributing, actor__isnull=False)
-            .annotate(week=week_of_activity())
-            .values_list("community_id", "actor_id", "week").distinct().order_by())
-    active = defaultdict(list)
-    for community_id, actor_id, week in rows.iterator(chunk_size=20000):
-        active[(community_id, actor_id)].append(_week(week))
-    gap = timedelta(weeks=ABSENCE_WEEKS)
-    for (community_id, _actor), actor_weeks in active.items():
-        actor_weeks.sort()
-        for n, week in enumerate(actor_weeks):
-            figures = weeks[(community_id, week)]
-            figures["contributors"] += 1
-            if n and week - actor_weeks[n - 1] > gap:
-                figures["returning_members"] += 1
+    active = (scope.filter(verb__in=contributing, actor__isnull=False)
+              .annotate(c=F("community_id"), a=F("actor_id"), week=week_of_activity())
+              .values("c", "a", "week").distinct().order_by())
+    inner, params = active.query.sql_with_params()
+    q = connection.ops.quote_name
+    c, a, week, previous = q("c"), q("a"), q("week"), q("previous")
+    quiet = (f"({week}::date - {previous}::date)" if connection.vendor == "postgresql"
+             else f"(julianday({week}) - julianday({previous}))")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {c}, {week}, COUNT(*), "  # noqa: S608 - ORM-compiled, quoted names
+            f"SUM(CASE WHEN {quiet} > %s THEN 1 ELSE 0 END) "
+            f"FROM (SELECT {c}, {week}, LAG({week}) OVER (PARTITION BY {c}, {a} "
+            f"ORDER BY {week}) AS {previous} FROM ({inner}) active) runs GROUP BY {c}, {week}",
+            [ABSENCE_WEEKS * 7, *params])
+        for community_id, active_week, contributors, returning in cursor.fetchall():
+            figures = weeks[(community_id, _week(active_week))]
+            figures["contributors"] += contributors
+            figures["returning_members"] += returning or 0
 
 
 def _questions(scope) -> dict[int, dict[int, list]]:
-    """community -> topic -> [asked_at, first answer at or None]."""
+    """community -> topic -> [asked_at, first answer at or None], in one grouped scan: a
+    question's topic is its target, an answer names its topic in the payload."""
+    topic = Case(When(verb=Verb.QUESTION_ASKED, then=F("target_id")),
+                 default=Cast(KT("payload__topic"), BigIntegerField()))
+    rows = (scope.filter(verb__in=[Verb.QUESTION_ASKED, Verb.ANSWER_POSTED])
+            .annotate(topic=topic).values_list("community_id", "topic")
+            .annotate(asked=Min("occurred_at", filter=Q(verb=Verb.QUESTION_ASKED)),
+                      first=Min("occurred_at", filter=Q(verb=Verb.ANSWER_POSTED)))
+            .order_by())
     asked: dict = defaultdict(dict)
-    # order_by(): without it Activity's default ordering (newest first) makes PostgreSQL walk
-    # the whole log backwards through the time index for a cursor: 20-40 s at 5 million rows
-    # against 2-3 s for the sequential scan.
-    for community_id, topic_id, at in scope.filter(verb=Verb.QUESTION_ASKED).values_list(
-            "community_id", "target_id", "occurred_at").order_by().iterator(chunk_size=20000):
-        asked[community_id][topic_id] = [at, None]
-    answers = (scope.filter(verb=Verb.ANSWER_POSTED).values_list("community_id",
-                                                                "payload__topic")
-               .annotate(first=Min("occurred_at")).order_by())
-    without_topic = []
-    for community_id, topic_id, first in answers.iterator(chunk_size=20000):
+    without_topic = False
+    for community_id, topic_id, asked_at, first in rows.iterator(chunk_size=20000):
         if topic_id is None:
-            without_topic.append(community_id)
-            continue
-        _first_answer(asked, community_id, int(topic_id), first)
+            without_topic = without_topic or first is not None
+        elif asked_at is not None:
+            asked[community_id][topic_id] = [asked_at, first]
     if without_topic:  # rows older than the "topic" key: find their topic through the post
         _first_answers_through_posts(scope, asked)
     return asked
@@ -146,13 +155,19 @@ def _question_weeks(questions, weeks) -> None:
 
 def _useful_content(scope) -> dict[int, list]:
     """Posts others found useful: helpful marks count 1, being the accepted answer 3."""
-    score: dict = defaultdict(lambda: defaultdict(int))
+    score = Sum(Case(When(verb=Verb.ANSWER_ACCEPTED, then=Value(3)), default=Value(1)))
+    rank = Window(RowNumber(), partition_by=F("community_id"),
+                  order_by=[F("score").desc(), F("target_id").asc()])
     rows = (scope.filter(verb__in=[Verb.POST_MARKED_HELPFUL, Verb.ANSWER_ACCEPTED])
-            .values_list("community_id", "verb", "target_id").annotate(n=Count("id")).order_by())
-    for community_id, verb, post_id, n in rows:
-        score[community_id][post_id] += n * (3 if verb == Verb.ANSWER_ACCEPTED else 1)
-    best = {c: sorted(posts.items(), key=lambda p: (-p[1], p[0]))[:USEFUL_SHOWN]
-            for c, posts in score.items()}
+            .order_by().values("community_id", "target_id").annotate(score=score)
+            .annotate(rank=rank)
+            .filter(rank__lte=USEFUL_SHOWN)  # only each community's best come back
+            .values_list("community_id", "target_id", "score"))
+    best: dict = defaultdict(list)
+    for community_id, post_id, points in rows:
+        best[community_id].append((post_id, points))
+    for posts in best.values():
+        posts.sort(key=lambda p: (-p[1], p[0]))
     described = describe_posts([post_id for posts in best.values() for post_id, _s in posts])
     return {c: [described[p] | {"score": s} for p, s in posts if p in described]
             for c, posts in best.items()}
