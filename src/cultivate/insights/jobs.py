@@ -16,7 +16,7 @@ def recompute(*, now=None, community_ids=None) -> dict:
 
     now = now or timezone.now()
     seconds = {}
-    with _without_jit():
+    with _planned_for_whole_results():
         for name, step in (("levels", levels.compute_levels),
                            ("figures", figures.compute_figures),
                            ("network", network.compute_networks)):
@@ -27,20 +27,25 @@ def recompute(*, now=None, community_ids=None) -> dict:
 
 
 @contextmanager
-def _without_jit():
-    """PostgreSQL compiles every costly query to machine code first: 60-70 ms each, spent
-    again on each of the job's hundreds of per-community queries, more than most of them take
-    to run (measured on the benchmark landscape)."""
+def _planned_for_whole_results():
+    """PostgreSQL settings for the job's session (measured on the benchmark landscape):
+    - the job reads its results to the end in chunks (server-side cursors), which PostgreSQL
+      otherwise plans for the first tenth only: nested loops 10x slower than the hash joins
+      and parallel scans of a plan for every row (cursor_tuple_fraction);
+    - it would compile every costly query to machine code first, 60-70 ms each, spent again on
+      each of the job's per-community queries, more than most of them take to run (jit)."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
     try:
         yield
     finally:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("RESET jit")
+                cursor.execute("RESET cursor_tuple_fraction")
         except DatabaseError:  # an aborted transaction: its rollback undoes the SET anyway
             pass
