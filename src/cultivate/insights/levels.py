@@ -10,6 +10,7 @@ from django.db.models.functions import TruncWeek
 
 from cultivate.activity.models import Activity
 from cultivate.communities.models import Community, Membership
+from cultivate.insights.bulk import insert_rows
 from cultivate.insights.models import (
     LEVEL_ORDER,
     LevelChange,
@@ -113,7 +114,8 @@ def _store(community_id, tallies: dict[int, Tally], members: dict, t: Thresholds
     window_start = now - timedelta(days=t.window_days)
     stored = {row[0]: row[1:] for row in MemberLevel.objects.filter(
         community=community_id).values_list("user_id", *STORED, "since")}
-    changed, changes, per_level = [], [], dict.fromkeys(LEVEL_ORDER, 0)
+    added, changed, moves = [], [], []
+    per_level = dict.fromkeys(LEVEL_ORDER, 0)
     people = set(members) | set(tallies)
     for user_id in people:
         tally = tallies.get(user_id) or Tally()
@@ -126,25 +128,28 @@ def _store(community_id, tallies: dict[int, Tally], members: dict, t: Thresholds
         per_level[level] += 1
         values = (level, score_of(counts), counts, tally.weeks, joined_at is not None)
         before = stored.get(user_id)
-        if before is not None and before[:-1] == values:
-            continue
-        moved = before is None or before[0] != level
-        if moved:
-            changes.append(LevelChange(community_id=community_id, user_id=user_id,
-                                       from_level=before[0] if before else "", to_level=level,
-                                       changed_at=now))
-        changed.append(MemberLevel(
-            community_id=community_id, user_id=user_id, **dict(zip(STORED, values, strict=True)),
-            computed_at=now, since=now if moved else before[-1]))
+        if before is None:
+            moves.append((community_id, user_id, "", level, now))
+            added.append((community_id, user_id, *values, now, now))
+        elif before[:-1] != values:
+            moved = before[0] != level
+            if moved:
+                moves.append((community_id, user_id, before[0], level, now))
+            changed.append(MemberLevel(
+                community_id=community_id, user_id=user_id,
+                **dict(zip(STORED, values, strict=True)), computed_at=now,
+                since=now if moved else before[-1]))
     gone = list(stored.keys() - people)
     with transaction.atomic():
-        MemberLevel.objects.bulk_create(
+        insert_rows(MemberLevel, ("community", "user", *STORED, "since", "computed_at"), added)
+        MemberLevel.objects.bulk_create(  # an upsert: bulk_update's CASE per row is slower
             changed, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
             update_fields=[*STORED, "since", "computed_at"])
         for start in range(0, len(gone), BATCH):
             MemberLevel.objects.filter(community=community_id,
                                        user_id__in=gone[start:start + BATCH]).delete()
-        LevelChange.objects.bulk_create(changes, batch_size=BATCH)
+        insert_rows(LevelChange, ("community", "user", "from_level", "to_level", "changed_at"),
+                    moves)
         LevelSnapshot.objects.update_or_create(community_id=community_id, taken_on=now.date(),
                                                defaults={"counts": per_level})
     return len(people)

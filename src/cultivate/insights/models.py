@@ -171,14 +171,18 @@ class NetworkMember(models.Model):
 
 
 class InteractionEdge(models.Model):
-    """`source` replied to or answered `target` `weight` times in a community."""
+    """`source` replied to or answered `target` `weight` times in a community.
+
+    Derived from the activity log and rewritten by the job: the foreign keys are not checked
+    by the database (a first run stores a million ties, and checking three keys each at commit
+    took most of it); Django still deletes a person's or a community's ties with them."""
 
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
-                                  related_name="+")
+                                  related_name="+", db_constraint=False)
     source = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+                               related_name="+", db_constraint=False)
     target = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+                               related_name="+", db_constraint=False)
     weight = models.PositiveIntegerField(default=1)
 
     class Meta:

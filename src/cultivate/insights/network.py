@@ -30,6 +30,7 @@ from cultivate.activity.actions import Verb
 from cultivate.activity.models import Activity
 from cultivate.communities.models import Community, Membership
 from cultivate.insights import graph
+from cultivate.insights.bulk import insert_rows
 from cultivate.insights.models import (
     CommunityFigures,
     InteractionEdge,
@@ -198,11 +199,15 @@ FIELDS = ("degree", "betweenness", "communities_spanned", "x", "y", "suggestions
 
 
 def _store_members(community_id: int, rows: list[NetworkMember]) -> None:
-    """Write the rows that changed, delete the people no longer in (one transaction around)."""
+    """Insert the new people, write the rows that changed, delete the people no longer in (one
+    transaction around)."""
     stored = {values[0]: values[1:] for values in NetworkMember.objects.filter(
         community_id=community_id).values_list("user_id", *FIELDS)}
-    changed = [row for row in rows
-               if stored.get(row.user_id) != tuple(getattr(row, f) for f in FIELDS)]
+    insert_rows(NetworkMember, ("community", "user", *FIELDS),
+                ((community_id, row.user_id, *(getattr(row, f) for f in FIELDS))
+                 for row in rows if row.user_id not in stored))
+    changed = [row for row in rows if row.user_id in stored
+               and stored[row.user_id] != tuple(getattr(row, f) for f in FIELDS)]
     NetworkMember.objects.bulk_create(
         changed, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
         update_fields=list(FIELDS))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import networkx as nx
 import numpy as np
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from cultivate.activity.actions import Verb, record_activity
@@ -137,6 +138,16 @@ def test_window_members_and_bad_payloads(landscape, make_user):
     assert ("lia", "lou", 1) in edges_of(budget) and ("lia", "lyn", 1) in edges_of(budget)
     assert ("lia", "leo", 1) not in edges_of(budget)
     assert not InteractionEdge.objects.filter(source=gone).exists()
+
+
+def test_deleting_a_person_deletes_their_ties(landscape):
+    # The ties table has no database-level keys: Django's cascade must still clear them.
+    compute_networks(now=timezone.now())
+    hub = landscape["hub"]
+    assert InteractionEdge.objects.filter(source=hub).exists()
+    hub.delete()
+    assert not InteractionEdge.objects.filter(Q(source_id=hub.pk) | Q(target_id=hub.pk)).exists()
+    assert not NetworkMember.objects.filter(user_id=hub.pk).exists()
 
 
 def test_running_twice_gives_the_same_rows(landscape):
