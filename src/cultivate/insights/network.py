@@ -6,8 +6,9 @@ CommunityFigures.network (density, components, brokers, boundary spanners, newco
 connected). Pages and the API read only these.
 
 Three passes, each idempotent:
-1. edges: per community, one GROUP BY over its window of the log (the (community, occurred_at)
-   index) written straight back with INSERT ... SELECT, so no edge travels through Python;
+1. edges: one GROUP BY over the window of the log for all communities, compared with the
+   stored ties in the database and only the differences written, so no edge travels through
+   Python;
 2. spans: one GROUP BY over all stored edges: in how many communities each person has ties;
 3. measures: per community, the graph in memory (networkx, numpy: graph.py) and its rows
    replaced in bulk, in one transaction.
@@ -64,8 +65,9 @@ def _is_member(ref: str) -> Exists:
                                             user_id=OuterRef(ref)))
 
 
-def interactions(community_id: int, *, since: datetime, until: datetime):
-    """(source, target, weight) of one community's window, aggregated in the database."""
+def interactions(community_ids: list[int], *, since: datetime, until: datetime):
+    """(community, source, target, weight) of the communities' window, aggregated in the
+    database."""
     target = Case(
         When(verb=Verb.POST_REPLIED,
              then=Coalesce(_person("reply_to_author"), _person("topic_author"))),
@@ -74,55 +76,53 @@ def interactions(community_id: int, *, since: datetime, until: datetime):
         When(verb=Verb.STORY_COMMENTED, then=_person("story_author")),
         output_field=IntegerField())
     return (Activity.objects
-            .filter(community_id=community_id, occurred_at__gt=since, occurred_at__lte=until,
-                    verb__in=INTERACTIONS)
-            .annotate(source=F("actor_id"), target=target)
+            .filter(community_id__in=community_ids, occurred_at__gt=since,
+                    occurred_at__lte=until, verb__in=INTERACTIONS)
+            .annotate(place=F("community_id"), source=F("actor_id"), target=target)
             .filter(~Q(source=F("target")), _is_member("source"), _is_member("target"))
-            .values("source", "target").annotate(weight=Count("pk")).order_by())
+            .values("place", "source", "target").annotate(weight=Count("pk")).order_by())
 
 
-def _replace_edges(community_id: int, *, since: datetime, until: datetime) -> int:
-    """Make the stored ties of a community those of the window; returns how many. Rows that
-    did not change are not written again (on PostgreSQL), so a rerun mostly reads."""
-    select, params = interactions(community_id, since=since, until=until).query.sql_with_params()
-    quote = connection.ops.quote_name
-    table = quote(InteractionEdge._meta.db_table)
-    columns = (f"{quote('community_id')}, {quote('source_id')}, {quote('target_id')}, "
-               f"{quote('weight')}")
-    picked = (f"pairs.{quote('source')}, pairs.{quote('target')}, pairs.{quote('weight')}")
+def _replace_edges(community_ids: list[int], *, since: datetime, until: datetime) -> int:
+    """Make the stored ties of the communities those of the window; returns how many. On
+    PostgreSQL one statement for all of them, which writes only the differences (probing the
+    unique index for every tie, one community at a time, cost 10 s a run)."""
+    select, params = interactions(community_ids, since=since,
+                                  until=until).query.sql_with_params()
+    q = connection.ops.quote_name
+    table = q(InteractionEdge._meta.db_table)
+    place, source, target, weight = q("place"), q("source"), q("target"), q("weight")
+    columns = f"{q('community_id')}, {q('source_id')}, {q('target_id')}, {q('weight')}"
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement: the window's ties joined with the stored ones, and only the
-            # differences written (probing the unique index for every tie cost 10 s a run).
-            edge, pairs, stored, diff = (quote(name) for name in
-                                         ("edge", "pairs", "stored", "diff"))
-            source, target, weight = quote("source"), quote("target"), quote("weight")
+        if connection.vendor != "postgresql":
+            InteractionEdge.objects.filter(community_id__in=community_ids).delete()
             cursor.execute(
-                f"WITH {pairs} AS MATERIALIZED ({select}), "  # noqa: S608 - ORM-compiled, quoted
-                f"{stored} AS MATERIALIZED (SELECT id, source_id, target_id, weight "
-                f"FROM {table} WHERE community_id = %s), "
-                f"{diff} AS MATERIALIZED (SELECT {stored}.id, "
-                f"COALESCE({pairs}.{source}, {stored}.source_id) AS {source}, "
-                f"COALESCE({pairs}.{target}, {stored}.target_id) AS {target}, "
-                f"{pairs}.{weight} FROM {pairs} FULL JOIN {stored} "
-                f"ON {pairs}.{source} = {stored}.source_id "
-                f"AND {pairs}.{target} = {stored}.target_id "
-                f"WHERE {pairs}.{weight} IS DISTINCT FROM {stored}.weight), "
-                f"added AS (INSERT INTO {table} ({columns}) SELECT %s, {source}, {target}, "
-                f"{weight} FROM {diff} WHERE id IS NULL RETURNING 1), "
-                f"changed AS (UPDATE {table} {edge} SET weight = {diff}.{weight} FROM {diff} "
-                f"WHERE {edge}.id = {diff}.id AND {diff}.{weight} IS NOT NULL RETURNING 1), "
-                f"removed AS (DELETE FROM {table} {edge} USING {diff} "
-                f"WHERE {edge}.id = {diff}.id AND {diff}.{weight} IS NULL RETURNING 1) "
-                f"SELECT (SELECT COUNT(*) FROM {pairs}), (SELECT COUNT(*) FROM added), "
-                f"(SELECT COUNT(*) FROM changed), (SELECT COUNT(*) FROM removed)",
-                [*params, community_id, community_id])
-            return cursor.fetchone()[0]
-        InteractionEdge.objects.filter(community_id=community_id).delete()
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - ORM-compiled, quoted names
+                f"SELECT {place}, {source}, {target}, {weight} FROM ({select}) pairs", params)
+            return cursor.rowcount
+        edge, pairs, stored, diff = q("edge"), q("pairs"), q("stored"), q("diff")
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT %s, {picked} "  # noqa: S608 - as above
-            f"FROM ({select}) pairs", [community_id, *params])
-        return cursor.rowcount
+            f"WITH {pairs} AS MATERIALIZED ({select}), "  # noqa: S608 - as above
+            f"{stored} AS MATERIALIZED (SELECT id, community_id, source_id, target_id, weight "
+            f"FROM {table} WHERE community_id = ANY(%s)), "
+            f"{diff} AS MATERIALIZED (SELECT {stored}.id, "
+            f"COALESCE({pairs}.{place}, {stored}.community_id) AS {place}, "
+            f"COALESCE({pairs}.{source}, {stored}.source_id) AS {source}, "
+            f"COALESCE({pairs}.{target}, {stored}.target_id) AS {target}, "
+            f"{pairs}.{weight} FROM {pairs} FULL JOIN {stored} "
+            f"ON {pairs}.{place} = {stored}.community_id "
+            f"AND {pairs}.{source} = {stored}.source_id AND {pairs}.{target} = {stored}.target_id "
+            f"WHERE {pairs}.{weight} IS DISTINCT FROM {stored}.weight), "
+            f"added AS (INSERT INTO {table} ({columns}) SELECT {place}, {source}, {target}, "
+            f"{weight} FROM {diff} WHERE id IS NULL RETURNING 1), "
+            f"changed AS (UPDATE {table} {edge} SET weight = {diff}.{weight} FROM {diff} "
+            f"WHERE {edge}.id = {diff}.id AND {diff}.{weight} IS NOT NULL RETURNING 1), "
+            f"removed AS (DELETE FROM {table} {edge} USING {diff} "
+            f"WHERE {edge}.id = {diff}.id AND {diff}.{weight} IS NULL RETURNING 1) "
+            f"SELECT (SELECT COUNT(*) FROM {pairs}), (SELECT COUNT(*) FROM added), "
+            f"(SELECT COUNT(*) FROM changed), (SELECT COUNT(*) FROM removed)",
+            [*params, list(community_ids)])
+        return cursor.fetchone()[0]
 
 
 def _spans() -> dict[int, int]:
@@ -295,7 +295,7 @@ def compute_networks(*, now: datetime, community_ids=None) -> dict:
     ids = list(Community.objects.order_by("pk").values_list("pk", flat=True)
                if community_ids is None else sorted(set(community_ids)))
     clock = time.perf_counter()
-    edges = sum(_replace_edges(pk, since=since, until=now) for pk in ids)
+    edges = _replace_edges(ids, since=since, until=now)
     edges_done = time.perf_counter()
     spans = _spans()
     spans_done = time.perf_counter()
