@@ -198,20 +198,21 @@ def _suggestions(meet: dict[int, list[int]], neighbours: set[int], welcomers: li
 FIELDS = ("degree", "betweenness", "communities_spanned", "x", "y", "suggestions")
 
 
-def _store_members(community_id: int, rows: list[NetworkMember]) -> None:
+def _store_members(community_id: int, rows: dict[int, tuple]) -> None:
     """Insert the new people, write the rows that changed, delete the people no longer in (one
-    transaction around)."""
+    transaction around). `rows`: user -> values of FIELDS."""
     stored = {values[0]: values[1:] for values in NetworkMember.objects.filter(
         community_id=community_id).values_list("user_id", *FIELDS)}
     insert_rows(NetworkMember, ("community", "user", *FIELDS),
-                ((community_id, row.user_id, *(getattr(row, f) for f in FIELDS))
-                 for row in rows if row.user_id not in stored))
-    changed = [row for row in rows if row.user_id in stored
-               and stored[row.user_id] != tuple(getattr(row, f) for f in FIELDS)]
+                ((community_id, user, *values) for user, values in rows.items()
+                 if user not in stored))
+    changed = [NetworkMember(community_id=community_id, user_id=user,
+                             **dict(zip(FIELDS, values, strict=True)))
+               for user, values in rows.items() if user in stored and stored[user] != values]
     NetworkMember.objects.bulk_create(
         changed, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
         update_fields=list(FIELDS))
-    gone = list(stored.keys() - {row.user_id for row in rows})
+    gone = list(stored.keys() - rows.keys())
     for start in range(0, len(gone), BATCH):
         NetworkMember.objects.filter(community_id=community_id,
                                      user_id__in=gone[start:start + BATCH]).delete()
@@ -240,16 +241,12 @@ def _measure(community_id: int, *, now: datetime, spans: dict[int, int],
     unconnected = [(user, joined) for user, joined in recent if user not in in_network]
     degree = dict(zip(people, degree_of.tolist(), strict=True))
 
-    rows = [NetworkMember(
-        community_id=community_id, user_id=user, degree=degree[user], betweenness=rounded[i],
-        communities_spanned=spans.get(user, 1),
-        x=positions.get(user, (0.0, 0.0))[0], y=positions.get(user, (0.0, 0.0))[1],
-        suggestions=_suggestions(meet, neighbours.get(user, set()), welcomers, user))
-        for i, user in enumerate(people)]
-    rows += [NetworkMember(
-        community_id=community_id, user_id=user, degree=0, betweenness=0.0,
-        communities_spanned=spans.get(user, 0), x=0.0, y=0.0,
-        suggestions=_suggestions(meet, set(), welcomers, user)) for user, _ in unconnected]
+    middle = (0.0, 0.0)
+    rows = {user: (degree[user], rounded[i], spans.get(user, 1), *positions.get(user, middle),
+                   _suggestions(meet, neighbours.get(user, set()), welcomers, user))
+            for i, user in enumerate(people)}
+    rows |= {user: (0, 0.0, spans.get(user, 0), 0.0, 0.0,
+                    _suggestions(meet, set(), welcomers, user)) for user, _ in unconnected}
 
     picture = sorted(people[i] for i in chosen.tolist())
     by_between = np.lexsort((np.arange(n), -degree_of, -between))
