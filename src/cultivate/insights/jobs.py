@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from cultivate.insights import figures, levels
+from cultivate.insights.models import InteractionEdge, MemberLevel, NetworkMember
 
 
 def recompute(*, now=None, community_ids=None) -> dict:
@@ -23,7 +24,20 @@ def recompute(*, now=None, community_ids=None) -> dict:
             started = time.perf_counter()
             step(now=now, community_ids=community_ids)
             seconds[name] = round(time.perf_counter() - started, 3)
+        _refresh_statistics()
     return seconds
+
+
+def _refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows just written before autovacuum gets to them: after
+    a first run it took the large community's 48,000 network rows for 1,000 and scanned them
+    for the picture's 250 (27 ms of the network page instead of 2)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (MemberLevel, NetworkMember, InteractionEdge)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 @contextmanager

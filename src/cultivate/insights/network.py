@@ -172,14 +172,15 @@ def _network(community_id: int) -> tuple[graph.Arrays, np.ndarray]:
     return graph.Arrays.from_pairs(nodes.tolist(), pairs), rows
 
 
-def _ties_among(rows: np.ndarray, people: list[int]) -> list[list[int]]:
-    """The ties (source, target, weight) with both ends among `people`: the picture's lines,
-    stored with it so that the page reads one row instead of probing every tie of the
-    best-connected people."""
+def _lines_among(rows: np.ndarray, people: list[int]) -> list[int]:
+    """The picture's lines: each pair of `people` with a tie either way, once (smaller id
+    first), flattened to [a, b, a, b, ...]. Stored with the picture so that the page reads one
+    row instead of probing every tie of the best-connected people."""
     inside = np.isin(rows[:, 0], people) & np.isin(rows[:, 1], people)
-    picked = rows[inside]
-    picked = picked[np.lexsort((picked[:, 1], picked[:, 0]))]
-    return picked.tolist()
+    low = np.minimum(rows[inside, 0], rows[inside, 1])
+    high = np.maximum(rows[inside, 0], rows[inside, 1])
+    pairs = np.unique(np.stack([low, high], axis=1), axis=0) if len(low) else low
+    return pairs.reshape(-1).tolist()
 
 
 def _suggestions(meet: dict[int, list[int]], neighbours: set[int], welcomers: list[dict],
@@ -275,7 +276,7 @@ def _measure(community_id: int, *, now: datetime, spans: dict[int, int],
         "newcomer_days": NEWCOMER_DAYS,
         "welcomers": welcomers,
         "picture": picture,
-        "picture_ties": _ties_among(ties, picture),
+        "picture_lines": _lines_among(ties, picture),
         "window_days": settings.CULTIVATE_NETWORK_WINDOW_DAYS,
         "computed_at": now.isoformat(),
     }

@@ -30,12 +30,10 @@ def figure(net: Network) -> dict | None:
     if not net.nodes:
         return None
     where = {node.person.id: (node.x, node.y) for node in net.nodes}
-    xs, ys, seen = [], [], set()
-    for source, target, _weight in net.ties:
-        pair = (min(source, target), max(source, target))
-        if pair in seen or source not in where or target not in where:
+    xs, ys = [], []
+    for source, target in net.lines:
+        if source not in where or target not in where:
             continue
-        seen.add(pair)
         xs += [where[source][0], where[target][0], None]
         ys += [where[source][1], where[target][1], None]
     data = [{"type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",

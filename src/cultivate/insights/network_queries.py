@@ -59,7 +59,7 @@ class Network:
 
     figures: dict
     nodes: list[Node] = field(default_factory=list)  # the picture's people
-    ties: list[tuple[int, int, int]] = field(default_factory=list)  # among them, both ways
+    lines: list[tuple[int, int]] = field(default_factory=list)  # pairs of them with a tie
     people: dict[int, Person] = field(default_factory=dict)  # everyone named on the page
 
     @property
@@ -129,20 +129,22 @@ def network(community) -> Network:
                     .annotate(level=_level_of(community, "pk"))
                     .values("pk", "username", "display_name", "level")):
             result.people[row["pk"]] = _person(row)
-    result.ties = _picture_ties(community, figures, picture)
+    result.lines = _picture_lines(community, figures, picture)
     return result
 
 
-def _picture_ties(community, figures: dict, picture: list[int]) -> list[tuple[int, int, int]]:
-    """The ties among the picture's people: stored with the figures by the job (one row read);
-    networks stored before that read them from the ties table."""
-    stored = figures.get("picture_ties")
+def _picture_lines(community, figures: dict, picture: list[int]) -> list[tuple[int, int]]:
+    """The pairs of the picture's people with a tie: stored flat with the figures by the job
+    (one row read); networks stored before that read them from the ties table."""
+    stored = figures.get("picture_lines")
     if isinstance(stored, list):
-        return [tuple(tie) for tie in stored
-                if isinstance(tie, list) and len(tie) == 3 and all(isinstance(v, int) for v in tie)]
-    return list(InteractionEdge.objects.filter(
-        community=community, source_id__in=picture, target_id__in=picture)
-        .values_list("source_id", "target_id", "weight").order_by("source_id", "target_id"))
+        ends = iter(stored)
+        return list(zip(ends, ends, strict=False))
+    pairs = {(min(source, target), max(source, target)) for source, target in
+             InteractionEdge.objects.filter(community=community, source_id__in=picture,
+                                            target_id__in=picture)
+             .values_list("source_id", "target_id")}
+    return sorted(pairs)
 
 
 def member_measures(community):

@@ -94,11 +94,12 @@ def test_star_measures_broker_spanner_and_newcomer(landscape):
     assert network["newcomers_count"] == 1
     assert sorted(network["picture"]) == sorted(
         landscape[name].pk for name in ("hub", *LEAVES))
-    # The picture's lines are stored with it: every tie here, as (source, target, weight).
-    assert network["picture_ties"] == [list(tie) for tie in InteractionEdge.objects.filter(
-        community=landscape["budget"]).order_by("source_id", "target_id").values_list(
-        "source_id", "target_id", "weight")]
-    assert len(network["picture_ties"]) == 5  # directed: the hub and lia answered each other
+    # The picture's lines are stored with it: each tied pair once (the hub and lia answered
+    # each other: one line), smaller id first, flattened.
+    hub = landscape["hub"].pk
+    assert network["picture_lines"] == [
+        value for leaf in sorted(landscape[name].pk for name in LEAVES)
+        for value in (min(hub, leaf), max(hub, leaf))]
     rows = member_rows(landscape["budget"])
     assert rows["hub"].degree == 4 and rows["hub"].communities_spanned == 2
     assert rows["lia"].degree == 1 and rows["lia"].communities_spanned == 1
@@ -265,14 +266,14 @@ def test_network_page_for_stewards_with_picture_and_tables(computed, signed_in,
     assert "<dd>0.400</dd>" in page
 
 
-def test_network_stored_before_picture_ties_reads_them_from_the_ties(computed):
+def test_network_stored_before_picture_lines_reads_them_from_the_ties(computed):
     from cultivate.insights.network_queries import network
 
     figures = CommunityFigures.objects.get(community=computed["budget"])
-    stored = network(computed["budget"]).ties
-    del figures.network["picture_ties"]
+    stored = network(computed["budget"]).lines
+    del figures.network["picture_lines"]
     figures.save()
-    assert network(computed["budget"]).ties == stored and len(stored) == 5
+    assert network(computed["budget"]).lines == stored and len(stored) == 4
 
 
 def test_network_files(computed, signed_in):
