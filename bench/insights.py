@@ -298,7 +298,8 @@ def section(args, facts: dict, counts: dict, runs: dict[str, dict], rows: list[d
         f"- Stored by the job: {counts['levels']:,} levels, {counts['weeks']:,} community "
         f"weeks, {counts['ties']:,} ties, {counts['network']:,} people in networks",
         f"- Code: commit {pages.code_version()}",
-        f"- Machine: {pages.machine()}, shared with other work while measuring",
+        f"- Machine: {pages.machine()}, load average {facts['load']:.1f} over the minute "
+        "before the job (above 2, other work shared the two cores)",
         "", "### Recomputation", "",
         "First run: the job's tables emptied before it, so every level, week, tie and network "
         "row is written. Rerun: straight after, every figure recomputed from the log again, "
@@ -324,7 +325,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    facts = describe(connection)
+    facts = describe(connection) | {"load": os.getloadavg()[0]}
     print(f"{facts['engine']}: {facts['communities']:,} communities, {facts['users']:,} users, "
           f"{facts['memberships']:,} memberships, {facts['activity']:,} activity rows",
           flush=True)
