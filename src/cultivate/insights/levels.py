@@ -111,40 +111,31 @@ STORED = ("level", "score", "counts", "active_weeks", "is_member")
 def _store(community_id, tallies: dict[int, Tally], members: dict, t: Thresholds, now) -> int:
     """Write the people whose level or counts changed, delete those no longer there: a rerun
     over a quiet hour mostly reads (rewriting all 170,000 rows took most of the step)."""
-    window_start = now - timedelta(days=t.window_days)
     stored = {row[0]: row[1:] for row in MemberLevel.objects.filter(
         community=community_id).values_list("user_id", *STORED, "since")}
-    added, changed, moves = [], [], []
-    per_level = dict.fromkeys(LEVEL_ORDER, 0)
     people = set(members) | set(tallies)
+    added, changed, moves, per_level = [], [], [], dict.fromkeys(LEVEL_ORDER, 0)
     for user_id in people:
-        tally = tallies.get(user_id) or Tally()
-        joined_at = members.get(user_id)
-        counts = tally.counts
-        level = level_of(counts=counts, asked_only=tally.posted == tally.asked,
-                         active_weeks=tally.weeks, is_member=joined_at is not None,
-                         joined_in_window=joined_at is not None and joined_at >= window_start,
-                         t=t)
-        per_level[level] += 1
-        values = (level, score_of(counts), counts, tally.weeks, joined_at is not None)
+        values = _level_values(tallies.get(user_id) or Tally(), members.get(user_id), t, now)
+        per_level[values[0]] += 1
         before = stored.get(user_id)
         if before is None:
-            moves.append((community_id, user_id, "", level, now))
+            moves.append((community_id, user_id, "", values[0], now))
             added.append((community_id, user_id, *values, now, now))
         elif before[:-1] != values:
-            moved = before[0] != level
+            moved = before[0] != values[0]
             if moved:
-                moves.append((community_id, user_id, before[0], level, now))
+                moves.append((community_id, user_id, before[0], values[0], now))
             changed.append(MemberLevel(
                 community_id=community_id, user_id=user_id,
                 **dict(zip(STORED, values, strict=True)), computed_at=now,
                 since=now if moved else before[-1]))
-    gone = list(stored.keys() - people)
     with transaction.atomic():
         insert_rows(MemberLevel, ("community", "user", *STORED, "since", "computed_at"), added)
         MemberLevel.objects.bulk_create(  # an upsert: bulk_update's CASE per row is slower
             changed, batch_size=BATCH, update_conflicts=True, unique_fields=["community", "user"],
             update_fields=[*STORED, "since", "computed_at"])
+        gone = list(stored.keys() - people)
         for start in range(0, len(gone), BATCH):
             MemberLevel.objects.filter(community=community_id,
                                        user_id__in=gone[start:start + BATCH]).delete()
@@ -153,3 +144,13 @@ def _store(community_id, tallies: dict[int, Tally], members: dict, t: Thresholds
         LevelSnapshot.objects.update_or_create(community_id=community_id, taken_on=now.date(),
                                                defaults={"counts": per_level})
     return len(people)
+
+
+def _level_values(tally: Tally, joined_at, t: Thresholds, now) -> tuple:
+    """The values of STORED for one person: level, score, counts, active weeks, is a member."""
+    is_member = joined_at is not None
+    level = level_of(counts=tally.counts, asked_only=tally.posted == tally.asked,
+                     active_weeks=tally.weeks, is_member=is_member,
+                     joined_in_window=is_member
+                     and joined_at >= now - timedelta(days=t.window_days), t=t)
+    return level, score_of(tally.counts), tally.counts, tally.weeks, is_member

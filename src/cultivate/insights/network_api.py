@@ -1,10 +1,11 @@
-"""JSON routes of the interaction network: its measures, brokers, boundary spanners,
-unconnected newcomers, everyone's measures and the weighted ties (for those who see insights),
-and the caller's own people worth meeting (members)."""
+"""JSON routes of the interaction network: its measures, brokers, boundary spanners and
+unconnected newcomers, everyone's measures and the weighted ties page by page (for those who
+see insights), and the caller's own people worth meeting (members)."""
 
+import math
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from cultivate import policy
@@ -67,10 +68,35 @@ class NetworkOut(Schema):
     spanners_count: int
     newcomers: list[NewcomerOut] = Field(description="The 50 latest newcomers without a tie.")
     newcomers_count: int
-    members: list[MemberOut] = Field(description="Everyone with a tie, or new and without one.")
-    ties: list[tuple[int, int, int]] = Field(
-        description="[source user id, target user id, times]: source replied to, answered, "
-                    "accepted the answer of or commented the story of target.")
+
+
+MEMBERS_PER_PAGE = 500
+TIES_PER_PAGE = 1_000
+
+
+class PageQuery(Schema):
+    page: int = Field(1, description="1 for the first page; past the last gives the last")
+
+
+class MembersPage(Schema):
+    items: list[MemberOut] = Field(description="Everyone with a tie, or new and without one; "
+                                               "highest betweenness first, 500 a page.")
+    count: int
+    page: int
+    pages: int
+
+
+class TieOut(Schema):
+    source: int = Field(description="User id of who replied, answered, accepted or commented.")
+    target: int = Field(description="User id of whose post, answer or story it was.")
+    weight: int = Field(description="How many times in the window.")
+
+
+class TiesPage(Schema):
+    items: list[TieOut] = Field(description="Heaviest first, 1,000 a page.")
+    count: int
+    page: int
+    pages: int
 
 
 class SuggestionOut(Schema):
@@ -113,14 +139,40 @@ def get_network(request, slug: str):
         "newcomers": [{"person": _person(r["person"]), "joined_at": r["joined_at"]}
                       for r in net.newcomers],
         "newcomers_count": net.count("newcomers_count"),
-        "members": [{"user_id": r["user_id"], "username": r["user__username"],
-                     "level": r["level"] or UNRATED, "degree": r["degree"],
-                     "betweenness": r["betweenness"],
-                     "communities_spanned": r["communities_spanned"]}
-                    for r in network_queries.member_measures(community)],
-        "ties": list(network_queries.edges(community).values_list(
-            "source_id", "target_id", "weight")),
     }
+
+
+@router.get("/communities/{slug}/network/members", response=MembersPage,
+            summary="Everyone's place in a community's network, page by page (conveners, "
+                    "facilitators, sponsors)")
+def get_network_members(request, slug: str, params: Query[PageQuery]):
+    community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
+    rows, page = _page_of(network_queries.member_measures(community), params.page,
+                          MEMBERS_PER_PAGE)
+    return page | {"items": [
+        {"user_id": r["user_id"], "username": r["user__username"],
+         "level": r["level"] or UNRATED, "degree": r["degree"], "betweenness": r["betweenness"],
+         "communities_spanned": r["communities_spanned"]} for r in rows]}
+
+
+@router.get("/communities/{slug}/network/ties", response=TiesPage,
+            summary="Who replied to or answered whom in a community, page by page (conveners, "
+                    "facilitators, sponsors)")
+def get_network_ties(request, slug: str, params: Query[PageQuery]):
+    community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
+    rows, page = _page_of(network_queries.edges(community).values_list(
+        "source_id", "target_id", "weight"), params.page, TIES_PER_PAGE)
+    return page | {"items": [{"source": source, "target": target, "weight": weight}
+                             for source, target, weight in rows]}
+
+
+def _page_of(found, requested: int, size: int) -> tuple[list, dict]:
+    """One page of a query (past the last: the last) and its count, page and pages."""
+    count = found.count()
+    pages = max(1, math.ceil(count / size))
+    page = min(max(requested, 1), pages)
+    return list(found[(page - 1) * size: page * size]), {"count": count, "page": page,
+                                                          "pages": pages}
 
 
 @router.get("/communities/{slug}/people-to-meet", response=PeopleToMeetOut,

@@ -337,13 +337,35 @@ def test_network_api(computed, signed_in, make_user, client):
                                             "display_name": "hub", "level": "active"},
                                  "communities": 2, "degree": 4}]
     assert [n["person"]["username"] for n in body["newcomers"]] == ["nina"]
-    assert [hub, computed["lia"].pk, 1] in body["ties"] and len(body["ties"]) == 5
-    assert {m["username"] for m in body["members"]} == {"hub", "nina", *LEAVES}
-    assert signed_in(computed["hub"]).get(
-        "/api/v1/communities/budget/network").status_code == 403
-    assert client.get("/api/v1/communities/budget/network").status_code == 401
-    assert signed_in(make_user("out")).get(
-        "/api/v1/communities/nowhere/network").status_code == 404
+    assert "ties" not in body and "members" not in body  # paged routes of their own
+    for route in ("network", "network/members", "network/ties"):
+        url = f"/api/v1/communities/budget/{route}"
+        assert signed_in(computed["hub"]).get(url).status_code == 403
+        assert client.get(url).status_code == 401
+        assert signed_in(make_user(f"out-{route}")).get(
+            url.replace("budget", "nowhere")).status_code == 404
+
+
+def test_network_members_and_ties_api_page_by_page(computed, signed_in, monkeypatch):
+    from cultivate.insights import network_api
+
+    client = signed_in(computed["ana"])
+    hub, lia = computed["hub"].pk, computed["lia"].pk
+    ties = client.get("/api/v1/communities/budget/network/ties").json()
+    assert ties["count"] == 5 and ties["page"] == 1 and ties["pages"] == 1
+    assert {"source": hub, "target": lia, "weight": 1} in ties["items"]
+    members = client.get("/api/v1/communities/budget/network/members").json()
+    assert {m["username"] for m in members["items"]} == {"hub", "nina", *LEAVES}
+    assert members["items"][0]["username"] == "hub"  # the broker first
+    monkeypatch.setattr(network_api, "TIES_PER_PAGE", 2)
+    pages = [client.get(f"/api/v1/communities/budget/network/ties?page={n}").json()
+             for n in (1, 2, 3)]
+    assert [p["pages"] for p in pages] == [3, 3, 3] and len(pages[2]["items"]) == 1
+    assert sorted(tuple(t.values()) for p in pages for t in p["items"]) == sorted(
+        tuple(t.values()) for t in ties["items"])
+    assert client.get("/api/v1/communities/budget/network/ties?page=99").json()["page"] == 3
+    bad = client.get("/api/v1/communities/budget/network/ties?page=many")
+    assert bad.status_code == 422 and "page" in bad.content.decode()
 
 
 def test_people_to_meet_api(computed, signed_in, make_user):
