@@ -108,7 +108,8 @@ class SuggestionOut(Schema):
 
 
 class PeopleToMeetOut(Schema):
-    in_network: bool = Field(description="false: no ties yet, nothing computed for you")
+    in_network: bool = Field(description="false: no ties yet; the suggestions are then the "
+                                         "people who answer most here")
     suggestions: list[SuggestionOut]
 
 

@@ -194,6 +194,7 @@ class Suggestion:
 
 
 SHARED_NAMED = 6  # people named per suggestion at most
+SUGGESTED = 5  # as many as the job stores for people in the network (network.SUGGESTIONS)
 
 
 def people_to_meet(community, user) -> tuple[list[Suggestion], bool]:
@@ -202,7 +203,7 @@ def people_to_meet(community, user) -> tuple[list[Suggestion], bool]:
     stored = (NetworkMember.objects.filter(community=community, user=user)
               .values_list("suggestions", flat=True).first())
     if stored is None:
-        return [], False
+        return _answerers_to_meet(community, user), False
     suggested = [pk for pk in stored if isinstance(pk, int)]
     if not suggested:
         return [], True
@@ -242,3 +243,22 @@ def people_to_meet(community, user) -> tuple[list[Suggestion], bool]:
                                       shared_count=len(shared[pk]),
                                       answers=count if isinstance(count, int) else 0))
     return suggestions, True
+
+
+def _answerers_to_meet(community, user) -> list[Suggestion]:
+    """For a member outside the network (no tie yet and not new, so the job stored nothing):
+    the people who answer others most here, as the job suggests to newcomers. 2 queries."""
+    figures = (CommunityFigures.objects.filter(community=community)
+               .values_list("network", flat=True).first()) or {}
+    answers = {row.get("user"): row.get("answers") for row in figures.get("welcomers") or []
+               if isinstance(row, dict) and isinstance(row.get("user"), int)
+               and row.get("user") != user.pk}
+    chosen = list(answers)[:SUGGESTED]
+    if not chosen:
+        return []
+    people = {row["pk"]: _person(row) for row in get_user_model().objects.filter(
+        pk__in=chosen, is_active=True).annotate(level=_level_of(community, "pk"))
+        .values("pk", "username", "display_name", "level")}
+    return [Suggestion(person=people[pk], shared=[],
+                       answers=answers[pk] if isinstance(answers[pk], int) else 0)
+            for pk in chosen if pk in people]

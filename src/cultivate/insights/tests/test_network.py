@@ -311,8 +311,16 @@ def test_people_to_meet_page_says_why(computed, signed_in, make_user):
     assert ">leo</a>" in text and "You both talk with hub." in text
     newcomer = signed_in(computed["nina"]).get("/c/budget/people-to-meet/").content.decode()
     assert ">hub</a>" in newcomer and "4 answers in the past year" in newcomer
+    # ana has been a member long and talked with nobody: the people who answer most.
     unconnected = signed_in(computed["ana"]).get("/c/budget/people-to-meet/").content.decode()
-    assert "No suggestions yet" in unconnected
+    assert ">hub</a>" in unconnected and "4 answers in the past year" in unconnected
+    assert "You have not replied to or answered anyone here yet" in unconnected
+    # ... unless nobody answers there (ana convenes Water): then nothing to suggest yet.
+    figures = CommunityFigures.objects.get(community=computed["water"])
+    figures.network["welcomers"] = []
+    figures.save()
+    assert "No suggestions yet" in signed_in(computed["ana"]).get(
+        "/c/water/people-to-meet/").content.decode()
     assert signed_in(make_user("out")).get("/c/budget/people-to-meet/").status_code == 403
     budget = computed["budget"]
     budget.visibility = "private"
@@ -375,6 +383,8 @@ def test_people_to_meet_api(computed, signed_in, make_user):
     assert body["suggestions"][0]["shared_with"][0]["username"] == "hub"
     assert body["suggestions"][0]["why"] == "You both talk with hub."
     body = signed_in(computed["ana"]).get("/api/v1/communities/budget/people-to-meet").json()
-    assert body == {"in_network": False, "suggestions": []}
+    assert body["in_network"] is False
+    assert [(s["person"]["username"], s["answers"], s["shared_with"])
+            for s in body["suggestions"]] == [("hub", 4, [])]
     assert signed_in(make_user("out")).get(
         "/api/v1/communities/budget/people-to-meet").status_code == 403
