@@ -5,6 +5,7 @@ that the page shows beside the picture and that downloads as CSV and XLSX."""
 import csv
 import io
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -498,13 +499,22 @@ def _text_cell(value) -> str:
 
 
 def as_csv(table: Table) -> str:
-    columns, rows = table.flat()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_text_cell(c) for c in columns])
+    return "".join(csv_lines(*table.flat()))
+
+
+class _Line:
+    """What csv.writer writes to: hands each line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(columns: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """A CSV file line by line (for streaming large ones); formula-like cells neutralised."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield writer.writerow([_text_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([_text_cell(_file_value(value)) for value in row])
-    return out.getvalue()
+        yield writer.writerow([_text_cell(_file_value(value)) for value in row])
 
 
 def as_xlsx(table: Table) -> bytes:

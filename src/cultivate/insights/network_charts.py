@@ -90,21 +90,25 @@ def tables(net: Network) -> dict[str, Table]:
             "people": pictured}
 
 
-def members_table(rows) -> Table:
-    return Table("network-members", _("Everyone in the network"),
-                 ["user_id", _("Username"), _("Name"), _("Level"), _("Ties"), _("Betweenness"),
-                  _("Communities with ties")],
-                 [[row["user_id"], row["user__username"],
-                   row["user__display_name"] or row["user__username"],
-                   level_label(row["level"] or UNRATED), row["degree"], row["betweenness"],
-                   row["communities_spanned"]] for row in rows])
+def member_columns() -> list[str]:
+    return ["user_id", _("Username"), _("Name"), _("Level"), _("Ties"), _("Betweenness"),
+            _("Communities with ties")]
 
 
-def edges_table(rows) -> Table:
-    return Table("network-edges", _("Who replied to or answered whom"),
-                 ["source_id", _("From (username)"), _("From"), "target_id",
-                  _("To (username)"), _("To"), _("Times")],
-                 [[row["source_id"], row["source__username"],
-                   row["source__display_name"] or row["source__username"], row["target_id"],
-                   row["target__username"], row["target__display_name"]
-                   or row["target__username"], row["weight"]] for row in rows])
+def member_row(row: dict) -> list:
+    return [row["user_id"], row["user__username"],
+            row["user__display_name"] or row["user__username"],
+            level_label(row["level"] or UNRATED), row["degree"], row["betweenness"],
+            row["communities_spanned"]]
+
+
+def edge_columns() -> list[str]:
+    return ["source_id", _("From (username)"), _("From"), "target_id", _("To (username)"),
+            _("To"), _("Times")]
+
+
+def edge_row(row: dict) -> list:
+    return [row["source_id"], row["source__username"],
+            row["source__display_name"] or row["source__username"], row["target_id"],
+            row["target__username"], row["target__display_name"] or row["target__username"],
+            row["weight"]]
