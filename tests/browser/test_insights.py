@@ -26,7 +26,8 @@ def sign_in(page: Page, base: str, username: str) -> None:
 
 
 def violations(page: Page) -> list[str]:
-    return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+    return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])} "
+            f"{[node['target'] for node in v['nodes']]}"
             for v in Axe().run(page).response["violations"]]
 
 
@@ -81,3 +82,43 @@ def test_dashboard_draws_offline_opens_tables_and_downloads(page: Page, live_ser
     expect(page.get_by_role("table", name="Communities side by side")).to_be_visible()
     assert violations(page) == []
     assert elsewhere == []  # nothing was fetched from anywhere but our server
+
+
+def test_network_picture_and_people_to_meet(page: Page, live_server, make_user, make_community):
+    """A convener sees the interaction network drawn (ties as lines, people coloured by level)
+    with its tables; a member who talks with the hub is offered the others the hub talks with."""
+    from cultivate.communities.models import Membership
+    from cultivate.conversations.actions import do_reply, do_start_topic
+    from cultivate.insights.jobs import recompute
+
+    ana = make_user("ana")
+    budget = make_community(ana, name="Budget")
+    hub = make_user("hub")
+    Membership.objects.create(community=budget, user=hub)
+    for name in ("lia", "leo", "lou"):
+        asker = make_user(name)
+        Membership.objects.create(community=budget, user=asker)
+        topic = do_start_topic(actor=asker, community=budget, kind="question",
+                               title=f"A question from {name}", body="How do we start?")
+        do_reply(actor=hub, topic=topic, body="Start small.")
+    recompute()
+    base = live_server.url
+
+    sign_in(page, base, "ana")
+    page.goto(base + "/c/budget/insights/network/")
+    picture = page.locator("#plot-network")
+    expect(picture.locator("svg.main-svg").first).to_be_visible(timeout=30_000)
+    # The hub's three ties, one line each, from the lines stored with the picture.
+    expect(picture.locator(".scatterlayer .trace").first.locator("path.js-line")).to_have_count(3)
+    expect(picture.locator(".scatterlayer .trace path.point")).to_have_count(4)
+    expect(page.locator("#summary-heading + dl")).to_contain_text("Ties3")
+    brokers = page.get_by_role("table", name=re.compile("Brokers"))
+    expect(brokers.locator("tbody tr").first).to_contain_text("hub")
+    assert violations(page) == []
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, base, "lia")
+    page.goto(base + "/c/budget/people-to-meet/")
+    expect(page.get_by_role("heading", level=2, name="leo")).to_be_visible()
+    expect(page.get_by_text("You both talk with hub.").first).to_be_visible()
+    assert violations(page) == []
