@@ -1,6 +1,5 @@
 """Thin JSON routes over the same actions and queries as the HTML views."""
 
-import math
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -12,6 +11,7 @@ from cultivate.communities import schemas as s
 from cultivate.communities.models import Community, Invitation, JoinPolicy, Membership
 from cultivate.core.errors import NotAllowed
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.paging import page_of
 from cultivate.policy import Can
 
 router = Router(tags=["communities"])
@@ -74,12 +74,8 @@ def list_communities(request: HttpRequest, filters: Query[DirectoryQuery]):
 
     def render() -> str:
         found = queries.directory(request.user, params)
-        count = found.count()
-        pages = max(1, math.ceil(count / PAGE_SIZE))
-        page = min(max(filters.page, 1), pages)
-        rows = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        body = {"items": [summary(c) for c in rows], "count": count, "page": page,
-                "pages": pages}
+        page = page_of(found, filters.page, PAGE_SIZE)
+        body = page.body([summary(c) for c in page.rows])
         return s.CommunityPage.model_validate(body).model_dump_json()
 
     body = cached_fragment("api-directory", policy.visibility_scope(request.user), params,

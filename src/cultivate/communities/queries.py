@@ -59,6 +59,15 @@ def directory(user, filters: DirectoryFilters) -> QuerySet[Community]:
     )
 
 
+def in_community(rows, community: Community) -> list:
+    """Rows of one community (events, adaptations...) with it attached, so their addresses
+    need no query each."""
+    rows = list(rows)
+    for row in rows:
+        row.community = community
+    return rows
+
+
 def tags_in_use() -> QuerySet[Tag]:
     return Tag.objects.filter(communities__isnull=False).distinct().order_by("name")
 

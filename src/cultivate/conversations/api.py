@@ -1,6 +1,5 @@
 """Thin JSON routes for topics and replies over the same actions and queries as the pages."""
 
-import math
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -14,6 +13,7 @@ from cultivate.conversations import actions, queries, search
 from cultivate.conversations.models import MAX_BODY, Post, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed, choose_one_of
 from cultivate.core.markdown import render_markdown
+from cultivate.core.paging import page_of
 from cultivate.policy import Can
 
 router = Router(tags=["conversations"])
@@ -127,12 +127,8 @@ def _detail(topic, standing) -> dict:
 def list_topics(request: HttpRequest, slug: str, params: Query[TopicQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     found = queries.topics(community, queries.TopicFilters.from_params(params.dict()))
-    count = found.count()
-    pages = max(1, math.ceil(count / queries.TOPICS_PER_PAGE))
-    page = min(max(params.page, 1), pages)
-    size = queries.TOPICS_PER_PAGE
-    rows = found[(page - 1) * size : page * size]
-    return {"items": [_summary(t) for t in rows], "count": count, "page": page, "pages": pages}
+    page = page_of(found, params.page, queries.TOPICS_PER_PAGE)
+    return page.body([_summary(t) for t in page.rows])
 
 
 @router.post("/communities/{slug}/topics", response={201: TopicDetail},

@@ -1,6 +1,5 @@
 """JSON routes of events over the same actions and queries as the pages."""
 
-import math
 from datetime import datetime
 from typing import Literal
 
@@ -12,7 +11,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from cultivate import policy
+from cultivate.communities.queries import in_community
 from cultivate.core.errors import ActionError
+from cultivate.core.paging import page_of
 from cultivate.events import actions, queries
 from cultivate.events.models import Answer
 from cultivate.events.views import community_feed_url
@@ -180,14 +181,10 @@ def list_events(request: HttpRequest, slug: str, params: Query[EventQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     found = queries.community_events(community, when=params.when, user=request.user)
     found = found.select_related("created_by")
-    count = found.count()
-    size = queries.PAST_PER_PAGE
-    pages = max(1, math.ceil(count / size))
-    page = min(max(params.page, 1), pages)
-    rows = queries.in_community(found[(page - 1) * size: page * size], community)
+    page = page_of(found, params.page, queries.PAST_PER_PAGE)
     feed_url = community_feed_url(community)
-    return {"items": [_out(event, request.user, feed_url=feed_url) for event in rows],
-            "count": count, "page": page, "pages": pages}
+    return page.body([_out(event, request.user, feed_url=feed_url)
+                      for event in in_community(page.rows, community)])
 
 
 @router.post("/communities/{slug}/events", response={201: EventOut},

@@ -61,14 +61,6 @@ def community_events(community, *, when: str = "upcoming", user=None) -> QuerySe
     return with_numbers(events, user)
 
 
-def in_community(events, community) -> list[Event]:
-    """Rows of one community with it attached, so their addresses need no query each."""
-    events = list(events)
-    for event in events:
-        event.community = community
-    return events
-
-
 def as_id(value) -> int | None:
     text = str(value)
     if not text.isdigit() or not 0 < int(text) <= MAX_ID:

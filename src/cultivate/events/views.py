@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
+from cultivate.communities.queries import in_community
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.events import actions, calendars, queries
@@ -37,11 +38,11 @@ def community_feed_url(community, token: str | None = None) -> str:
 def community_events(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
     verbs = policy.allowed(standing, community)
-    upcoming = queries.in_community(
+    upcoming = in_community(
         queries.community_events(community, when="upcoming", user=request.user), community)
     past_page = Paginator(queries.community_events(community, when="past", user=request.user),
                           queries.PAST_PER_PAGE).get_page(str(request.GET.get("past", ""))[:10])
-    past_page.object_list = queries.in_community(past_page.object_list, community)
+    past_page.object_list = in_community(past_page.object_list, community)
     public = community.visibility == "public"
     return render(request, "events/list.html", {
         "community": community, "upcoming": upcoming, "past_page": past_page,
@@ -268,7 +269,7 @@ def event_ics(request, pk):
 def community_feed(request, slug):
     reader = _calendar_reader(request)
     community, _standing = policy.access_community(reader, slug, Can.READ)
-    events = queries.in_community(
+    events = in_community(
         Event.objects.filter(community=community).order_by("starts_at", "pk"), community)
     return calendars.ics_response(
         calendars.calendar_of(events, name=community.name), f"{community.slug}.ics")

@@ -1,6 +1,5 @@
 """Thin JSON routes over the catalogue and the communities' adaptations."""
 
-import math
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -8,7 +7,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, field_validator
 
 from cultivate import policy
+from cultivate.communities.queries import in_community
 from cultivate.core.errors import NotAllowed
+from cultivate.core.paging import page_of
 from cultivate.formats import actions, queries
 from cultivate.formats.models import (
     MAX_GROUP,
@@ -195,13 +196,6 @@ def _adaptation(adaptation) -> dict:
     }
 
 
-def _page(found, requested: int, size: int) -> tuple[list, int, int, int]:
-    count = found.count()
-    pages = max(1, math.ceil(count / size))
-    page = min(max(requested, 1), pages)
-    return list(found[(page - 1) * size : page * size]), count, page, pages
-
-
 def _format_or_404(slug: str) -> LearningFormat:
     fmt = LearningFormat.objects.filter(slug=slug).first()
     if fmt is None:
@@ -214,9 +208,8 @@ def list_formats(request: HttpRequest, params: Query[CatalogueQuery]):
     filters = queries.CatalogueFilters(q=params.q.replace("\x00", "").strip(),
                                        purpose=params.purpose, formality=params.formality,
                                        source=params.source)
-    rows, count, page, pages = _page(queries.catalogue(filters), params.page,
-                                     queries.API_PAGE_SIZE)
-    return {"items": [_summary(f) for f in rows], "count": count, "page": page, "pages": pages}
+    page = page_of(queries.catalogue(filters), params.page, queries.API_PAGE_SIZE)
+    return page.body([_summary(f) for f in page.rows])
 
 
 @router.get("/formats/{slug}", response=FormatDetail, summary="One format, in full")
@@ -232,10 +225,8 @@ def get_format(request: HttpRequest, slug: str):
 def list_adaptations(request: HttpRequest, slug: str, params: Query[PageQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     found = queries.community_adaptations(community).prefetch_related("format__purposes")
-    rows, count, page, pages = _page(found, params.page, queries.API_PAGE_SIZE)
-    rows = queries.in_community(rows, community)
-    return {"items": [_adaptation(a) for a in rows], "count": count, "page": page,
-            "pages": pages}
+    page = page_of(found, params.page, queries.API_PAGE_SIZE)
+    return page.body([_adaptation(a) for a in in_community(page.rows, community)])
 
 
 @router.put("/communities/{slug}/formats/{format_slug}",

@@ -108,14 +108,6 @@ def community_adaptations(community: Community) -> QuerySet[CommunityFormat]:
             .select_related("format", "adapted_by").order_by("format__name", "pk"))
 
 
-def in_community(rows, community: Community) -> list[CommunityFormat]:
-    """Rows of one community with it attached, so their URLs need no query each."""
-    rows = list(rows)
-    for row in rows:
-        row.community = community
-    return rows
-
-
 def adaptation_in(community: Community, format_slug: str) -> CommunityFormat | None:
     return (CommunityFormat.objects.filter(community=community, format__slug=format_slug)
             .select_related("format", "adapted_by", "community").first())

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cultivate import policy
+from cultivate.communities.queries import in_community
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
@@ -54,7 +55,7 @@ def community_formats(request, slug):
     may_adapt = Can.ADAPT_FORMATS in policy.allowed(standing, community)
     return render(request, "formats/community_formats.html", {
         "community": community, "may_adapt": may_adapt,
-        "adaptations": queries.in_community(queries.community_adaptations(community),
+        "adaptations": in_community(queries.community_adaptations(community),
                                             community),
         "choices": queries.formats_to_adapt(community) if may_adapt else []})
 

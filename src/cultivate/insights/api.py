@@ -1,6 +1,5 @@
 """JSON routes of the dashboards over the same queries as the pages (stored figures only)."""
 
-import math
 from datetime import date, datetime
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from pydantic import Field
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
+from cultivate.core.paging import page_of
 from cultivate.insights import queries
 from cultivate.policy import Can
 
@@ -137,17 +137,14 @@ def community_insights(request: HttpRequest, slug: str, params: Query[DashboardQ
 def landscape(request: HttpRequest, params: Query[LandscapeQuery]):
     if not policy.is_signed_in(request.user):
         raise NotAllowed("sign in")
-    found = queries.landscape_communities(request.user)
-    count = found.count()
-    if count == 0:
+    page = page_of(queries.landscape_communities(request.user), params.page,
+                   queries.LANDSCAPE_PER_PAGE)
+    if page.count == 0:
         raise NotAllowed("no community's insights to see")
-    size = queries.LANDSCAPE_PER_PAGE
-    pages = max(1, math.ceil(count / size))
-    page = min(max(params.page, 1), pages)
-    rows, weeks = queries.landscape_rows(found[(page - 1) * size: page * size])
-    return {"weeks": weeks, "count": count, "page": page, "pages": pages, "items": [
+    rows, weeks = queries.landscape_rows(page.rows)
+    return {"weeks": weeks} | page.body([
         {"slug": row.community.slug, "name": row.community.name, "stage": row.community.stage,
          "members": row.members, "levels": row.levels, "contributions_by_week": row.trend,
          "computed_at": row.computed_at,
          "html_url": _absolute(reverse("insights:dashboard", args=[row.community.slug]))}
-        for row in rows]}
+        for row in rows])

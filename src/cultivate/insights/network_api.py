@@ -2,7 +2,6 @@
 unconnected newcomers, everyone's measures and the weighted ties page by page (for those who
 see insights), and the caller's own people worth meeting (members)."""
 
-import math
 from datetime import datetime
 
 from ninja import Query, Router, Schema
@@ -10,6 +9,7 @@ from pydantic import Field
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
+from cultivate.core.paging import page_of
 from cultivate.insights import network_queries
 from cultivate.insights.network_queries import UNRATED
 from cultivate.policy import Can
@@ -148,12 +148,11 @@ def get_network(request, slug: str):
                     "facilitators, sponsors)")
 def get_network_members(request, slug: str, params: Query[PageQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
-    rows, page = _page_of(network_queries.member_measures(community), params.page,
-                          MEMBERS_PER_PAGE)
-    return page | {"items": [
+    page = page_of(network_queries.member_measures(community), params.page, MEMBERS_PER_PAGE)
+    return page.body([
         {"user_id": r["user_id"], "username": r["user__username"],
          "level": r["level"] or UNRATED, "degree": r["degree"], "betweenness": r["betweenness"],
-         "communities_spanned": r["communities_spanned"]} for r in rows]}
+         "communities_spanned": r["communities_spanned"]} for r in page.rows])
 
 
 @router.get("/communities/{slug}/network/ties", response=TiesPage,
@@ -161,19 +160,10 @@ def get_network_members(request, slug: str, params: Query[PageQuery]):
                     "facilitators, sponsors)")
 def get_network_ties(request, slug: str, params: Query[PageQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
-    rows, page = _page_of(network_queries.edges(community).values_list(
+    page = page_of(network_queries.edges(community).values_list(
         "source_id", "target_id", "weight"), params.page, TIES_PER_PAGE)
-    return page | {"items": [{"source": source, "target": target, "weight": weight}
-                             for source, target, weight in rows]}
-
-
-def _page_of(found, requested: int, size: int) -> tuple[list, dict]:
-    """One page of a query (past the last: the last) and its count, page and pages."""
-    count = found.count()
-    pages = max(1, math.ceil(count / size))
-    page = min(max(requested, 1), pages)
-    return list(found[(page - 1) * size: page * size]), {"count": count, "page": page,
-                                                          "pages": pages}
+    return page.body([{"source": source, "target": target, "weight": weight}
+                      for source, target, weight in page.rows])
 
 
 @router.get("/communities/{slug}/people-to-meet", response=PeopleToMeetOut,

@@ -1,7 +1,6 @@
 """JSON routes for methods, their history, stories and practitioners: the same actions,
 queries and permissions as the pages."""
 
-import math
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -12,6 +11,7 @@ from pydantic import ConfigDict, Field
 from cultivate import policy
 from cultivate.communities.models import Community
 from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.paging import page_of
 from cultivate.policy import Can
 from cultivate.practice import actions, queries
 from cultivate.practice.models import SECTION_NAMES, STORY_PARTS, Method
@@ -166,13 +166,9 @@ def _detail(method: Method) -> dict:
                               for p in parts["practitioners"]]}
 
 
-def _page(found, page: int) -> dict:
-    count = found.count()
-    pages = max(1, math.ceil(count / queries.METHODS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    size = queries.METHODS_PER_PAGE
-    return {"items": [_summary(m) for m in found[(page - 1) * size: page * size]],
-            "count": count, "page": page, "pages": pages}
+def _page(found, requested: int) -> dict:
+    page = page_of(found, requested, queries.METHODS_PER_PAGE)
+    return page.body([_summary(m) for m in page.rows])
 
 
 @router.get("/methods", response=MethodPage, summary="Methods you may read, across communities")

@@ -1,7 +1,6 @@
 """JSON routes of the library over the same actions and queries as the pages."""
 
 import json
-import math
 from datetime import datetime
 
 import pydantic
@@ -14,6 +13,7 @@ from pydantic import ConfigDict, Field
 from cultivate import policy
 from cultivate.core.errors import ActionError, choose_one_of
 from cultivate.core.models import parse_tag_list
+from cultivate.core.paging import page_of
 from cultivate.policy import Can
 from cultivate.resources import actions, languages, queries
 from cultivate.resources.models import ResourceForm, ResourceType
@@ -189,12 +189,8 @@ def list_resources(request: HttpRequest, slug: str, params: Query[ResourceQuery]
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     _check_filters(params)
     found = queries.resources(community, queries.ResourceFilters.from_params(params.dict()))
-    count = found.count()
-    size = queries.RESOURCES_PER_PAGE
-    pages = max(1, math.ceil(count / size))
-    page = min(max(params.page, 1), pages)
-    rows = found[(page - 1) * size : page * size]
-    return {"items": [_summary(r) for r in rows], "count": count, "page": page, "pages": pages}
+    page = page_of(found, params.page, queries.RESOURCES_PER_PAGE)
+    return page.body([_summary(r) for r in page.rows])
 
 
 _FILE_FIELDS = {"type": "object", "required": ["form", "title", "summary", "language", "file"],
