@@ -54,6 +54,7 @@ class Can(StrEnum):
     TAKE_PART_LIVE = "take_part_live"  # post, vote and answer polls in a live backchannel
     VIEW_INSIGHTS = "view_insights"  # the community dashboard, levels of everyone, network
     TUNE_LEVELS = "tune_levels"  # change the thresholds of the levels of participation
+    MEET_PEOPLE = "meet_people"  # one's own suggestions of people to connect with (members)
 
 
 MEMBER_STANDINGS = frozenset(
@@ -108,7 +109,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         if public:
             verbs.add(Can.READ)
     if is_member:
-        verbs.add(Can.LEAVE)
+        verbs |= {Can.LEAVE, Can.MEET_PEOPLE}
     if is_member or standing == Standing.ADMIN:
         verbs |= {Can.START_TOPIC, Can.REPLY, Can.RSVP, Can.TAKE_PART_LIVE}
     if standing in (Standing.OUTSIDER, Standing.PENDING) and Can.SEE in verbs:

@@ -8,7 +8,6 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from cultivate import policy
-from cultivate.core.errors import NotAllowed
 from cultivate.core.paging import page_of
 from cultivate.insights import network_queries
 from cultivate.insights.network_queries import UNRATED
@@ -169,9 +168,7 @@ def get_network_ties(request, slug: str, params: Query[PageQuery]):
 @router.get("/communities/{slug}/people-to-meet", response=PeopleToMeetOut,
             summary="People you might connect with in a community (your own, members only)")
 def get_people_to_meet(request, slug: str):
-    community, standing = policy.access_community(request.user, slug, Can.READ)
-    if standing not in policy.MEMBER_STANDINGS:
-        raise NotAllowed("only members have people to meet here")
+    community, _standing = policy.access_community(request.user, slug, Can.MEET_PEOPLE)
     suggestions, in_network = network_queries.people_to_meet(community, request.user)
     return {"in_network": in_network, "suggestions": [
         {"person": _person(s.person), "why": s.why,

@@ -8,26 +8,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cultivate import policy
-from cultivate.core.errors import NotAllowed
 from cultivate.insights import network_charts, network_queries
 from cultivate.insights.charts import PLOTLY_CONFIG, csv_lines
+from cultivate.insights.views import community_for_insights
 from cultivate.policy import Can
-
-
-def _steward_view(request, slug):
-    """The community when the user may see its insights; anonymous visitors are asked to
-    sign in, hidden communities answer 404 to everyone."""
-    try:
-        return policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)[0]
-    except NotAllowed as refusal:
-        if not refusal.hide and not policy.is_signed_in(request.user):
-            return None
-        raise
 
 
 @require_safe
 def network(request, slug):
-    community = _steward_view(request, slug)
+    community = community_for_insights(request, slug)
     if community is None:
         return redirect_to_login(request.get_full_path())
     net = network_queries.network(community)
@@ -43,7 +32,7 @@ FILES = {"edges": (network_queries.edges, network_charts.edge_columns, network_c
 
 @require_safe
 def network_file(request, slug, which):
-    community = _steward_view(request, slug)
+    community = community_for_insights(request, slug)
     if community is None:
         return redirect_to_login(request.get_full_path())
     read, columns, row_of = FILES[which]
@@ -61,9 +50,7 @@ def network_file(request, slug, which):
 @require_safe
 @login_required
 def people_to_meet(request, slug):
-    community, standing = policy.access_community(request.user, slug, Can.READ)
-    if standing not in policy.MEMBER_STANDINGS:
-        raise NotAllowed("only members have people to meet here")
+    community, _standing = policy.access_community(request.user, slug, Can.MEET_PEOPLE)
     suggestions, in_network = network_queries.people_to_meet(community, request.user)
     return render(request, "insights/people_to_meet.html", {
         "community": community, "suggestions": suggestions, "in_network": in_network})

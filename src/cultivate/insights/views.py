@@ -28,7 +28,7 @@ def _url_or_none(name: str, *args) -> str | None:
         return None
 
 
-def _community(request, slug):
+def community_for_insights(request, slug):
     """The community when the user may see its insights; anonymous visitors of a community
     they may see are asked to sign in, hidden communities answer 404 to everyone."""
     try:
@@ -49,7 +49,7 @@ def _file(table: charts.Table, fmt: str, filename: str) -> HttpResponse:
 
 @require_safe
 def dashboard(request, slug):
-    community = _community(request, slug)
+    community = community_for_insights(request, slug)
     if community is None:
         return redirect_to_login(request.get_full_path())
     weeks = queries.chosen_weeks(request.GET.get("weeks"))
@@ -71,7 +71,7 @@ def dashboard(request, slug):
 def dashboard_file(request, slug, chart, fmt):
     if chart not in charts.DASHBOARD_CHARTS or fmt not in FILE_TYPES:
         raise Http404
-    community = _community(request, slug)
+    community = community_for_insights(request, slug)
     if community is None:
         return redirect_to_login(request.get_full_path())
     weeks = queries.chosen_weeks(request.GET.get("weeks"))
