@@ -135,6 +135,28 @@ def feed_user(token: str):
     return feed.user
 
 
+def feed_token_of(user) -> str | None:
+    """The person's secret calendar address token, when they have one."""
+    if not policy.is_signed_in(user):
+        return None
+    return CalendarFeed.objects.filter(user=user).values_list("token", flat=True).first()
+
+
+def community_feed_events(community) -> QuerySet[Event]:
+    """Every event of a community, past and upcoming, for its calendar feed."""
+    return Event.objects.filter(community=community).order_by("starts_at", "pk")
+
+
+def formats_to_plan_with(community) -> tuple[list[CommunityFormat], list[LearningFormat]]:
+    """The formats the community runs its own way, and the rest of the catalogue (by name)."""
+    adapted = list(CommunityFormat.objects.filter(community=community)
+                   .select_related("format").order_by("format__name"))
+    adapted_slugs = {row.format.slug for row in adapted}
+    catalogue = [fmt for fmt in LearningFormat.objects.order_by("name").only("slug", "name")
+                 if fmt.slug not in adapted_slugs]
+    return adapted, catalogue
+
+
 def personal_events(user) -> QuerySet[Event]:
     """Events of every community the person is a member of (one membership per community,
     so no event comes twice)."""

@@ -19,15 +19,8 @@ from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.events import actions, calendars, queries
 from cultivate.events.forms import EventForm, OutcomeForm, WallClockField, time_zone_choices
-from cultivate.events.models import Answer, CalendarFeed, Event
-from cultivate.formats.models import CommunityFormat, LearningFormat
+from cultivate.events.models import Answer
 from cultivate.policy import Can
-
-
-def _feed_token(user) -> str | None:
-    if not policy.is_signed_in(user):
-        return None
-    return CalendarFeed.objects.filter(user=user).values_list("token", flat=True).first()
 
 
 def community_feed_url(community, token: str | None = None) -> str:
@@ -48,21 +41,17 @@ def community_events(request, slug):
         "community": community, "upcoming": upcoming, "past_page": past_page,
         "can_plan": Can.PLAN_EVENTS in verbs,
         "feed_url": community_feed_url(
-            community, None if public else _feed_token(request.user)),
+            community, None if public else queries.feed_token_of(request.user)),
         "feed_needs_token": not public})
 
 
 def _format_choices(community) -> list:
-    adapted = list(CommunityFormat.objects.filter(community=community)
-                   .select_related("format").order_by("format__name"))
-    adapted_slugs = {row.format.slug for row in adapted}
-    catalogue = [(fmt.slug, fmt.name) for fmt in LearningFormat.objects.order_by("name")
-                 .only("slug", "name") if fmt.slug not in adapted_slugs]
+    adapted, catalogue = queries.formats_to_plan_with(community)
     choices = []
     if adapted:
         choices.append((_("As %(name)s runs them") % {"name": community.name},
                         [(row.format.slug, row.format.name) for row in adapted]))
-    choices.append((_("From the catalogue"), catalogue))
+    choices.append((_("From the catalogue"), [(fmt.slug, fmt.name) for fmt in catalogue]))
     return choices
 
 
@@ -269,8 +258,7 @@ def event_ics(request, pk):
 def community_feed(request, slug):
     reader = _calendar_reader(request)
     community, _standing = policy.access_community(reader, slug, Can.READ)
-    events = in_community(
-        Event.objects.filter(community=community).order_by("starts_at", "pk"), community)
+    events = in_community(queries.community_feed_events(community), community)
     return calendars.ics_response(
         calendars.calendar_of(events, name=community.name), f"{community.slug}.ics")
 

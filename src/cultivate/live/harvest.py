@@ -51,8 +51,12 @@ def facilitated_event(user, event_id) -> Event:
     return event
 
 
-def _channel(event: Event) -> LiveChannel | None:
-    return LiveChannel.objects.filter(event=event).first()
+def channel_of(event: Event) -> LiveChannel | None:
+    """The event's backchannel with the event attached, or None before anyone opened it."""
+    channel = LiveChannel.objects.filter(event=event).first()
+    if channel is not None:
+        channel.event = event
+    return channel
 
 
 def shown_items(channel: LiveChannel | None) -> QuerySet[Item]:
@@ -65,7 +69,7 @@ def shown_items(channel: LiveChannel | None) -> QuerySet[Item]:
 
 def harvestable_questions(event: Event) -> QuerySet[Item]:
     """The visible questions, most votes first, with the topic of those already harvested."""
-    return (shown_items(_channel(event)).filter(kind=ItemKind.QUESTION)
+    return (shown_items(channel_of(event)).filter(kind=ItemKind.QUESTION)
             .select_related("harvested_topic__community")
             .order_by("-vote_count", "created_at", "pk"))
 
@@ -268,7 +272,7 @@ def do_harvest(*, actor, event: Event, question_ids, summary: str = "") -> Harve
         # The event's row first (its notes may have changed since the caller read it), then
         # the chosen items: two facilitators harvesting at once make one topic per question.
         current = Event.objects.select_for_update().get(pk=event.pk)
-        channel = _channel(event)
+        channel = channel_of(event)
         items = {item.pk: item for item in (
             Item.objects.select_for_update(of=("self",)).filter(channel=channel, pk__in=ids)
             .select_related("participant", "harvested_topic__community")

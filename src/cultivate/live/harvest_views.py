@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cultivate.core.errors import ActionError
 from cultivate.events.models import MAX_MARKDOWN
 from cultivate.live import harvest
-from cultivate.live.models import LiveChannel
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", "csv", harvest.export_csv),
@@ -38,7 +37,7 @@ def export_response(event, kind: str) -> HttpResponse:
     """The export as a download. CSV starts with a byte-order mark so that spreadsheet
     programs read the names in UTF-8."""
     content_type, extension, export = EXPORTS[kind]
-    text = export(LiveChannel.objects.filter(event=event).select_related("event").first())
+    text = export(harvest.channel_of(event))
     if kind == "csv":
         text = "\ufeff" + text
     response = HttpResponse(text, content_type=content_type)
