@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cultivate.communities.models import Stage
+from cultivate.core.spreadsheets import as_text_cell
 from cultivate.insights.models import LEVEL_ORDER, Level
 from cultivate.insights.queries import KINDS, Dashboard, LandscapeRow
 
@@ -33,7 +34,6 @@ PLOTLY_CONFIG = {"responsive": True, "displayModeBar": False, "displaylogo": Fal
 
 DASHBOARD_CHARTS = ("levels", "levels-over-time", "members", "contributions", "questions",
                     "answer-time", "attendance", "unanswered", "useful-content")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -494,8 +494,7 @@ def _text_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+    return as_text_cell(value) if isinstance(value, str) else str(value)
 
 
 def as_csv(table: Table) -> str:

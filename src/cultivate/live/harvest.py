@@ -25,14 +25,13 @@ from cultivate.conversations.actions import MIN_TITLE
 from cultivate.conversations.models import MAX_TITLE, Topic, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.markdown import plain_text
+from cultivate.core.spreadsheets import as_text_cell
 from cultivate.events.models import MAX_MARKDOWN, Event
 from cultivate.live.models import Item, ItemKind, ItemStatus, LiveChannel
 from cultivate.live.queries import polls_of
 
 CSV_COLUMNS = ("id", "kind", "author", "created_at", "votes", "status", "pinned", "answered",
                "body", "answer")
-# Spreadsheets run a cell that starts with one of these as a formula (CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- who may harvest ------------------------------------------------------------------------
@@ -77,8 +76,7 @@ def harvestable_questions(event: Event) -> QuerySet[Item]:
 # --- exports --------------------------------------------------------------------------------
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "" if value is None else as_text_cell(str(value))
 
 
 def _utc(when) -> str:
