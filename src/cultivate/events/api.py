@@ -5,7 +5,6 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -14,9 +13,8 @@ from cultivate import policy
 from cultivate.communities.queries import in_community
 from cultivate.core.errors import ActionError
 from cultivate.core.paging import page_of
-from cultivate.events import actions, queries
+from cultivate.events import actions, calendars, queries
 from cultivate.events.models import Answer
-from cultivate.events.views import community_feed_url
 from cultivate.policy import Can
 
 router = Router(tags=["events"])
@@ -172,7 +170,7 @@ def _out(event, user, *, feed_url: str) -> dict:
 
 def _fresh(request, event_id) -> dict:
     event, _standing = queries.access_event(request.user, event_id)
-    return _out(event, request.user, feed_url=community_feed_url(event.community))
+    return _out(event, request.user, feed_url=calendars.community_feed_url(event.community))
 
 
 @router.get("/communities/{slug}/events", response=EventPage,
@@ -182,7 +180,7 @@ def list_events(request: HttpRequest, slug: str, params: Query[EventQuery]):
     found = queries.community_events(community, when=params.when, user=request.user)
     found = found.select_related("created_by")
     page = page_of(found, params.page, queries.PAST_PER_PAGE)
-    feed_url = community_feed_url(community)
+    feed_url = calendars.community_feed_url(community)
     return page.body([_out(event, request.user, feed_url=feed_url)
                       for event in in_community(page.rows, community)])
 
@@ -249,12 +247,10 @@ def record_outcome(request: HttpRequest, event_id: int, payload: OutcomeIn):
 @router.get("/me/calendar", summary="Your personal calendar feed address (secret)")
 def my_calendar(request: HttpRequest):
     feed = actions.do_ensure_calendar_feed(actor=request.user)
-    return {"feed_url": settings.SITE_URL + reverse("events:personal-feed",
-                                                    kwargs={"token": feed.token})}
+    return {"feed_url": calendars.personal_feed_url(feed.token)}
 
 
 @router.post("/me/calendar", summary="A new personal calendar address; the old one stops")
 def regenerate_my_calendar(request: HttpRequest):
     feed = actions.do_regenerate_calendar_feed(actor=request.user)
-    return {"feed_url": settings.SITE_URL + reverse("events:personal-feed",
-                                                    kwargs={"token": feed.token})}
+    return {"feed_url": calendars.personal_feed_url(feed.token)}

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +23,16 @@ from cultivate.events.models import Event
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Cultivate//Learning events//EN"
+
+
+def community_feed_url(community, token: str | None = None) -> str:
+    """A community's calendar address; private communities need the reader's token."""
+    url = settings.SITE_URL + reverse("events:community-feed", kwargs={"slug": community.slug})
+    return f"{url}?token={token}" if token else url
+
+
+def personal_feed_url(token: str) -> str:
+    return settings.SITE_URL + reverse("events:personal-feed", kwargs={"token": token})
 
 
 def event_uid(event: Event) -> str:

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,11 +20,6 @@ from cultivate.events import actions, calendars, queries
 from cultivate.events.forms import EventForm, OutcomeForm, WallClockField, time_zone_choices
 from cultivate.events.models import Answer
 from cultivate.policy import Can
-
-
-def community_feed_url(community, token: str | None = None) -> str:
-    url = settings.SITE_URL + reverse("events:community-feed", kwargs={"slug": community.slug})
-    return f"{url}?token={token}" if token else url
 
 
 def community_events(request, slug):
@@ -40,7 +34,7 @@ def community_events(request, slug):
     return render(request, "events/list.html", {
         "community": community, "upcoming": upcoming, "past_page": past_page,
         "can_plan": Can.PLAN_EVENTS in verbs,
-        "feed_url": community_feed_url(
+        "feed_url": calendars.community_feed_url(
             community, None if public else queries.feed_token_of(request.user)),
         "feed_needs_token": not public})
 
@@ -279,8 +273,7 @@ def my_events(request):
     events = list(queries.my_upcoming(request.user))
     return render(request, "events/mine.html", {
         "events": events,
-        "feed_url": settings.SITE_URL + reverse("events:personal-feed",
-                                                kwargs={"token": feed.token})})
+        "feed_url": calendars.personal_feed_url(feed.token)})
 
 
 @require_POST
