@@ -30,9 +30,13 @@ class Explained:
         return None if target is None else max(0.0, target - self.level.score)
 
 
+def thresholds_of(community) -> Thresholds:
+    """The community's tuned thresholds, or the documented defaults."""
+    return Thresholds.of(LevelRules.objects.filter(community=community).first())
+
+
 def explain(user, community) -> Explained:
     level = MemberLevel.objects.filter(community=community, user=user).first()
-    rules = LevelRules.objects.filter(community=community).first()
     counts = level.counts if level else {}
     contributions = [{"kind": kind, "label": str(KIND_LABELS[kind]), "count": counts.get(kind, 0),
                       "weight": weight, "points": weight * counts.get(kind, 0)}
@@ -40,7 +44,7 @@ def explain(user, community) -> Explained:
     history = list(LevelChange.objects.filter(community=community, user=user)[:12])
     role = Membership.objects.filter(community=community, user=user).values_list(
         "role", flat=True).first()
-    return Explained(level, Thresholds.of(rules), contributions, history, role)
+    return Explained(level, thresholds_of(community), contributions, history, role)
 
 
 def level_descriptions() -> list[tuple[str, str, str]]:

@@ -10,8 +10,6 @@ from pydantic import ConfigDict, Field
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
 from cultivate.insights import actions, level_queries
-from cultivate.insights.models import LevelRules
-from cultivate.insights.rules import Thresholds
 from cultivate.policy import Can
 
 router = Router(tags=["insights"])
@@ -115,7 +113,7 @@ def levels(request, slug: str, page: int = 1):
             summary="The thresholds of the levels")
 def get_rules(request, slug: str):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
-    return Thresholds.of(LevelRules.objects.filter(community=community).first()).__dict__
+    return level_queries.thresholds_of(community).__dict__
 
 
 @router.put("/communities/{slug}/level-rules", response=RulesOut,

@@ -13,8 +13,7 @@ from cultivate.core.errors import ActionError
 from cultivate.core.forms import show_action_error
 from cultivate.insights import actions, level_queries
 from cultivate.insights.actions import LIMITS
-from cultivate.insights.models import LevelRules
-from cultivate.insights.rules import KIND_LABELS, KINDS, Thresholds
+from cultivate.insights.rules import KIND_LABELS, KINDS
 from cultivate.policy import Can
 
 
@@ -50,7 +49,7 @@ class LevelRulesForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def level_rules(request, slug):
     community, _standing = policy.access_community(request.user, slug, Can.TUNE_LEVELS)
-    current = Thresholds.of(LevelRules.objects.filter(community=community).first())
+    current = level_queries.thresholds_of(community)
     form = LevelRulesForm(request.POST or None, initial=current.__dict__)
     status = 200
     if request.method == "POST":
