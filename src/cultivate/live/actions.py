@@ -67,6 +67,16 @@ def check_moderator(user, event) -> None:
 
 # --- joining --------------------------------------------------------------------------------
 
+def acting_participant(live, actor) -> Participant:
+    """The participant behind a write (`live`: queries.LiveAccess): the one already there, or
+    the member joining now; a guest must join with the event's code first."""
+    if live.participant is not None:
+        return live.participant
+    if live.may_join_as_member:
+        return do_join_as_member(actor=actor, event=live.event)
+    raise NotAllowed(_("Join the backchannel with the event's code first."))
+
+
 def do_join_as_member(*, actor, event) -> Participant:
     """A member (or a steward, or an admin) takes part under their own name."""
     channel = channel_of(event)

@@ -10,7 +10,6 @@ from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 from pydantic import ConfigDict, Field
 
-from cultivate.core.errors import NotAllowed
 from cultivate.live import actions, queries
 from cultivate.live.models import MAX_BODY, Item, Participant, Poll
 from cultivate.live.serialise import channel_data, item_data, poll_data
@@ -146,14 +145,6 @@ def _live(request: HttpRequest, event_id: int) -> queries.LiveAccess:
     return queries.access_live(user, event_id, guest_token=request.headers.get(GUEST_HEADER))
 
 
-def _participant(request, live: queries.LiveAccess) -> Participant:
-    if live.participant is not None:
-        return live.participant
-    if live.may_join_as_member:
-        return actions.do_join_as_member(actor=request.user, event=live.event)
-    raise NotAllowed("join first")
-
-
 @router.get("/events/{event_id}/live", response=StateOut, auth=_auth(),
             summary="The backchannel's state")
 def get_state(request, event_id: int):
@@ -186,8 +177,8 @@ def join(request, event_id: int, payload: JoinIn):
              summary="Post a question or a comment")
 def post_item(request, event_id: int, payload: PostIn):
     live = _live(request, event_id)
-    item = actions.do_post_item(participant=_participant(request, live), kind=payload.kind,
-                                body=payload.body)
+    item = actions.do_post_item(participant=actions.acting_participant(live, request.user),
+                                kind=payload.kind, body=payload.body)
     return Status(201, item_data(item))
 
 
@@ -200,7 +191,7 @@ def _item(live, item_id) -> Item:
              summary="Vote for a question (once)")
 def vote(request, event_id: int, item_id: int):
     live = _live(request, event_id)
-    return {"votes": actions.do_vote(participant=_participant(request, live),
+    return {"votes": actions.do_vote(participant=actions.acting_participant(live, request.user),
                                      item=_item(live, item_id))}
 
 
@@ -208,7 +199,7 @@ def vote(request, event_id: int, item_id: int):
                auth=_auth(), summary="Withdraw your vote")
 def unvote(request, event_id: int, item_id: int):
     live = _live(request, event_id)
-    return {"votes": actions.do_vote(participant=_participant(request, live),
+    return {"votes": actions.do_vote(participant=actions.acting_participant(live, request.user),
                                      item=_item(live, item_id), up=False)}
 
 
@@ -274,6 +265,6 @@ def close_poll(request, event_id: int, poll_id: int):
              auth=_auth(), summary="Answer a poll (again, to change your answer)")
 def answer_poll(request, event_id: int, poll_id: int, payload: AnswerIn):
     live = _live(request, event_id)
-    poll = actions.do_answer_poll(participant=_participant(request, live),
+    poll = actions.do_answer_poll(participant=actions.acting_participant(live, request.user),
                                   poll=_poll(live, poll_id), option_ids=payload.options)
     return poll_data(poll)

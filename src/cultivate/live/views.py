@@ -26,15 +26,6 @@ def access(request, event_id) -> queries.LiveAccess:
                                guest_token=queries.guest_token_in(request.session, event_id))
 
 
-def participant_for(request, live: queries.LiveAccess) -> Participant:
-    """The participant behind a write: the existing one, or the member joining now."""
-    if live.participant is not None:
-        return live.participant
-    if live.may_join_as_member:
-        return actions.do_join_as_member(actor=request.user, event=live.event)
-    raise NotAllowed(_("Join the backchannel with the event's code first."))
-
-
 def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -156,8 +147,8 @@ def post_item(request, event_id):
     live = access(request, event_id)
     kind, body = request.POST.get("kind", ""), request.POST.get("body", "")
     try:
-        item = actions.do_post_item(participant=participant_for(request, live), kind=kind,
-                                    body=body)
+        item = actions.do_post_item(participant=actions.acting_participant(live, request.user),
+                                    kind=kind, body=body)
     except ActionError as error:
         if wants_json(request):
             return refused(request, live, error)
@@ -174,8 +165,8 @@ def vote(request, event_id, item_id):
     live = access(request, event_id)
     item = get_object_or_404(Item, pk=item_id, channel=live.channel)
     try:
-        count = actions.do_vote(participant=participant_for(request, live), item=item,
-                                up=request.POST.get("vote", "up") != "withdraw")
+        count = actions.do_vote(participant=actions.acting_participant(live, request.user),
+                                item=item, up=request.POST.get("vote", "up") != "withdraw")
     except ActionError as error:
         return refused(request, live, error)
     return done(request, live, {"votes": count})
@@ -256,8 +247,8 @@ def answer_poll(request, event_id, poll_id):
     live = access(request, event_id)
     poll = get_object_or_404(Poll, pk=poll_id, channel=live.channel)
     try:
-        actions.do_answer_poll(participant=participant_for(request, live), poll=poll,
-                               option_ids=request.POST.getlist("option"))
+        actions.do_answer_poll(participant=actions.acting_participant(live, request.user),
+                               poll=poll, option_ids=request.POST.getlist("option"))
     except ActionError as error:
         return refused(request, live, error)
     return done(request, live, {"poll": poll_data(poll)}, message=_("Your answer counts."))
