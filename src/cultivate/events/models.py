@@ -6,22 +6,17 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.core.markdown import render_markdown
+from cultivate.people.models import validate_time_zone  # events' 0001 migration names it here
 
 MAX_TITLE = 200
 MAX_MARKDOWN = 20_000
 MAX_CAPACITY = 100_000
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("Unknown time zone."), code="time_zone")
 
 
 def new_join_code() -> str:
