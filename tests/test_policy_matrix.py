@@ -30,6 +30,9 @@ FACILITATOR, CONVENER, ADMIN = (
 MEMBER = MEMBER | {"take_part_live"}
 FACILITATOR, CONVENER, ADMIN = (
     verbs | {"take_part_live"} for verbs in (FACILITATOR, CONVENER, ADMIN))
+# Members (not admins who are not members) get their own people to meet (cultivate.insights).
+MEMBER = MEMBER | {"meet_people"}
+FACILITATOR, CONVENER = (verbs | {"meet_people"} for verbs in (FACILITATOR, CONVENER))
 SPONSOR = MEMBER | {"view_insights"}
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
