@@ -1,5 +1,9 @@
 import time
 
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
 
 class ServerTimingMiddleware:
     """Adds `Server-Timing: app;dur=<ms>` so benchmarks read the server's own time per request."""
@@ -35,3 +39,41 @@ class NotAllowedMiddleware:
                 raise Http404(str(exception))
             raise PermissionDenied(str(exception))
         return None
+
+
+BIGGEST_ID = 2**63 - 1  # the largest value of a 64-bit primary key
+
+
+class RejectMalformedAddressMiddleware:
+    """Refuses, for every route at once, addresses no page or API route can answer.
+
+    A NUL character in the path or query string gets 400: no route has a use for it and
+    PostgreSQL cannot compare text with it. A number too large for any id gets 404: it names
+    nothing, and the database driver would fail converting it (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "\x00" in _decoded_query(request):
+            return _refuse(request, 400, "bad_request", _(
+                "The address holds a character no page accepts (NUL). Check the link."))
+        if any(part.isdigit() and int(part) > BIGGEST_ID for part in _numbers_in(request.path)):
+            return _refuse(request, 404, "not_found", _("There is nothing at this address."))
+        return self.get_response(request)
+
+
+def _decoded_query(request) -> str:
+    return "".join(key + "".join(values) for key, values in request.GET.lists())
+
+
+def _numbers_in(path: str):
+    for segment in path.split("/"):
+        yield segment.split(".", 1)[0]  # "123.ics" names event 123
+
+
+def _refuse(request, status: int, code: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}},
+                            status=status)
+    return render(request, f"{status}.html", {"message": message}, status=status)
