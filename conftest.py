@@ -50,6 +50,18 @@ def signed_in(db):
 
 
 @pytest.fixture
+def token_of(db):
+    """API headers carrying a fresh personal access token of the given user."""
+    from cultivate.people.actions import do_create_access_token
+
+    def headers(user) -> dict:
+        _token, secret = do_create_access_token(actor=user, name="tests")
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    return headers
+
+
+@pytest.fixture
 def make_community(db):
     from cultivate.communities.actions import do_create_community
 

@@ -9,7 +9,6 @@ from cultivate.activity.models import Activity
 from cultivate.attachments.models import Attachment
 from cultivate.attachments.tests import files
 from cultivate.core.markdown import render_markdown
-from cultivate.people.actions import do_create_access_token
 
 pytestmark = pytest.mark.django_db
 
@@ -166,14 +165,6 @@ def test_relative_file_links_survive_the_markdown_sanitiser():
 
 
 # --- the API ---
-
-@pytest.fixture
-def token_of():
-    def headers(user) -> dict:
-        _token, secret = do_create_access_token(actor=user, name="uploads")
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return headers
 
 
 def api_attach(client, slug, name, data, **headers):

@@ -3,7 +3,6 @@ import json
 import pytest
 
 from cultivate.communities.models import Community, JoinRequest, Membership
-from cultivate.people.actions import do_create_access_token
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +17,9 @@ def patch(client, url, body, **headers):
     return client.patch(url, json.dumps(body), content_type="application/json", **headers)
 
 
-def bearer(user) -> dict:
-    _token, secret = do_create_access_token(actor=user, name="script")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
-def test_create_read_and_edit_a_community_with_a_token(client, make_user):
+def test_create_read_and_edit_a_community_with_a_token(client, make_user, token_of):
     ana = make_user("ana")
-    auth = bearer(ana)
+    auth = token_of(ana)
     created = post(client, "/api/v1/communities", {
         "name": "Budget Practitioners", "visibility": "listed", "join_policy": "request",
         "tags": ["PFM"], "charter": CHARTER, "case_for_membership": {"why": "Peers **help**"},
@@ -70,10 +64,10 @@ def test_directory_filters_and_hides_private(client, make_user, make_community):
     assert hidden.json()["error"]["code"] == "not_found"
 
 
-def test_request_approve_and_roles_through_the_api(client, make_user, make_community):
+def test_request_approve_and_roles_through_the_api(client, make_user, make_community, token_of):
     ana, ben = make_user("ana"), make_user("ben")
     make_community(ana, name="M and E", join_policy="request")
-    ben_auth, ana_auth = bearer(ben), bearer(ana)
+    ben_auth, ana_auth = token_of(ben), token_of(ana)
     asked = post(client, "/api/v1/communities/m-and-e/join", {"message": "Hello"}, **ben_auth)
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     again = post(client, "/api/v1/communities/m-and-e/join", {}, **ben_auth)
@@ -105,15 +99,15 @@ def test_request_approve_and_roles_through_the_api(client, make_user, make_commu
 
 
 def test_invitations_through_the_api(client, make_user, make_community, mailoutbox,
-                                    django_capture_on_commit_callbacks):
+                                    django_capture_on_commit_callbacks, token_of):
     ana, cleo = make_user("ana"), make_user("cleo")
     make_community(ana, name="Circle", visibility="private", join_policy="invitation")
     with django_capture_on_commit_callbacks(execute=True):
         sent = post(client, "/api/v1/communities/circle/invitations",
-                    {"email": "cleo@example.org", "role": "core"}, **bearer(ana))
+                    {"email": "cleo@example.org", "role": "core"}, **token_of(ana))
     assert sent.status_code == 201 and sent.json()["status"] == "open"
     token = mailoutbox[-1].body.split("/invitations/")[1].split("/")[0]
-    cleo_auth = bearer(cleo)
+    cleo_auth = token_of(cleo)
     accepted = post(client, f"/api/v1/invitations/{token}/accept", {}, **cleo_auth)
     assert accepted.status_code == 201 and accepted.json()["role"] == "core"
     reused = post(client, f"/api/v1/invitations/{token}/accept", {}, **cleo_auth)
@@ -139,18 +133,18 @@ def test_authentication_rules(client, make_user, make_community):
     assert Community.objects.count() == 1
 
 
-def test_revoked_token_stops_working(client, make_user):
+def test_revoked_token_stops_working(client, make_user, token_of):
     ana = make_user("ana")
-    auth = bearer(ana)
+    auth = token_of(ana)
     assert client.get("/api/v1/me", **auth).json()["username"] == "ana"
     token_id = client.get("/api/v1/me/tokens", **auth).json()[0]["id"]
     assert client.delete(f"/api/v1/me/tokens/{token_id}", **auth).status_code == 204
     assert client.get("/api/v1/me", **auth).status_code == 401
 
 
-def test_profile_through_the_api(client, make_user):
+def test_profile_through_the_api(client, make_user, token_of):
     ana = make_user("ana")
-    auth = bearer(ana)
+    auth = token_of(ana)
     edited = patch(client, "/api/v1/me", {"display_name": "Ana Lima", "time_zone": "America/Lima",
                                           "expertise": ["budgeting", "gender budgeting"],
                                           "languages": ["Spanish", "English"]}, **auth)
@@ -162,9 +156,9 @@ def test_profile_through_the_api(client, make_user):
     assert client.get("/api/v1/people/ana").json()["display_name"] == "Ana Lima"
 
 
-def test_rate_limited_writes_answer_429_with_retry_after(client, make_user, settings):
+def test_rate_limited_writes_answer_429_with_retry_after(client, make_user, settings, token_of):
     settings.CULTIVATE_WRITE_RATE = "3/m"
-    auth = bearer(make_user("ana"))
+    auth = token_of(make_user("ana"))
     statuses = [post(client, "/api/v1/me/tokens", {"name": f"t{i}"}, **auth).status_code
                 for i in range(5)]
     assert statuses[:3] == [201, 201, 201]
@@ -174,10 +168,10 @@ def test_rate_limited_writes_answer_429_with_retry_after(client, make_user, sett
     assert limited.json()["error"]["code"] == "rate_limited"
 
 
-def test_no_half_written_rows_when_a_request_fails(client, make_user, make_community):
+def test_no_half_written_rows_when_a_request_fails(client, make_user, make_community, token_of):
     ana = make_user("ana")
     make_community(ana, name="Budget Practitioners")
-    auth = bearer(ana)
+    auth = token_of(ana)
     before = (Community.objects.count(), Membership.objects.count(), JoinRequest.objects.count())
     clash = post(client, "/api/v1/communities",
                  {"name": "BUDGET practitioners", "tags": ["a"], "charter": CHARTER}, **auth)
@@ -187,10 +181,11 @@ def test_no_half_written_rows_when_a_request_fails(client, make_user, make_commu
             JoinRequest.objects.count()) == before
 
 
-def test_withdraw_request_and_invitation_through_the_api(client, make_user, make_community):
+def test_withdraw_request_and_invitation_through_the_api(client, make_user, make_community,
+                                                        token_of):
     ana, ben = make_user("ana"), make_user("ben")
     make_community(ana, name="Asks", join_policy="request")
-    ben_auth, ana_auth = bearer(ben), bearer(ana)
+    ben_auth, ana_auth = token_of(ben), token_of(ana)
     post(client, "/api/v1/communities/asks/join", {}, **ben_auth)
     assert client.delete("/api/v1/communities/asks/join", **ben_auth).status_code == 204
     again = client.delete("/api/v1/communities/asks/join", **ben_auth)

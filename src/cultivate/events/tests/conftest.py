@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from cultivate.communities.models import Membership
 from cultivate.events import actions
-from cultivate.people.actions import do_create_access_token
 
 
 @pytest.fixture
@@ -46,14 +45,6 @@ def plan():
 
     return make
 
-
-@pytest.fixture
-def token_of():
-    def headers(user) -> dict:
-        _token, secret = do_create_access_token(actor=user, name="events")
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return headers
 
 
 @pytest.fixture

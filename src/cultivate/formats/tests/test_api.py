@@ -6,18 +6,9 @@ import pytest
 
 from cultivate.formats.actions import do_adapt_format
 from cultivate.formats.models import CommunityFormat, LearningFormat
-from cultivate.people.actions import do_create_access_token
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def token_for():
-    def make(user) -> dict:
-        _token, secret = do_create_access_token(actor=user, name="script")
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return make
 
 
 def put(client, url, body, headers):
@@ -77,8 +68,8 @@ def test_get_one_format_in_full(client, catalogue):
 
 
 def test_facilitator_adapts_changes_and_removes_through_the_api(client, budget, people,
-                                                               token_for):
-    auth = token_for(people["fay"])
+                                                               token_of):
+    auth = token_of(people["fay"])
     url = "/api/v1/communities/budget-practitioners/formats/case-clinics"
     created = put(client, url, {"notes": "Monthly, *one* case.", "duration_max": 75,
                                 "duration_min": 45}, auth)
@@ -105,38 +96,38 @@ def test_facilitator_adapts_changes_and_removes_through_the_api(client, budget, 
     assert client.delete(url, **auth).status_code == 404
 
 
-def test_plain_members_may_not_adapt(client, budget, people, token_for):
+def test_plain_members_may_not_adapt(client, budget, people, token_of):
     url = "/api/v1/communities/budget-practitioners/formats/case-clinics"
-    refused = put(client, url, {"notes": "Mine now"}, token_for(people["ben"]))
+    refused = put(client, url, {"notes": "Mine now"}, token_of(people["ben"]))
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     do_adapt_format(actor=people["ana"], community=budget,
                     format=LearningFormat.objects.get(slug="case-clinics"), notes="Ours")
-    assert client.delete(url, **token_for(people["ben"])).status_code == 403
+    assert client.delete(url, **token_of(people["ben"])).status_code == 403
     assert CommunityFormat.objects.get().notes == "Ours"
     anonymous = put(client, url, {"notes": "Anyone"}, {})
     assert anonymous.status_code == 401
 
 
-def test_a_private_communitys_formats_are_404_for_outsiders(client, hidden, people, token_for):
+def test_a_private_communitys_formats_are_404_for_outsiders(client, hidden, people, token_of):
     do_adapt_format(actor=people["ana"], community=hidden,
                     format=LearningFormat.objects.get(slug="story-circle"), notes="Secret")
     url = "/api/v1/communities/quiet-circle/formats"
-    for headers in ({}, token_for(people["olga"])):
+    for headers in ({}, token_of(people["olga"])):
         assert client.get(url, **headers).status_code == 404
         assert put(client, url + "/story-circle", {"notes": "x"}, headers).status_code in (
             401, 404)
         assert client.delete(url + "/story-circle", **headers).status_code in (401, 404)
         detail = client.get("/api/v1/formats/story-circle", **headers).json()
         assert detail["adaptations"] == []
-    olga = token_for(people["olga"])
+    olga = token_of(people["olga"])
     assert put(client, url + "/story-circle", {"notes": "x"}, olga).status_code == 404
-    mine = client.get("/api/v1/formats/story-circle", **token_for(people["ana"])).json()
+    mine = client.get("/api/v1/formats/story-circle", **token_of(people["ana"])).json()
     assert [a["community"] for a in mine["adaptations"]] == ["quiet-circle"]
     assert CommunityFormat.objects.get().notes == "Secret"
 
 
-def test_bad_adaptations_answer_with_the_fields(client, budget, people, token_for):
-    auth = token_for(people["fay"])
+def test_bad_adaptations_answer_with_the_fields(client, budget, people, token_of):
+    auth = token_of(people["fay"])
     url = "/api/v1/communities/budget-practitioners/formats/role-play"
     cases = [
         ({"notes": "x" * 20_001}, 400, "notes"),
@@ -157,8 +148,8 @@ def test_bad_adaptations_answer_with_the_fields(client, budget, people, token_fo
     assert not CommunityFormat.objects.exists()
 
 
-def test_unknown_format_or_community_is_404(client, budget, people, token_for):
-    auth = token_for(people["fay"])
+def test_unknown_format_or_community_is_404(client, budget, people, token_of):
+    auth = token_of(people["fay"])
     missing = put(client, "/api/v1/communities/budget-practitioners/formats/no-such",
                   {"notes": "x"}, auth)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"

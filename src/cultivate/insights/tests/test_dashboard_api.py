@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from cultivate.insights import queries
 from cultivate.insights.queries import this_week
 from cultivate.insights.tests.dashboard_data import LEVELS, fill, make_world
-from cultivate.people.actions import do_create_access_token
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,9 @@ def world(make_user, make_community):
     return world
 
 
-def token(user) -> dict:
-    _token, secret = do_create_access_token(actor=user, name="insights")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
-def test_a_communitys_figures(client, world):
+def test_a_communitys_figures(client, world, token_of):
     got = client.get("/api/v1/communities/treasury-circle/insights?weeks=12",
-                     **token(world["sam"]))
+                     **token_of(world["sam"]))
     assert got.status_code == 200, got.content
     body = got.json()
     assert body["community"] == "treasury-circle" and body["weeks"] == 12
@@ -51,7 +45,7 @@ def test_a_communitys_figures(client, world):
     assert history[0]["week"] == (this_week() - timedelta(weeks=2)).isoformat()
     assert body["html_url"].endswith("/c/treasury-circle/insights/")
     assert client.get("/api/v1/communities/treasury-circle/insights?weeks=7",
-                      **token(world["fay"])).json()["weeks"] == queries.DEFAULT_WEEKS
+                      **token_of(world["fay"])).json()["weeks"] == queries.DEFAULT_WEEKS
 
 
 @pytest.mark.parametrize(("who", "private", "public"), [
@@ -59,8 +53,8 @@ def test_a_communitys_figures(client, world):
     ("sam", 200, 403), ("fay", 200, 403), ("ana", 200, 403), ("root", 200, 200),
     ("cleo", 404, 200),
 ])
-def test_who_may_read_them(client, world, who, private, public):
-    headers = token(world[who]) if who else {}
+def test_who_may_read_them(client, world, who, private, public, token_of):
+    headers = token_of(world[who]) if who else {}
     for slug, status in (("treasury-circle", private), ("open-budgets", public)):
         got = client.get(f"/api/v1/communities/{slug}/insights", **headers)
         assert got.status_code == status, (who, slug)
@@ -69,27 +63,27 @@ def test_who_may_read_them(client, world, who, private, public):
     assert client.get("/api/v1/communities/nowhere/insights").status_code == 404
 
 
-def test_the_landscape(client, world):
+def test_the_landscape(client, world, token_of):
     got = client.get("/api/v1/insights/landscape")
     assert got.status_code == 401 and got.json()["error"]["code"] == "not_authenticated"
     for who in ("olga", "ben", "cora"):
-        got = client.get("/api/v1/insights/landscape", **token(world[who]))
+        got = client.get("/api/v1/insights/landscape", **token_of(world[who]))
         assert got.status_code == 403 and got.json()["error"]["code"] == "forbidden"
-    body = client.get("/api/v1/insights/landscape", **token(world["fay"])).json()
+    body = client.get("/api/v1/insights/landscape", **token_of(world["fay"])).json()
     assert (body["count"], body["page"], body["pages"]) == (1, 1, 1)
     [item] = body["items"]
     assert item["slug"] == "treasury-circle" and item["levels"] == LEVELS
     assert item["members"] == 5 and item["stage"] == "potential"
     assert item["contributions_by_week"][-4:] == [21, 20, 19, 18]
     assert len(body["weeks"]) == len(item["contributions_by_week"]) == queries.TREND_WEEKS
-    everything = client.get("/api/v1/insights/landscape?page=9", **token(world["root"])).json()
+    everything = client.get("/api/v1/insights/landscape?page=9", **token_of(world["root"])).json()
     assert [i["slug"] for i in everything["items"]] == ["open-budgets", "treasury-circle"]
     assert everything["page"] == 1
     assert everything["items"][0]["levels"] == dict.fromkeys(LEVELS, 0)
 
 
-def test_api_queries_are_fixed(client, world):
-    headers = token(world["fay"])
+def test_api_queries_are_fixed(client, world, token_of):
+    headers = token_of(world["fay"])
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/api/v1/communities/treasury-circle/insights?weeks=104",
                           **headers).status_code == 200

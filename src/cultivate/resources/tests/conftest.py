@@ -1,7 +1,6 @@
 import pytest
 
 from cultivate.communities.models import Membership
-from cultivate.people.actions import do_create_access_token
 from cultivate.resources import actions
 
 
@@ -52,11 +51,3 @@ def add_guide():
 
     return add
 
-
-@pytest.fixture
-def token_of():
-    def headers(user) -> dict:
-        _token, secret = do_create_access_token(actor=user, name="library")
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return headers
