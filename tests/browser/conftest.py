@@ -21,3 +21,21 @@ def browser_type_launch_args(browser_type_launch_args):
                  "--disable-component-update", "--disable-sync", "--disable-quic",
                  "--no-first-run"],
     }
+
+
+@pytest.fixture
+def sign_in():
+    """Signs `page` in as `username` (after signing out whoever was) and fails at once if the
+    sign-in did not take: a test must never go on checking the login page by mistake."""
+    from playwright.sync_api import expect
+
+    def sign_in_as(page, base: str, username: str, password: str = "a-long-passphrase"):
+        page.context.clear_cookies()
+        page.goto(f"{base}/accounts/login/")
+        page.locator("#id_login").fill(username)
+        page.locator("#id_password").fill(password)
+        page.locator("main button[type=submit]").click()
+        expect(page.locator("#id_login")).to_have_count(0)
+        expect(page.get_by_role("button", name="Sign out")).to_have_count(1)
+
+    return sign_in_as

@@ -1,7 +1,6 @@
 """Someone claims an imported account from its profile; the convener approves on the claims page,
 reached from the header; the profile then belongs to the claimant. Both pages pass axe."""
 
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -15,20 +14,13 @@ from cultivate.people.models import User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label(re.compile("^Login")).fill(username)
-    page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
-    page.get_by_role("button", name="Sign In").click()
-
-
 def violations(page: Page) -> list[str]:
     found = Axe().run(page).response["violations"]
     return [f"{page.url}: {v['id']}: {v['help']}" for v in found]
 
 
 def test_claim_from_the_profile_and_approve_on_the_claims_page(page: Page, live_server,
-                                                               make_user, make_community):
+                                                               make_user, make_community, sign_in):
     ana = make_user("ana")
     community = make_community(ana, name="History Meta")
     alma = User.objects.create(username="se-history-1", display_name="Alma", location="Lisbon",

@@ -11,15 +11,8 @@ from cultivate.conversations.models import CommunitySubscription, Topic
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill("a-long-passphrase")
-    page.locator("main button[type=submit]").click()
-
-
 def test_quote_link_digest_and_move(page: Page, live_server, make_user, make_community,
-                                    settings):
+                                    settings, sign_in):
     settings.SITE_URL = live_server.url  # links to this site are recognised by its address
     ana = make_user("ana")
     clinic = make_community(ana, name="Budget Clinic")

@@ -13,14 +13,6 @@ from cultivate.events.models import Event, Rsvp
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill("a-long-passphrase")
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
@@ -30,7 +22,7 @@ def no_violations(page: Page) -> list[str]:
 
 
 def test_plan_from_a_format_answer_and_see_it_in_your_own_zone(page: Page, live_server,
-                                                                make_user, make_community):
+                                                                make_user, make_community, sign_in):
     from cultivate.formats.builtin import ensure_builtin_formats
 
     ensure_builtin_formats()  # transactional tests flush the rows the migration loaded

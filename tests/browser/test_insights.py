@@ -17,14 +17,6 @@ from cultivate.insights.tests.dashboard_data import fill, make_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label(re.compile("^Login")).fill(username)
-    page.get_by_label(re.compile("^Password")).fill("a-long-passphrase")
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def violations(page: Page) -> list[str]:
     return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])} "
             f"{[node['target'] for node in v['nodes']]}"
@@ -32,7 +24,7 @@ def violations(page: Page) -> list[str]:
 
 
 def test_dashboard_draws_offline_opens_tables_and_downloads(page: Page, live_server, make_user,
-                                                            make_community, tmp_path):
+                                                            make_community, tmp_path, sign_in):
     world = make_world(make_user, make_community)
     fill(world["private"])
     base = live_server.url
@@ -84,7 +76,8 @@ def test_dashboard_draws_offline_opens_tables_and_downloads(page: Page, live_ser
     assert elsewhere == []  # nothing was fetched from anywhere but our server
 
 
-def test_network_picture_and_people_to_meet(page: Page, live_server, make_user, make_community):
+def test_network_picture_and_people_to_meet(page: Page, live_server, make_user, make_community,
+                                            sign_in):
     """A convener sees the interaction network drawn (ties as lines, people coloured by level)
     with its tables; a member who talks with the hub is offered the others the hub talks with."""
     from cultivate.communities.models import Membership

@@ -21,14 +21,6 @@ def violations(page: Page) -> list[str]:
             for v in Axe().run(page).response["violations"]]
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill("a-long-passphrase")
-    page.locator("main button[type=submit]").click()
-    expect(page.locator("#id_login")).to_have_count(0)
-
-
 @pytest.fixture
 def served(tmp_path):
     env = collect_static({}, tmp_path / "static")
@@ -56,7 +48,7 @@ def event(make_user, make_community):
 
 
 def test_ask_see_vote_pin_poll_project_and_poll_without_websockets(page: Page, browser, served,
-                                                                   event):
+                                                                   event, sign_in):
     found = []
     room = f"{served}/events/{event.pk}/live/"
     sign_in(page, served, "member")

@@ -13,21 +13,13 @@ from cultivate.practice.models import Method
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill("a-long-passphrase")
-    page.locator("main button[type=submit]").click()
-
-
 def violations(page: Page) -> list[str]:
     return [f"{page.url}: {v['id']}: {v['help']}"
             for v in Axe().run(page).response["violations"]]
 
 
 def test_write_edit_conflict_history_and_story(page: Page, live_server, make_user,
-                                               make_community):
+                                               make_community, sign_in):
     ana, ben = make_user("ana"), make_user("ben")
     community = make_community(ana, name="Peer Circle")
     Membership.objects.create(community=community, user=ben)

@@ -19,20 +19,12 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill("a-long-passphrase")
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def no_violations(page: Page) -> list[str]:
     return [f"{page.url}: {v['id']}: {v['help']}" for v in Axe().run(page).response["violations"]]
 
 
 def test_a_member_adds_a_pdf_and_a_convener_makes_it_key(page: Page, live_server, make_user,
-                                                          make_community, tmp_path):
+                                                          make_community, tmp_path, sign_in):
     ana = make_user("ana")
     community = make_community(ana, name="Budget Clinic", visibility="private",
                                join_policy="invitation")

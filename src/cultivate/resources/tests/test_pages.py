@@ -102,6 +102,8 @@ def test_the_attachment_limit_does_not_apply_to_the_library(world, signed_in, se
     answer = ben.post(LIBRARY + "new/", new_resource(
         form="file", url="", file=files.upload("big.pdf", files.pdf() + b"x" * 300_000)))
     assert answer.status_code == 302
+    resource = Resource.objects.get()
+    assert resource.file.size > 300_000 and answer["Location"] == resource.get_absolute_url()
 
 
 def test_a_javascript_link_is_refused_on_the_page(world, signed_in):
