@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 
@@ -28,8 +29,8 @@ def current_database_url() -> str:
 
 
 class Server:
-    def __init__(self, process: subprocess.Popen, port: int):
-        self.process, self.port = process, port
+    def __init__(self, process: subprocess.Popen, port: int, log_path: str):
+        self.process, self.port, self.log_path = process, port, log_path
         self.http = f"http://127.0.0.1:{port}"
         self.ws = f"ws://127.0.0.1:{port}"
 
@@ -59,12 +60,14 @@ def asgi_servers(count: int = 1, *, redis_url: str | None = None, env: dict | No
     try:
         for _ in range(count):
             port = free_port()
-            process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "cultivate.asgi:application", "--port",
-                 str(port), "--log-level", "warning", "--lifespan", "on"],
-                env=base_env, stdout=open(os.environ.get("LIVE_SERVER_LOG", os.devnull), "a"),
-                stderr=subprocess.STDOUT, text=True)
-            servers.append(Server(process, port))
+            log_path = os.environ.get("LIVE_SERVER_LOG") or tempfile.mkstemp(
+                prefix=f"uvicorn-{port}-", suffix=".log")[1]
+            with open(log_path, "a") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "uvicorn", "cultivate.asgi:application", "--port",
+                     str(port), "--log-level", "warning", "--lifespan", "on"],
+                    env=base_env, stdout=log, stderr=subprocess.STDOUT, text=True)
+            servers.append(Server(process, port, log_path))
         for server in servers:
             wait_until_up(server)
         yield servers
@@ -79,7 +82,8 @@ def wait_until_up(server: Server, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise AssertionError(server.process.stdout.read())
+            with open(server.log_path) as log:
+                raise AssertionError(f"{server.http} died at start-up:\n{log.read()}")
         try:
             if httpx.get(server.http + "/healthz", timeout=2).status_code == 200:
                 return

@@ -7,7 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from cultivate.activity.models import Activity
@@ -16,54 +16,6 @@ from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.live import actions as live
 from cultivate.live import harvest
 from cultivate.live.models import Item
-
-# --- until live/urls.py and api.py include the harvest, mount it here -----------------------
-
-
-def _routes_wired() -> bool:
-    try:
-        reverse("live:harvest", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def _api_wired() -> bool:
-    from cultivate.api import api
-    from cultivate.live.harvest_api import router
-
-    return any(r is router for _prefix, r in api._routers)
-
-
-def _interim_urlpatterns():
-    from cultivate import urls as root
-    from cultivate.live import harvest_urls
-    from cultivate.live import urls as live_urls
-
-    patterns = []
-    if not _api_wired():
-        from ninja import NinjaAPI
-
-        from cultivate.api import api
-        from cultivate.live.harvest_api import router
-
-        test_api = NinjaAPI(urls_namespace="harvest-test-api", auth=api.auth)
-        test_api._exception_handlers = dict(api._exception_handlers)
-        test_api.add_router("/", router)
-        patterns.append(path("api/v1/", test_api.urls))
-    if not _routes_wired():
-        patterns.append(path("", include(
-            (live_urls.urlpatterns + harvest_urls.urlpatterns, "live"))))
-    return patterns + list(root.urlpatterns)
-
-
-urlpatterns = _interim_urlpatterns()
-
-
-@pytest.fixture(autouse=True)
-def _harvest_routes(settings):
-    settings.ROOT_URLCONF = __name__
-
 
 # --- a past event with a lively backchannel -------------------------------------------------
 
