@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,8 @@ from cultivate.core import views as core_views
 from cultivate.people.accounts import LoginView
 
 admin.site.site_header = "Cultivate administration"
+# Staff sign in through the one sign-in page, with its rate limits (people/accounts.py).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

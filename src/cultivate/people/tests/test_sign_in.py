@@ -60,3 +60,12 @@ def test_unknown_accounts_cost_the_same_hashing_as_known_ones(client, make_user,
     # Signing in still works, by address and by name.
     assert sign_in(Client(), "ana@example.org", "a-long-passphrase").status_code == 302
     assert Client().login(username="ana", password="a-long-passphrase")
+
+
+def test_staff_sign_in_through_the_limited_sign_in_page(client, make_user):
+    make_user("root", superuser=True)
+    guessed = client.post("/admin/login/", {"username": "root", "password": "a-long-passphrase"})
+    assert guessed.status_code == 302 and guessed["Location"].startswith("/accounts/login/")
+    assert client.get("/admin/").status_code == 302  # the admin form took no password
+    assert sign_in(client, "root", "a-long-passphrase").status_code == 302
+    assert client.get("/admin/").status_code == 200
