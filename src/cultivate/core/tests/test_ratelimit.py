@@ -95,3 +95,15 @@ def test_account_form_429s_say_when_to_come_back(client, make_user, settings,
     assert 0 < int(limited["Retry-After"]) <= 60
     page = limited.content.decode()
     assert "<main" in page and "Too many attempts" in page
+
+
+def test_behind_a_trusted_proxy_each_visitor_counts_apart(client, settings):
+    settings.CULTIVATE_WRITE_RATE = "1/m"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def write_from(address):
+        return client.post("/api/v1/communities", "{}", content_type="application/json",
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=address).status_code
+
+    assert [write_from("198.51.100.7"), write_from("198.51.100.7")] == [401, 429]
+    assert write_from("203.0.113.9") == 401  # another visitor behind the same proxy
