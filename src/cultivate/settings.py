@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "cultivate.core.middleware.ServerTimingMiddleware",
     "cultivate.core.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cultivate.core.ratelimit.RetryAfterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,10 +167,9 @@ CACHES["local"] = {
 
 # --- Accounts (django-allauth) ---
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend for e-mail and username sign-in, one password hash per attempt (people/accounts.py).
+AUTHENTICATION_BACKENDS = ["cultivate.people.accounts.AuthenticationBackend"]
+ACCOUNT_ADAPTER = "cultivate.people.accounts.AccountAdapter"
 SITE_ID = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "communities:directory"
@@ -290,6 +290,23 @@ CULTIVATE_EVENT_REMINDER_HOURS = float(os.environ.get("CULTIVATE_EVENT_REMINDER_
 CULTIVATE_WRITE_RATE = os.environ.get("CULTIVATE_WRITE_RATE", "60/m")
 CULTIVATE_PREVIEW_RATE = os.environ.get("CULTIVATE_PREVIEW_RATE", "300/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Account forms have their own buckets, per action (allauth syntax: count/period/per, per "ip"
+# is the client address, "key" the e-mail address or, for failed sign-ins, the account and
+# address together: people/accounts.py). docs/configuration.md lists them.
+ACCOUNT_RATE_LIMITS = {
+    "login": os.environ.get("CULTIVATE_LOGIN_RATE", "30/m/ip"),
+    "login_failed": os.environ.get("CULTIVATE_LOGIN_FAILED_RATE", "10/m/ip,5/5m/key"),
+    "signup": os.environ.get("CULTIVATE_SIGNUP_RATE", "20/m/ip"),
+    "reset_password": os.environ.get("CULTIVATE_PASSWORD_RESET_RATE", "20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For;
+# with 0 it is the connection's address (then every client of a proxy shares one bucket).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LOGGING = {
     "version": 1,

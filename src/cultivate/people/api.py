@@ -1,10 +1,11 @@
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from cultivate import policy
-from cultivate.core.errors import NotAllowed
+from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people import actions, queries
 
 router = Router(tags=["people"])
@@ -89,6 +90,19 @@ def get_person(request: HttpRequest, username: str):
     return _profile(person)
 
 
+class SessionRequired(ActionError):
+    status = 403
+
+
+def _signed_in_by_session(request):
+    """Tokens are managed from a signed-in session only: a leaked token must not mint more."""
+    if getattr(request, "signed_in_by_token", False):
+        raise SessionRequired(
+            _("Access tokens cannot be listed, created or revoked with a token. Sign in and "
+              "manage them on your tokens page."), code="session_required")
+    return _signed_in(request)
+
+
 def _token(token) -> dict:
     return {"id": token.pk, "name": token.name, "hint": token.hint,
             "created_at": token.created_at, "last_used_at": token.last_used_at}
@@ -96,19 +110,20 @@ def _token(token) -> dict:
 
 @router.get("/me/tokens", response=list[TokenOut], summary="Your active access tokens")
 def list_tokens(request: HttpRequest):
-    return [_token(t) for t in queries.active_tokens(_signed_in(request))]
+    return [_token(t) for t in queries.active_tokens(_signed_in_by_session(request))]
 
 
 @router.post("/me/tokens", response={201: NewTokenOut},
              summary="Create an access token (the secret is shown only in this answer)")
 def create_token(request: HttpRequest, payload: TokenIn):
-    token, secret = actions.do_create_access_token(actor=_signed_in(request), name=payload.name)
+    token, secret = actions.do_create_access_token(actor=_signed_in_by_session(request),
+                                                   name=payload.name)
     return Status(201, _token(token) | {"token": secret})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke an access token")
 def revoke_token(request: HttpRequest, token_id: int):
-    actions.do_revoke_access_token(actor=_signed_in(request), token_id=token_id)
+    actions.do_revoke_access_token(actor=_signed_in_by_session(request), token_id=token_id)
     return Status(204, None)
 
 

@@ -72,11 +72,23 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.bio_html = render_markdown(self.bio)
+        # set_password() keeps the new raw password until the save: however it was changed
+        # (allauth change or reset, /admin/, a shell), no token outlives the old password.
+        password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
+        if password_changed:
+            from cultivate.people.actions import do_revoke_all_access_tokens
+
+            do_revoke_all_access_tokens(actor=self, reason=TokenRevocation.PASSWORD_CHANGED)
 
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class TokenRevocation(models.TextChoices):
+    BY_OWNER = "owner", _("revoked by you")
+    PASSWORD_CHANGED = "password_changed", _("revoked because your password changed")
 
 
 class PersonalAccessToken(models.Model):
@@ -91,6 +103,8 @@ class PersonalAccessToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=20, choices=TokenRevocation.choices, blank=True,
+                                      editable=False)
 
     class Meta:
         ordering = ["-created_at"]

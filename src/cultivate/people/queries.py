@@ -1,10 +1,20 @@
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from cultivate import policy
 from cultivate.communities.models import Membership, Visibility
 from cultivate.conversations.models import Post, Topic
 from cultivate.people.actions.claims import sees_claim
-from cultivate.people.models import AccountClaim, ClaimStatus, User
+from cultivate.people.models import (
+    AccountClaim,
+    ClaimStatus,
+    PersonalAccessToken,
+    TokenRevocation,
+    User,
+    hash_token,
+)
 
 
 def profile(username: str) -> User | None:
@@ -20,6 +30,22 @@ def profile(username: str) -> User | None:
 
 def active_tokens(user: User):
     return list(user.access_tokens.filter(revoked_at__isnull=True).order_by("-created_at"))
+
+
+def tokens_revoked_by_password_change(user: User, *, days: int = 30):
+    """Tokens a password change revoked lately, so the tokens page can say why they are gone."""
+    since = timezone.now() - timedelta(days=days)
+    return list(user.access_tokens.filter(revoked_reason=TokenRevocation.PASSWORD_CHANGED,
+                                          revoked_at__gte=since).order_by("-revoked_at"))
+
+
+def token_owner_id(secret: str) -> int | None:
+    """Whose active token this is (the rate limiter keys all of a person's tokens together)."""
+    if not secret.startswith(PersonalAccessToken.PREFIX) or len(secret) > 200:
+        return None
+    return (PersonalAccessToken.objects
+            .filter(token_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+            .values_list("user_id", flat=True).first())
 
 
 def _readable_by(viewer) -> Q:

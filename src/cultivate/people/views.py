@@ -141,7 +141,8 @@ def tokens(request):
         else:
             form = TokenForm()
     return render(request, "people/tokens.html", {
-        "form": form, "tokens": queries.active_tokens(request.user), "new_secret": new_secret})
+        "form": form, "tokens": queries.active_tokens(request.user), "new_secret": new_secret,
+        "revoked_by_password": queries.tokens_revoked_by_password_change(request.user)})
 
 
 @require_POST

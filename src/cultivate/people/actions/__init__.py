@@ -9,6 +9,7 @@ from cultivate.people.actions.profile import (
     PROFILE_LIMITS,
     do_create_access_token,
     do_revoke_access_token,
+    do_revoke_all_access_tokens,
     do_update_profile,
     user_for_token,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "do_create_access_token",
     "do_decide_claim",
     "do_revoke_access_token",
+    "do_revoke_all_access_tokens",
     "do_update_profile",
     "do_withdraw_claim",
     "user_for_token",

@@ -8,7 +8,13 @@ from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.models import tags_from_names
-from cultivate.people.models import PersonalAccessToken, User, hash_token, validate_time_zone
+from cultivate.people.models import (
+    PersonalAccessToken,
+    TokenRevocation,
+    User,
+    hash_token,
+    validate_time_zone,
+)
 
 PROFILE_LIMITS = {"display_name": 80, "bio": 2000, "organisation": 120, "location": 120}
 MAX_LIST = 20
@@ -96,8 +102,18 @@ def do_revoke_access_token(*, actor: User, token_id: int) -> PersonalAccessToken
     if token is None:
         raise NotAllowed("no such token", hide=True)
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoked_reason = TokenRevocation.BY_OWNER
+    token.save(update_fields=["revoked_at", "revoked_reason"])
     return token
+
+
+@transaction.atomic
+def do_revoke_all_access_tokens(*, actor: User, reason: str = TokenRevocation.BY_OWNER) -> int:
+    """Revoke every active token of the actor (their password changed, or they asked)."""
+    if actor.pk is None:
+        return 0
+    return actor.access_tokens.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason)
 
 
 def user_for_token(secret: str) -> User | None:
