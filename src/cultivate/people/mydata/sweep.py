@@ -17,11 +17,17 @@ Deleting contributions ("delete" mode), the rule for content others built on:
 
 import secrets
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cultivate.communities.actions.membership import adjust_member_count
-from cultivate.communities.models import JoinRequest, Membership, RequestStatus, Role
+from cultivate.communities.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    RequestStatus,
+    Role,
+)
 from cultivate.conversations.models import (
     CommunitySubscription,
     Notification,
@@ -89,6 +95,15 @@ def forget_person(user: User, pseudonym: str) -> None:
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
+    addresses = [user.email, *EmailAddress.objects.filter(user=user).values_list("email",
+                                                                              flat=True)]
+    invited = Q()
+    for address in filter(None, addresses):
+        invited |= Q(email__iexact=address)
+    if invited:  # invitations name the person by address: open ones go, used ones forget it
+        Invitation.objects.filter(invited, accepted_at__isnull=True).delete()
+    Invitation.objects.filter(accepted_by=user).update(email="")
+    JoinRequest.objects.filter(user=user).update(message="")
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
     user.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
