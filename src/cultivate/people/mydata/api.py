@@ -1,9 +1,10 @@
 """API routes for one's own data: the archive, and the erasure request (ask, see, cancel)."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.http import FileResponse, HttpRequest, JsonResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
@@ -13,11 +14,14 @@ router = Router(tags=["your data"])
 
 ZIP_RESPONSE = {"responses": {"200": {
     "description": "A ZIP archive of JSON files and a README.md explaining each.",
-    "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}}
+    "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+    "429": {"description": "You downloaded your data a moment ago; see Retry-After."}}}
 
 
 class ErasureIn(Schema):
-    mode: str  # "keep" (contributions stay under "a former member") or "delete"
+    mode: Literal["keep", "delete"] = Field(
+        description='"keep": your contributions stay, shown as by "a former member"; '
+                    '"delete": they are removed (see docs/my-data.md for what others built on).')
 
 
 class ErasureOut(Schema):

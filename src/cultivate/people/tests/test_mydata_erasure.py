@@ -93,8 +93,9 @@ def test_the_only_convener_is_told_to_hand_over_first(world, signed_in):
 
 
 def test_kept_contributions_show_a_former_member_and_analytics_stay(
-        world, smtp_server, django_capture_on_commit_callbacks):
+        world, signed_in, smtp_server, django_capture_on_commit_callbacks):
     ben, community, topic = world["ben"], world["community"], world["topic"]
+    open_session = signed_in(ben)
     _token, secret = do_create_access_token(actor=ben, name="script")
     activity_before = Activity.objects.filter(community=community).count()
     by_ben_before = Activity.objects.filter(actor=ben).count()
@@ -125,6 +126,14 @@ def test_kept_contributions_show_a_former_member_and_analytics_stay(
         "Benedikt explains", "").replace("Benedikt thanks", "")
     assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/me").status_code == 401
     assert not Client().login(username="benedikt", password="a-long-passphrase")
+    assert open_session.get("/me/data/").status_code == 302  # the session ended
+    for url in (f"/c/{community.slug}/", f"/c/{community.slug}/members/",
+                f"/api/v1/communities/{community.slug}/topics/{topic.pk}"):
+        shown = visitor.get(url)
+        assert shown.status_code == 200, url
+        text = shown.content.decode()
+        assert "Brandauer" not in text and "/benedikt" not in text
+    assert "a former member" in text  # the topic in the API names its author so
     assert smtp_server.messages[-1]["To"] == "benedikt@example.org"
     assert "was erased" in smtp_server.messages[-1]["Subject"]
 
@@ -163,7 +172,7 @@ def test_the_api_asks_shows_and_cancels(world):
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert client.get("/api/v1/me/erasure").status_code == 404
     bad = client.post("/api/v1/me/erasure", {"mode": "all"}, content_type="application/json")
-    assert bad.status_code == 400 and "mode" in bad.json()["error"]["fields"]
+    assert bad.status_code == 422 and "mode" in bad.json()["error"]["fields"]
     created = client.post("/api/v1/me/erasure", {"mode": "delete"},
                           content_type="application/json")
     assert created.status_code == 201 and created.json()["status"] == "pending"
