@@ -2,9 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from cultivate import policy
 from cultivate.core.errors import ActionError
 from cultivate.people.models import AccountClaim, ErasureRequest, PersonalAccessToken, User
 from cultivate.people.mydata.erasure import do_carry_out_erasure, do_erase_account_now
+from cultivate.policy import Can
 
 
 @admin.register(User)
@@ -71,7 +73,16 @@ class ErasureRequestAdmin(admin.ModelAdmin):
                        "cancelled_at", "done_at", "pseudonym")
     actions = ["carry_out_now"]
 
+    def has_module_permission(self, request):
+        return Can.SEE_ERASURE_REQUESTS in policy.account_verbs(request.user, None)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

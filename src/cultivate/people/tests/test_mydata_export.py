@@ -88,3 +88,35 @@ def test_the_page_asks_to_wait_between_downloads(world, signed_in, settings):
     assert "Try again in" in response.content.decode()
     settings.CULTIVATE_EXPORT_INTERVAL_MINUTES = 0
     assert client.post("/me/data/export/").status_code == 200
+
+
+def test_every_part_of_the_archive_names_an_installed_model():
+    from cultivate.people.mydata.export import PARTS, parts_present
+
+    assert len(parts_present()) == len(PARTS)
+
+
+def test_the_archive_holds_methods_stories_and_rsvps(world, signed_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cultivate.events.actions import do_plan_event, do_rsvp
+    from cultivate.practice.actions import do_create_method, do_tell_story
+
+    ana, community = world["ana"], world["community"]
+    method = do_create_method(actor=ana, community=community, title="Peer review",
+                              brief="Ana's brief.")
+    do_tell_story(actor=ana, method=method, title="It worked in Lima", outcome="success",
+                  context="Ana's context.", what_we_did="We met.", what_happened="It helped.")
+    starts = timezone.now() + timedelta(days=3)
+    event = do_plan_event(actor=ana, community=community, title="Clinic", starts_at=starts,
+                          ends_at=starts + timedelta(hours=1), time_zone="UTC")
+    do_rsvp(actor=world["ben"], event=event, answer="going")
+    do_rsvp(actor=ana, event=event, answer="maybe")
+    files = _files(b"".join(signed_in(ana).post("/me/data/export/").streaming_content))
+    assert json.loads(files["methods.json"])[0]["title"] == "Peer review"
+    assert json.loads(files["method_revisions.json"])[0]["content"]
+    assert json.loads(files["stories.json"])[0]["context"] == "Ana's context."
+    assert [r["answer"] for r in json.loads(files["rsvps.json"])] == ["maybe"]
+    assert json.loads(files["events_planned.json"])[0]["title"] == "Clinic"
