@@ -214,3 +214,17 @@ def test_an_admin_carries_out_a_pending_request_at_once(world, make_user, signed
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.status == ErasureStatus.DONE
+
+
+def test_an_erased_imported_account_has_no_profile_either(make_user):
+    admin = make_user("root", superuser=True)
+    placeholder = User.objects.create(username="alma", display_name="Alma Imported",
+                                      placeholder_ref="stackexchange:meta:user:7",
+                                      is_active=False)
+    assert Client().get("/people/alma/").status_code == 200
+    from cultivate.people.mydata.erasure import do_erase_account_now
+
+    do_erase_account_now(actor=admin, user=placeholder)
+    placeholder.refresh_from_db()
+    assert Client().get(f"/people/{placeholder.username}/").status_code == 404
+    assert Client().get(f"/api/v1/people/{placeholder.username}").status_code == 404
