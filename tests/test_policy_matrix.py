@@ -135,3 +135,37 @@ def test_directory_lists_exactly_what_each_standing_may_see(landscape, visibilit
         user = people[standing] or AnonymousUser()
         listed = policy.visible_communities(user).filter(pk=community.pk).exists()
         assert listed == ("see" in EXPECTED_OPEN[visibility][standing]), standing
+
+
+# Verbs about a person's own account, not a community (cultivate.people.mydata): export and
+# erasure are for oneself only, never someone else's, not even for a platform admin; platform
+# admins see the erasure requests (and may carry one out at once).
+EXPECTED_ACCOUNT = {
+    ("member", "own"): {"export_own_data", "erase_own_account"},
+    ("member", "other"): set(),
+    ("admin", "own"): {"export_own_data", "erase_own_account", "see_erasure_requests"},
+    ("admin", "other"): {"see_erasure_requests"},
+    ("admin", None): {"see_erasure_requests"},
+    ("convener", None): set(),
+    ("anonymous", "other"): set(),
+    ("inactive", "own"): set(),
+}
+
+
+@pytest.mark.django_db
+def test_account_verbs_are_for_oneself(landscape):
+    from django.contrib.auth.models import AnonymousUser
+
+    _community, people = landscape
+    people["inactive"] = people["member"]
+    for (standing, whose), expected in EXPECTED_ACCOUNT.items():
+        user = people[standing] or AnonymousUser()
+        if standing == "inactive":
+            user.is_active = False
+        account = {"own": user, "other": people["core"], None: None}[whose]
+        verbs = {verb.value for verb in policy.account_verbs(user, account)}
+        assert verbs == expected, (standing, whose)
+        for verb in {Can.EXPORT_OWN_DATA, Can.ERASE_OWN_ACCOUNT, Can.SEE_ERASURE_REQUESTS}:
+            if verb.value not in expected:
+                with pytest.raises(policy.NotAllowed):
+                    policy.check_account(user, verb, account)

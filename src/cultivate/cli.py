@@ -5,7 +5,7 @@ import sys
 
 ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange",
            "send-digests": "send_digests", "send-event-reminders": "send_event_reminders",
-           "recompute-insights": "recompute_insights"}
+           "recompute-insights": "recompute_insights", "erase-due-accounts": "erase_due_accounts"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -55,6 +55,10 @@ class Can(StrEnum):
     VIEW_INSIGHTS = "view_insights"  # the community dashboard, levels of everyone, network
     TUNE_LEVELS = "tune_levels"  # change the thresholds of the levels of participation
     MEET_PEOPLE = "meet_people"  # one's own suggestions of people to connect with (members)
+    # About a person's own account, not a community: see `account_verbs`.
+    EXPORT_OWN_DATA = "export_own_data"  # download an archive of one's own data
+    ERASE_OWN_ACCOUNT = "erase_own_account"  # ask for (and cancel) the erasure of one's account
+    SEE_ERASURE_REQUESTS = "see_erasure_requests"  # list them, carry one out at once (admins)
 
 
 MEMBER_STANDINGS = frozenset(
@@ -189,6 +193,25 @@ def claims_decidable_by(user, claims: QuerySet) -> QuerySet:
     convened = Membership.objects.filter(
         user=user, role=Role.CONVENER, community__memberships__user=OuterRef("placeholder"))
     return claims.filter(Exists(convened))
+
+
+def account_verbs(user, account) -> frozenset[Can]:
+    """Verbs about a person's own account (`account`, None for the platform-wide ones).
+    Export and erasure are for oneself only: a platform admin may neither download someone
+    else's data nor ask for their erasure here (deleting in /admin/ erases under the same rule)."""
+    if not is_signed_in(user):
+        return frozenset()
+    verbs = set()
+    if account is not None and account.pk == user.pk:
+        verbs |= {Can.EXPORT_OWN_DATA, Can.ERASE_OWN_ACCOUNT}
+    if is_platform_admin(user):
+        verbs.add(Can.SEE_ERASURE_REQUESTS)
+    return frozenset(verbs)
+
+
+def check_account(user, verb: Can, account=None) -> None:
+    if verb not in account_verbs(user, account):
+        raise NotAllowed(f"not allowed to {verb}")
 
 
 def check(standing: Standing, verb: Can, community: Community) -> None:

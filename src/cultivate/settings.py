@@ -284,6 +284,10 @@ CULTIVATE_RESOURCE_MAX_MB = float(os.environ.get("CULTIVATE_RESOURCE_MAX_MB", "2
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
 # How often `cultivate run` sends due digests; 0 when cron runs `cultivate send-digests`.
 CULTIVATE_DIGEST_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_DIGEST_CLOCK_MINUTES", "60"))
+# Members' own data (cultivate.people.mydata): one archive download per person per this many
+# minutes; an erasure is carried out this many days after it was asked for, unless cancelled.
+CULTIVATE_EXPORT_INTERVAL_MINUTES = int(os.environ.get("CULTIVATE_EXPORT_INTERVAL_MINUTES", "5"))
+CULTIVATE_ERASURE_GRACE_DAYS = int(os.environ.get("CULTIVATE_ERASURE_GRACE_DAYS", "14"))
 # How long before an event its reminder mail leaves (cultivate.events.reminders).
 CULTIVATE_EVENT_REMINDER_HOURS = float(os.environ.get("CULTIVATE_EVENT_REMINDER_HOURS", "24"))
 # Writes per user (or per address when anonymous) per minute, for the HTML views and the API.

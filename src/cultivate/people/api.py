@@ -7,9 +7,11 @@ from ninja import Field, Router, Schema, Status
 from cultivate import policy
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people import actions, queries
+from cultivate.people.mydata.api import router as mydata_router
 
 router = Router(tags=["people"])
 claims_router = Router(tags=["account claims"])
+router.add_router("/", mydata_router)  # one's own data: export and erasure
 
 
 class ProfileOut(Schema):

@@ -26,6 +26,7 @@ from cultivate.people.models import User
 NOT_MOVED = frozenset({
     "account.emailaddress", "socialaccount.socialaccount", "people.personalaccesstoken",
     "people.user_groups", "people.user_user_permissions", "people.accountclaim", "people.user",
+    "people.erasurerequest",
 })
 PROFILE_FIELDS = ("display_name", "location", "bio", "organisation")
 

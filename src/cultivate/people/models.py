@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cultivate.core.markdown import render_markdown
 
+FORMER_MEMBER = _("a former member")
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
 
@@ -39,6 +40,9 @@ class User(AbstractUser):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged_accounts", editable=False)
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when the person's account was erased: the row stays, under a pseudonym, so what it
+    # is attached to (analytics, kept contributions) stays consistent (people.mydata.erasure).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     expertise = models.ManyToManyField(
         "core.Tag", verbose_name=_("expertise"), blank=True, related_name="experts"
     )
@@ -53,7 +57,13 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        if self.erased_at is not None:
+            return str(FORMER_MEMBER)
         return self.display_name or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_placeholder(self) -> bool:
@@ -170,3 +180,50 @@ class AccountClaim(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ClaimStatus.PENDING
+
+
+class ErasureMode(models.TextChoices):
+    KEEP = "keep", _("Keep my contributions, shown as by “a former member”")
+    DELETE = "delete", _("Delete my contributions")
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the grace period to end")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Carried out")
+
+
+class ErasureRequest(models.Model):
+    """A person asked for their account to be erased. It is carried out once `due_at` has
+    passed (the grace period), unless they cancel first, e.g. by signing in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="erasure_requests")
+    mode = models.CharField(_("what happens to contributions"), max_length=8,
+                            choices=ErasureMode)
+    status = models.CharField(_("status"), max_length=10, choices=ErasureStatus,
+                              default=ErasureStatus.PENDING)
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    due_at = models.DateTimeField(_("carried out from"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    # The pseudonym the account got; the former username is not kept anywhere.
+    pseudonym = models.CharField(_("pseudonym"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(status="pending"),
+                                    name="erasure_one_pending"),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="erasure_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ErasureStatus.PENDING

@@ -18,10 +18,11 @@ from cultivate.people.models import (
 
 
 def profile(username: str) -> User | None:
-    """An active person, or an imported placeholder (claimed or not: views follow a merge)."""
+    """An active person, or an imported placeholder (claimed or not: views follow a merge);
+    never an erased account."""
     return (
         User.objects.filter(username=username)
-        .filter(Q(is_active=True) | Q(placeholder_ref__isnull=False))
+        .filter(Q(is_active=True) | Q(placeholder_ref__isnull=False), erased_at__isnull=True)
         .select_related("merged_into")
         .prefetch_related("expertise")
         .first()

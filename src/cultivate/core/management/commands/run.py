@@ -29,11 +29,13 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         from cultivate.events.reminders import send_due_reminders
         from cultivate.insights.tasks import enqueue_recompute
+        from cultivate.people.mydata.erasure import carry_out_due_erasures
 
-        # One clock: digests, the reminders of events that start soon, and the recomputation of
-        # levels and dashboards (run at once, or queued for the task worker).
+        # One clock: digests, the reminders of events that start soon, the recomputation of
+        # levels and dashboards (run at once, or queued for the task worker), and the account
+        # erasures whose grace period ended.
         start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
-                           also=[send_due_reminders, enqueue_recompute])
+                           also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures])
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
