@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_account_claims'),
+        ('people', '0004_token_revoked_reason'),
     ]
 
     operations = [
