@@ -1,8 +1,8 @@
 """User Markdown to safe HTML: markdown-it-py renders, nh3 sanitises (on save, never on read).
 
 Images from other hosts are not embedded: loading them would tell that host who read the page
-and when (a tracking pixel). They become a button that loads the image only when the reader asks
-(static/cultivate/external_images.js); images on our own host and relative ones stay images.
+and when (a tracking pixel). They become a link that loads the image only when the reader clicks
+it (static/cultivate/external_images.js); images on our own host and relative ones stay images.
 """
 
 import html
@@ -61,28 +61,41 @@ def external_host(src: str, hosts: set[str]) -> str | None:
 
 
 def defer_external_images(sanitised_html: str) -> str:
-    """Replace each <img> from another host with a button that loads it on a click.
+    """Replace each <img> from another host with a link to it that the page's script turns into
+    the image on a click (without script, the link opens the image: the reader chose to).
 
     Takes HTML nh3 has already cleaned (it is also applied to HTML stored before this existed);
-    what it writes back is escaped here, so the result stays safe."""
+    what it writes back is escaped here, so the result stays safe. An image inside a link
+    becomes text, since links cannot nest."""
     if "<img" not in sanitised_html:
         return sanitised_html
     hosts = own_hosts()
-
-    def replace(match: re.Match) -> str:
+    parts, done = [], 0
+    for match in _IMG.finditer(sanitised_html):
         attributes = {name.lower(): html.unescape(value)
                       for name, value in _ATTRIBUTE.findall(match.group(1))}
         host = external_host(attributes.get("src", ""), hosts)
         if host is None:
-            return match.group(0)
-        label = _("External image from %(host)s — load") % {"host": host}
-        alt = attributes.get("alt", "")
-        described = f"{alt}: {label}" if alt else label
-        src = html.escape(attributes["src"])
-        return (f'<button type="button" class="external-image" data-src="{src}"'
-                f' data-alt="{html.escape(alt)}">{html.escape(described)}</button>')
+            continue
+        before = sanitised_html[:match.start()]
+        inside_link = before.count("<a ") > before.count("</a>")
+        parts.append(sanitised_html[done:match.start()])
+        parts.append(_placeholder(attributes["src"], attributes.get("alt", ""), host,
+                                  inside_link=inside_link))
+        done = match.end()
+    parts.append(sanitised_html[done:])
+    return "".join(parts)
 
-    return _IMG.sub(replace, sanitised_html)
+
+def _placeholder(src: str, alt: str, host: str, *, inside_link: bool) -> str:
+    label = _("External image from %(host)s — load") % {"host": host}
+    if inside_link:
+        label = _("External image from %(host)s") % {"host": host}
+    text = html.escape(f"{alt}: {label}" if alt else label)
+    if inside_link:
+        return f'<span class="external-image">{text}</span>'
+    return (f'<a class="external-image" href="{html.escape(src)}" data-alt="{html.escape(alt)}"'
+            f' rel="nofollow noopener noreferrer">{text}</a>')
 
 
 def plain_text(*html_parts: str) -> str:

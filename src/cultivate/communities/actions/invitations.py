@@ -59,6 +59,8 @@ def _check_sender(actor) -> None:
             _("New accounts can send invitations %(hours)s hours after signing up. Ask a "
               "platform admin if you need to invite people sooner.") % {"hours": f"{hours:g}"},
             code="account_too_new")
+    # Lock the sender's row so parallel requests cannot all pass the count below.
+    list(type(actor).objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
     since = timezone.now() - timedelta(days=1)
     sent = Invitation.objects.filter(invited_by=actor, created_at__gte=since).count()
     if sent >= settings.CULTIVATE_INVITATIONS_PER_DAY:

@@ -8,13 +8,20 @@ from django.apps import apps as live_apps
 from cultivate.core.markdown import render_markdown
 
 
-def test_an_external_image_becomes_a_button_that_names_its_host(settings):
+def test_an_external_image_becomes_a_link_that_names_its_host(settings):
     settings.SITE_URL = "https://cultivate.example"
     html = render_markdown("Look: ![the chart](https://tracker.example/p.png?u=1&x=2)")
     assert "<img" not in html
-    assert 'class="external-image"' in html
-    assert 'data-src="https://tracker.example/p.png?u=1&amp;x=2"' in html
-    assert "the chart: External image from tracker.example — load" in html
+    assert '<a class="external-image" href="https://tracker.example/p.png?u=1&amp;x=2"' in html
+    assert 'data-alt="the chart"' in html
+    assert "the chart: External image from tracker.example — load</a>" in html
+
+
+def test_an_external_image_inside_a_link_becomes_text(settings):
+    html = render_markdown("[![badge](https://badges.example/b.svg)](https://example.org/x)")
+    assert "<img" not in html and "badges.example/b.svg" not in html
+    assert html.count("<a ") == 1
+    assert '<span class="external-image">badge: External image from badges.example</span>' in html
 
 
 def test_our_own_and_relative_images_stay_images(settings):
@@ -30,7 +37,7 @@ def test_another_port_on_our_host_is_another_origin(settings):
 
 def test_alt_text_cannot_break_out_of_the_button(settings):
     html = render_markdown('![" onmouseover="alert(1)<script>](https://t.example/p.png)')
-    assert "<script" not in html and 'onmouseover="' not in html
+    assert "<script" not in html and ' onmouseover="' not in html
 
 
 @pytest.mark.django_db
