@@ -27,6 +27,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "o
 # double-quoted, escaped values, so its output can be read back reliably.
 _IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+# What defer_external_images writes: not words of the text, so search leaves it out.
+_PLACEHOLDER = re.compile(r'<(a|span) class="external-image"[^>]*>[^<]*</\1>')
 
 
 def render_markdown(source: str) -> str:
@@ -102,4 +104,5 @@ def plain_text(*html_parts: str) -> str:
     """Rendered (sanitised) HTML back to plain text, parts separated by blank lines: what the
     search index reads."""
     return "\n\n".join(text for part in html_parts
-                        if part and (text := html.unescape(strip_tags(part)).strip()))
+                        if part and (text := html.unescape(strip_tags(
+                            _PLACEHOLDER.sub("", part))).strip()))

@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -60,7 +61,7 @@ def _check_sender(actor) -> None:
               "platform admin if you need to invite people sooner.") % {"hours": f"{hours:g}"},
             code="account_too_new")
     # Lock the sender's row so parallel requests cannot all pass the count below.
-    list(type(actor).objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+    list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
     since = timezone.now() - timedelta(days=1)
     sent = Invitation.objects.filter(invited_by=actor, created_at__gte=since).count()
     if sent >= settings.CULTIVATE_INVITATIONS_PER_DAY:

@@ -5,7 +5,7 @@ import importlib
 import pytest
 from django.apps import apps as live_apps
 
-from cultivate.core.markdown import render_markdown
+from cultivate.core.markdown import plain_text, render_markdown
 
 
 def test_an_external_image_becomes_a_link_that_names_its_host(settings):
@@ -22,6 +22,11 @@ def test_an_external_image_inside_a_link_becomes_text(settings):
     assert "<img" not in html and "badges.example/b.svg" not in html
     assert html.count("<a ") == 1
     assert '<span class="external-image">badge: External image from badges.example</span>' in html
+
+
+def test_search_text_leaves_the_placeholder_out():
+    html = render_markdown("Cash ![chart](https://t.example/p.png) plans")
+    assert plain_text(html) == "Cash  plans"
 
 
 def test_our_own_and_relative_images_stay_images(settings):
