@@ -12,6 +12,8 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CULTIVATE_WRITE_RATE = "10000/m"
+    # Fixture accounts are seconds old; the tests of this rule set their own age.
+    settings.CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS = 0
     # Inside a test's transaction on_commit never fires, so cached pages would not expire:
     # caching is off except in the tests that switch it on (transactional ones).
     settings.PAGE_CACHE_SECONDS = 0

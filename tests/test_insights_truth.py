@@ -132,6 +132,7 @@ def shown(expected, django_db_setup, django_db_blocker) -> dict:
     plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with django_db_blocker.unblock(), override_settings(
             PAGE_CACHE_SECONDS=0, STORAGES={**settings.STORAGES, "staticfiles": plain_static},
+            CULTIVATE_COMMUNITY_CREATION="anyone",
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]), \
             transaction.atomic():
         cache.clear()

@@ -34,6 +34,8 @@ FACILITATOR, CONVENER, ADMIN = (
 MEMBER = MEMBER | {"meet_people"}
 FACILITATOR, CONVENER = (verbs | {"meet_people"} for verbs in (FACILITATOR, CONVENER))
 SPONSOR = MEMBER | {"view_insights"}
+# Who sees the community and its address: conveners and admins, not facilitators (issue 12).
+CONVENER, ADMIN = (verbs | {"change_visibility"} for verbs in (CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

@@ -92,6 +92,11 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(ActionError)
 def on_action_error(request, exc: ActionError):
+    details = getattr(exc, "details", None)
+    if details:
+        body = {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields,
+                          "details": details}}
+        return api.create_response(request, body, status=exc.status)
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
 
 

@@ -5,9 +5,13 @@ A person's *standing* in a community (anonymous, outsider, pending, a role, plat
 and the community's visibility and join policy decide the verbs allowed.
 """
 
+from datetime import timedelta
 from enum import StrEnum
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from cultivate.communities.models import (
     Community,
@@ -55,6 +59,8 @@ class Can(StrEnum):
     VIEW_INSIGHTS = "view_insights"  # the community dashboard, levels of everyone, network
     TUNE_LEVELS = "tune_levels"  # change the thresholds of the levels of participation
     MEET_PEOPLE = "meet_people"  # one's own suggestions of people to connect with (members)
+    # Who may see it and its address: widening exposes conversations, so conveners decide.
+    CHANGE_VISIBILITY = "change_visibility"
     # About a person's own account, not a community: see `account_verbs`.
     EXPORT_OWN_DATA = "export_own_data"  # download an archive of one's own data
     ERASE_OWN_ACCOUNT = "erase_own_account"  # ask for (and cancel) the erasure of one's account
@@ -130,7 +136,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
     if standing == Standing.SPONSOR:
         verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
     if standing in MANAGERS:
-        verbs.add(Can.MANAGE_MEMBERS)
+        verbs |= {Can.MANAGE_MEMBERS, Can.CHANGE_VISIBILITY}
     return frozenset(verbs)
 
 
@@ -168,8 +174,36 @@ def may_change_resource(user, standing: Standing, resource) -> bool:
     return is_signed_in(user) and resource.added_by_id == user.pk and standing in MEMBER_STANDINGS
 
 
+def has_verified_email(user, email: str | None = None) -> bool:
+    """Whether the user proved they own an address (this one, when given; any otherwise)."""
+    if not is_signed_in(user):
+        return False
+    addresses = EmailAddress.objects.filter(user=user, verified=True)
+    if email is not None:
+        addresses = addresses.filter(email__iexact=email.strip())
+    return addresses.exists()
+
+
+def is_established(user) -> bool:
+    """An account trusted to make the platform send mail to strangers: a platform admin, or a
+    verified address and an account older than CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS."""
+    if is_platform_admin(user):
+        return True
+    if not has_verified_email(user):
+        return False
+    age = timedelta(hours=settings.CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS)
+    return user.date_joined <= timezone.now() - age
+
+
 def can_create_community(user) -> bool:
-    return is_signed_in(user)
+    """CULTIVATE_COMMUNITY_CREATION: anyone signed in, those with a verified address (the
+    default), or platform admins only."""
+    rule = settings.CULTIVATE_COMMUNITY_CREATION
+    if not is_signed_in(user):
+        return False
+    if is_platform_admin(user) or rule == "anyone":
+        return True
+    return rule == "verified" and has_verified_email(user)
 
 
 def may_decide_claim(user, placeholder, *, claimant=None) -> bool:

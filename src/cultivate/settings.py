@@ -282,6 +282,13 @@ CULTIVATE_ATTACHMENT_MAX_MB = float(os.environ.get("CULTIVATE_ATTACHMENT_MAX_MB"
 # Largest file added to a community's resource library, in megabytes (same checks as above).
 CULTIVATE_RESOURCE_MAX_MB = float(os.environ.get("CULTIVATE_RESOURCE_MAX_MB", "25"))
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
+# Invitation mail goes to strangers: only accounts with a verified address older than this (or
+# platform admins) send it, at most CULTIVATE_INVITATIONS_PER_DAY a day each.
+CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS = float(
+    os.environ.get("CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS", "24"))
+CULTIVATE_INVITATIONS_PER_DAY = int(os.environ.get("CULTIVATE_INVITATIONS_PER_DAY", "50"))
+# Who may start a community: anyone (signed in), verified (a verified address), admins.
+CULTIVATE_COMMUNITY_CREATION = os.environ.get("CULTIVATE_COMMUNITY_CREATION", "verified")
 # How often `cultivate run` sends due digests; 0 when cron runs `cultivate send-digests`.
 CULTIVATE_DIGEST_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_DIGEST_CLOCK_MINUTES", "60"))
 # Members' own data (cultivate.people.mydata): one archive download per person per this many

@@ -99,8 +99,10 @@ def get_community(request: HttpRequest, slug: str):
               summary="Edit the charter, case for membership or settings")
 def update_community(request: HttpRequest, slug: str, payload: s.CommunityPatch):
     community, _standing = policy.access_community(request.user, slug, Can.EDIT)
+    values = flatten(payload, partial=True)
+    confirm = bool(values.pop("confirm", False))
     community = actions.do_update_community(actor=request.user, community=community,
-                                            **flatten(payload, partial=True))
+                                            confirm_visibility=confirm, **values)
     return detail(community, policy.standing_of(request.user, community))
 
 

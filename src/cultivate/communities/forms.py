@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cultivate.communities.actions.invitations import MAX_MESSAGE
 from cultivate.communities.models import (
     MAX_MARKDOWN,
     Community,
@@ -52,14 +53,26 @@ class CommunityForm(forms.Form):
     case_what = _markdown(_("What"), Community._meta.get_field("case_what").help_text)
     case_how = _markdown(_("How"), Community._meta.get_field("case_how").help_text)
 
+    confirm_visibility = forms.BooleanField(
+        label=_("Yes, widen who can see the community"), required=False,
+        help_text=_("Asked when the new visibility lets more people see it."))
+
     def clean_tags(self):
         return parse_tag_list(self.cleaned_data["tags"])
 
     @classmethod
     def initial_for(cls, community: Community) -> dict:
-        initial = {name: getattr(community, name) for name in cls.base_fields if name != "tags"}
+        initial = {name: getattr(community, name) for name in cls.base_fields
+                   if name not in ("tags", "confirm_visibility")}
         initial["tags"] = ", ".join(tag.name for tag in community.tags.all())
         return initial
+
+
+    def lock_visibility(self) -> None:
+        """For stewards who are not conveners: they see visibility and address, not change."""
+        for name in ("visibility", "slug"):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Only conveners can change this.")
 
 
 class JoinRequestForm(forms.Form):
@@ -79,8 +92,11 @@ class DecisionForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
-    message = forms.CharField(label=_("Personal message (optional)"), required=False,
-                              max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("Personal message (optional)"), required=False, max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Plain text, up to 500 characters, no links. It is shown as written by "
+                    "you."))
 
 
 class RoleForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cultivate import policy
@@ -166,3 +167,18 @@ def memberships_visible_to(viewer, person) -> list[Membership]:
         Membership.objects.filter(user=person).filter(Exists(visible))
         .select_related("community").order_by("community__name")
     )
+
+
+def exposed_if_public(community: Community) -> dict[str, int]:
+    """What anyone on the internet could read once the community is public: shown before a
+    convener confirms widening its visibility. Other apps' models by name: they import us."""
+    def count(label: str, **filters) -> int:
+        return apps.get_model(label).objects.filter(community=community, **filters).count()
+
+    return {
+        "conversations": count("conversations.Topic"),
+        "methods": count("practice.Method"),
+        "resources": count("resources.Resource", deleted_at__isnull=True),
+        "events": count("events.Event"),
+        "members": community.member_count,
+    }

@@ -58,6 +58,10 @@ class CommunityPatch(Schema):
     tags: list[str] | None = None
     charter: CharterPatch | None = None
     case_for_membership: CasePatch | None = None
+    confirm: bool = Field(
+        False, description="Widening the visibility (private to listed or public, listed to "
+        "public) is refused with 409 `confirm_visibility` and what would become visible in "
+        "`error.details`, unless this is true. Only conveners change visibility and slug.")
 
 
 class CommunitySummary(Schema):
@@ -138,7 +142,8 @@ class DecisionIn(Schema):
 class InvitationIn(Schema):
     email: str
     role: str = "member"
-    message: str = ""
+    message: str = Field("", description="Plain text, up to 500 characters, no links; shown "
+                         "as written by the sender.")
 
 
 class InvitationOut(Schema):

@@ -21,4 +21,5 @@ urlpatterns = [
     path("c/<slug:slug>/invitations/<int:invitation_id>/revoke/", views.revoke_invitation,
          name="revoke-invitation"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<str:token>/sign-up/", views.invitation_signup, name="invitation-signup"),
 ]

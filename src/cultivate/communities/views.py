@@ -1,5 +1,7 @@
 """Thin HTML views: parse input, ask the policy, call an action or a query, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +17,7 @@ from cultivate import policy
 from cultivate.activity.actions import record_visit
 from cultivate.activity.queries import recent_activity_for_community
 from cultivate.communities import actions, queries
+from cultivate.communities.actions.invitations import mask_email
 from cultivate.communities.forms import (
     CommunityForm,
     DecisionForm,
@@ -23,7 +26,7 @@ from cultivate.communities.forms import (
     RoleForm,
 )
 from cultivate.communities.models import JoinPolicy, Kind, Stage
-from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.errors import ActionError, NeedsConfirmation, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
 from cultivate.policy import Can
@@ -58,6 +61,7 @@ def create(request):
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
+        values.pop("confirm_visibility", None)  # nothing is exposed by a new community
         try:
             community = actions.do_create_community(actor=request.user, **values)
         except ActionError as error:
@@ -108,17 +112,22 @@ def _shared_home_parts(community, *, can_read: bool) -> dict:
 def edit(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.EDIT)
     form = CommunityForm(request.POST or None, initial=CommunityForm.initial_for(community))
+    if Can.CHANGE_VISIBILITY not in policy.allowed(standing, community):
+        form.lock_visibility()
+    needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_community(actor=request.user, community=community,
                                         **form.cleaned_data)
         except ActionError as error:
             show_action_error(form, error)
+            needs_confirmation = isinstance(error, NeedsConfirmation)
         else:
             messages.success(request, _("Charter saved."))
             return redirect(community)
-    return render(request, "communities/form.html",
-                  {"form": form, "community": community, "creating": False})
+    return render(request, "communities/form.html", {
+        "form": form, "community": community, "creating": False,
+        "needs_confirmation": needs_confirmation})
 
 
 @require_POST
@@ -297,14 +306,27 @@ def revoke_invitation(request, slug, invitation_id):
 
 def invitation(request, token):
     found = actions.find_invitation(token)
+    refusal, status = "", 200
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
             actions.do_accept_invitation(actor=request.user, token=token)
         except ActionError as error:
-            messages.error(request, error.message)
+            refusal, status = error.message, error.status
         else:
             messages.success(request, _("Welcome to %(name)s!") % {"name": found.community.name})
             return redirect(found.community)
-    return render(request, "communities/invitation.html", {"invitation": found})
+    return render(request, "communities/invitation.html", {
+        "invitation": found, "refusal": refusal, "masked_email": mask_email(found.email),
+        "for_you": policy.has_verified_email(request.user, found.email),
+        "email_settings_url": reverse("account_email"),
+    }, status=status)
+
+
+def invitation_signup(request, token):
+    """Sign up with the invited address filled in, and come back to the invitation after."""
+    found = actions.find_invitation(token)
+    back = reverse("communities:invitation", kwargs={"token": token})
+    query = urlencode({"email": found.email, "next": back})
+    return redirect(f"{reverse('account_signup')}?{query}")

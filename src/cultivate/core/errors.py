@@ -37,3 +37,26 @@ class NotAllowed(Exception):
 
 def choose_one_of(values) -> str:
     return _("Choose one of: %(options)s.") % {"options": ", ".join(values)}
+
+
+class Refused(ActionError):
+    """Not allowed yet, for a reason the person can fix (verify an address, wait): 403 with a
+    message that says what to do, unlike NotAllowed's bare refusal."""
+
+    status = 403
+
+
+class LimitReached(ActionError):
+    """A quota that resets with time (invitations a day): 429."""
+
+    status = 429
+
+
+class NeedsConfirmation(Conflict):
+    """The change is allowed but has consequences the person must confirm first; `details`
+    says what they are (the API returns it beside the message)."""
+
+    def __init__(self, message, *, code: str = "confirmation_required",
+                 fields: dict | None = None, details: dict | None = None):
+        super().__init__(message, code=code, fields=fields)
+        self.details = details or {}

@@ -1,11 +1,13 @@
 """Starting a community and editing its charter, case for membership and settings."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.communities import queries
 from cultivate.communities.actions.membership import adjust_member_count
 from cultivate.communities.models import (
     CHARTER_FIELDS,
@@ -19,7 +21,14 @@ from cultivate.communities.models import (
     Stage,
     Visibility,
 )
-from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
+from cultivate.core.errors import (
+    ActionError,
+    Conflict,
+    NeedsConfirmation,
+    NotAllowed,
+    Refused,
+    choose_one_of,
+)
 from cultivate.core.models import tags_from_names
 from cultivate.policy import Can
 
@@ -88,8 +97,14 @@ def _clean_tags(tags) -> list[str]:
 
 @transaction.atomic
 def do_create_community(*, actor, tags=(), **values) -> Community:
-    if not policy.can_create_community(actor):
+    if not policy.is_signed_in(actor):
         raise NotAllowed("sign in to start a community")
+    if not policy.can_create_community(actor):
+        if settings.CULTIVATE_COMMUNITY_CREATION == "verified":
+            raise Refused(_("Verify your email address before you start a community."),
+                          code="email_not_verified")
+        raise Refused(_("On this platform, communities are started by platform admins. Ask "
+                        "one to start yours."), code="admins_only")
     cleaned = _clean_community_fields(values, instance=None)
     tag_names = _clean_tags(tags)
     try:
@@ -107,11 +122,49 @@ def do_create_community(*, actor, tags=(), **values) -> Community:
     return community
 
 
+# How far each visibility opens the community: a move up widens who sees it.
+_OPENNESS = {Visibility.PRIVATE: 0, Visibility.LISTED: 1, Visibility.PUBLIC: 2}
+
+
+def _check_visibility_change(standing, community: Community, cleaned: dict, changed: list,
+                             confirm_visibility: bool) -> None:
+    """Visibility and address are the conveners' decision; widening who may see the community
+    must be confirmed, knowing what becomes visible."""
+    guarded = [key for key in ("visibility", "slug") if key in changed]
+    if not guarded:
+        return
+    if Can.CHANGE_VISIBILITY not in policy.allowed(standing, community):
+        message = _("Only conveners can change who sees the community and its address.")
+        raise Refused(message, code="conveners_only", fields={key: [message] for key in guarded})
+    before, after = community.visibility, cleaned.get("visibility", community.visibility)
+    if _OPENNESS[Visibility(after)] <= _OPENNESS[Visibility(before)] or confirm_visibility:
+        return
+    counts = queries.exposed_if_public(community)
+    if after == Visibility.PUBLIC:
+        message = _(
+            "Making the community public lets anyone read %(conversations)d conversations, "
+            "%(methods)d methods, %(resources)d resources, %(events)d events and the names of "
+            "its %(members)d members. Confirm to go ahead.") % counts
+    else:
+        message = _(
+            "Listing the community shows its name, tagline, tags and case for membership to "
+            "everyone; its conversations, methods, resources, events and members stay for "
+            "members. Confirm to go ahead.")
+    raise NeedsConfirmation(
+        message, code="confirm_visibility", fields={"visibility": [message]},
+        details={"from": before, "to": after, "content_becomes_public": after == "public",
+                 "counts": counts})
+
+
 @transaction.atomic
-def do_update_community(*, actor, community: Community, tags=None, **values) -> Community:
-    policy.check(policy.standing_of(actor, community), Can.EDIT, community)
+def do_update_community(*, actor, community: Community, tags=None,
+                        confirm_visibility: bool = False, **values) -> Community:
+    """`confirm_visibility`: the actor saw what a wider visibility exposes and goes ahead."""
+    standing = policy.standing_of(actor, community)
+    policy.check(standing, Can.EDIT, community)
     cleaned = _clean_community_fields(values, instance=community)
     changed = [key for key, value in cleaned.items() if getattr(community, key) != value]
+    _check_visibility_change(standing, community, cleaned, changed, confirm_visibility)
     for key in changed:
         setattr(community, key, cleaned[key])
     if changed:

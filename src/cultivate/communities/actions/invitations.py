@@ -1,9 +1,15 @@
-"""Invitations by email: sent, withdrawn, accepted once before they expire."""
+"""Invitations by email: sent, withdrawn, accepted once before they expire, and only by the
+person they were sent to (a verified address equal to the invited one).
 
+Invitation mail reaches strangers with text a member wrote, so only established accounts send
+it, a limited number a day, with a short plain-text message that carries no links."""
+
+import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,9 +28,55 @@ from cultivate.communities.models import (
     RequestStatus,
     Role,
 )
-from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
+from cultivate.core.errors import (
+    ActionError,
+    Conflict,
+    LimitReached,
+    NotAllowed,
+    Refused,
+    choose_one_of,
+)
 from cultivate.core.mail import send_after_commit
 from cultivate.policy import Can
+
+MAX_MESSAGE = 500
+_LINK = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:", re.IGNORECASE)
+
+
+def mask_email(email: str) -> str:
+    """c***@example.org: enough for its owner to recognise, not enough to harvest."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _check_sender(actor) -> None:
+    """Refuse senders the platform should not relay mail for (see the module docstring)."""
+    if not policy.is_established(actor):
+        if not policy.has_verified_email(actor):
+            raise Refused(_("Verify your email address before you send invitations."),
+                          code="email_not_verified")
+        hours = settings.CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS
+        raise Refused(
+            _("New accounts can send invitations %(hours)s hours after signing up. Ask a "
+              "platform admin if you need to invite people sooner.") % {"hours": f"{hours:g}"},
+            code="account_too_new")
+    # Lock the sender's row so parallel requests cannot all pass the count below.
+    list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
+    since = timezone.now() - timedelta(days=1)
+    sent = Invitation.objects.filter(invited_by=actor, created_at__gte=since).count()
+    if sent >= settings.CULTIVATE_INVITATIONS_PER_DAY:
+        raise LimitReached(
+            _("You have sent %(count)d invitations in the last 24 hours, the most allowed. "
+              "Try again tomorrow.") % {"count": sent}, code="invitation_limit")
+
+
+def _message_errors(message: str) -> list[str]:
+    if len(message) > MAX_MESSAGE:
+        return [_("Keep the message under %(max)d characters.") % {"max": MAX_MESSAGE}]
+    if _LINK.search(message):
+        return [_("Leave links out of the personal message: the invitation already links to "
+                  "the community.")]
+    return []
 
 
 @transaction.atomic
@@ -32,6 +84,8 @@ def do_invite_member(*, actor, community: Community, email: str, role: str = Rol
                      message: str = "") -> Invitation:
     standing = policy.standing_of(actor, community)
     policy.check(standing, Can.INVITE, community)
+    _check_sender(actor)
+    message = (message or "").strip()
     email = (email or "").strip().lower()
     errors: dict[str, list[str]] = {}
     try:
@@ -42,15 +96,15 @@ def do_invite_member(*, actor, community: Community, email: str, role: str = Rol
         errors["role"] = [choose_one_of(Role.values)]
     elif role != Role.MEMBER and Can.MANAGE_MEMBERS not in policy.allowed(standing, community):
         errors["role"] = [_("Only conveners can invite someone straight into a role.")]
-    if len(message or "") > 2000:
-        errors["message"] = [_("Keep the message under 2000 characters.")]
+    if message_errors := _message_errors(message):
+        errors["message"] = message_errors
     if errors:
         raise ActionError(_("Please correct the marked fields."), fields=errors)
     if Membership.objects.filter(community=community, user__email__iexact=email).exists():
         raise Conflict(_("%(email)s is already a member.") % {"email": email},
                        code="already_member", fields={"email": [_("Already a member.")]})
     invitation = Invitation.objects.create(
-        community=community, email=email, role=role, message=(message or "").strip(),
+        community=community, email=email, role=role, message=message,
         invited_by=actor, token=secrets.token_urlsafe(32),
         expires_at=timezone.now() + timedelta(days=settings.CULTIVATE_INVITATION_DAYS),
     )
@@ -61,7 +115,7 @@ def do_invite_member(*, actor, community: Community, email: str, role: str = Rol
     send_after_commit(
         to=[email], template="communities/email/invitation",
         context={"invitation": invitation, "community": community, "inviter": actor,
-                 "accept_url": accept_url},
+                 "accept_url": accept_url, "message_lines": message.splitlines()},
     )
     return invitation
 
@@ -107,6 +161,11 @@ def do_accept_invitation(*, actor, token: str) -> Membership:
     community = invitation.community
     if Membership.objects.filter(community=community, user=actor).exists():
         raise Conflict(_("You are already a member of this community."), code="already_member")
+    if not policy.has_verified_email(actor, invitation.email):
+        raise Refused(
+            _("This invitation was sent to %(email)s. Sign in with that address, or add it to "
+              "your account and verify it, then open the invitation again.")
+            % {"email": mask_email(invitation.email)}, code="wrong_address")
     invitation.accepted_by = actor
     invitation.accepted_at = timezone.now()
     invitation.save()
