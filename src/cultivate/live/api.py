@@ -167,8 +167,10 @@ def join(request, event_id: int, payload: JoinIn):
     if live.participant is None and live.may_join_as_member:
         participant = actions.do_join_as_member(actor=request.user, event=live.event)
     else:
-        participant = actions.do_join_as_guest(event=live.event, code=payload.code,
-                                               display_name=payload.display_name)
+        participant = actions.do_join_as_guest(
+            event=live.event, code=payload.code, display_name=payload.display_name,
+            address=request.META.get("REMOTE_ADDR", ""),
+            guest_token=request.headers.get(GUEST_HEADER))
     return Status(201, {"participant": participant.pk, "display_name": participant.display_name,
                         "guest_token": participant.guest_token})
 
