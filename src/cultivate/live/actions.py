@@ -100,11 +100,12 @@ def do_join_as_member(*, actor, event) -> Participant:
 
 
 def do_join_as_guest(*, event, code: str, display_name: str, address: str = "",
-                     guest_token: str | None = None) -> Participant:
+                     guest_token: str | None = None, actor=None) -> Participant:
     """A guest joins with the event's code. `guest_token`: the pass this browser (session) or
     client already holds for the channel: rejoining returns that same participant (its votes
-    stay counted once) and a removed one stays out. New passes are limited per address and
-    channel; wrong codes per address (`limits`)."""
+    stay counted once) and a removed one stays out, as does a signed-in `actor` removed under
+    their name. New passes are limited per address and channel; wrong codes per address
+    (`limits`)."""
     channel = channel_of(event)
     limits.check_code_guesses(address)
     name = _text(display_name)
@@ -120,6 +121,9 @@ def do_join_as_guest(*, event, code: str, display_name: str, address: str = "",
         raise ActionError(_("Check the code and your name."), fields=errors)
     if not policy.may_join_live_as_guest(channel):
         raise NotAllowed(_("This backchannel does not take guests right now."))
+    if policy.is_signed_in(actor) and Participant.objects.filter(
+            channel=channel, user=actor, removed_at__isnull=False).exists():
+        raise NotAllowed(_("A facilitator removed you from this backchannel."))
     returning = (Participant.objects.filter(channel=channel, user=None,
                                             guest_token=guest_token).first()
                  if guest_token else None)

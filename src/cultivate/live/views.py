@@ -138,14 +138,14 @@ def join(request, code=""):
             limits.count_wrong_code(address)
             errors["code"] = [_("No event you can join has this code. Check it on the screen; "
                                 "members of a private community sign in first.")]
-    if live is not None and request.method == "GET" and (
-            live.participant or live.may_join_as_member):
-        return redirect("live:room", event_id=event.pk)
+    if live is not None and (live.participant or live.may_join_as_member):
+        return redirect("live:room", event_id=event.pk)  # members take part under their name
     if request.method == "POST" and event is not None:
         try:
             participant = actions.do_join_as_guest(
                 event=event, code=code, display_name=name, address=address,
-                guest_token=queries.guest_token_in(request.session, event.pk))
+                guest_token=queries.guest_token_in(request.session, event.pk),
+                actor=request.user)
         except RateLimited as error:
             return join_refused(request, code, name, error)
         except ActionError as error:

@@ -155,3 +155,16 @@ def test_a_flood_answers_429_with_retry_after_on_pages_and_the_api(event, people
                          content_type="application/json")
     assert by_api.status_code == 429 and by_api.json()["error"]["code"] == "rate_limited"
     assert 1 <= int(by_api["Retry-After"]) <= 61
+
+
+def test_a_member_removed_under_their_name_cannot_come_back_as_a_guest(
+        event, people, signed_in, allow_guests, member_participant):
+    from cultivate.live.actions import do_remove_participant
+
+    do_remove_participant(actor=people["convener"], participant=member_participant)
+    member = signed_in(people["member"])
+    again = join(member, event.join_code, "Someone new")
+    assert again.status_code == 400 and "removed you" in again.content.decode()
+    assert not Participant.objects.filter(user=None).exists()
+    joined = join(signed_in(people["convener"]), event.join_code, "Convener")
+    assert joined.status_code == 302 and not Participant.objects.filter(user=None).exists()
