@@ -20,25 +20,26 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), UNITS[per[-1]] * int(per[:-1] or 1)
 
 
-def _window(key: str, rate: str) -> tuple[str, int, int]:
-    """The counter's key in the current fixed window, the limit, and seconds until it ends."""
+def _window(key: str, rate: str) -> tuple[str, int, int, int]:
+    """The counter's key in the current fixed window, the limit, the window's length and the
+    seconds until it ends (what Retry-After says)."""
     limit, window = parse_rate(rate)
     now = time.time()
-    return f"{key}:{int(now // window)}", limit, max(1, int(window - now % window) + 1)
+    return f"{key}:{int(now // window)}", limit, window, int(window - now % window) + 1
 
 
 def _used(key: str, rate: str) -> tuple[int, int, int]:
-    counter, limit, retry_after = _window(key, rate)
+    counter, limit, _window_length, retry_after = _window(key, rate)
     return cache.get(counter, 0), limit, retry_after
 
 
 def _count(key: str, rate: str) -> tuple[int, int, int]:
-    counter, limit, retry_after = _window(key, rate)
-    cache.add(counter, 0, timeout=parse_rate(rate)[1] + 1)
+    counter, limit, window, retry_after = _window(key, rate)
+    cache.add(counter, 0, timeout=window + 1)
     try:
         used = cache.incr(counter)
     except ValueError:  # evicted between add and incr
-        cache.set(counter, 1, timeout=parse_rate(rate)[1] + 1)
+        cache.set(counter, 1, timeout=window + 1)
         used = 1
     return used, limit, retry_after
 
