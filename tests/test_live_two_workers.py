@@ -1,7 +1,8 @@
 """Two server processes share live events through Redis (the production tier): a question
 posted through one reaches a socket connected to the other. Without Redis each process has its
 own in-memory layer, and the same question reaches the other process's socket only when the
-client resumes from the stored log, which shows the test tells the two apart."""
+client resumes from the stored log, which shows the test tells the two apart. Access changes
+cross processes the same way."""
 
 import json
 
@@ -9,7 +10,13 @@ import pytest
 import redis
 
 from tests.live_servers import asgi_servers
-from tests.test_live_websocket import api, open_socket, receive, scene  # noqa: F401 (fixture)
+from tests.test_live_websocket import (  # noqa: F401 (fixture)
+    api,
+    closed_with,
+    open_socket,
+    receive,
+    scene,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -38,6 +45,12 @@ def test_a_question_posted_on_one_worker_reaches_a_socket_on_the_other(scene):  
             assert posted.status_code == 201, posted.text
             arrived = receive(socket, until=lambda f: is_question(f, "Across?"), timeout=5)
             assert arrived["seq"] == posted_seq(second, event, tokens)
+        with open_socket(first, event) as visitor:  # turning private on one closes on the other
+            receive(visitor, until=lambda f: f["type"] == "hello")
+            private = api(second, token=tokens["convener"]).patch(
+                f"/communities/{scene['community'].slug}", json={"visibility": "private"})
+            assert private.status_code == 200, private.text
+            assert closed_with(visitor) == 4403
 
 
 def posted_seq(server, event, tokens) -> int:

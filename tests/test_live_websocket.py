@@ -3,6 +3,7 @@
 own broadcasts (WSGI thread -> event loop -> sockets) are what the clients see."""
 
 import json
+import re
 from datetime import timedelta
 
 import httpx
@@ -38,9 +39,13 @@ def scene(make_user, make_community):
 @pytest.fixture
 def server(scene):
     """A fresh server per test: the test database is emptied between tests, and a server
-    kept across them would remember content-type ids that no longer exist."""
-    with asgi_servers(1) as (server,):
+    kept across them would remember content-type ids that no longer exist. Pages name their
+    static files without a manifest (none is collected here)."""
+    with asgi_servers(1, env=PLAIN_STATIC) as (server,):
         yield server
+
+
+PLAIN_STATIC = {"STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
 def api(server, token=None, guest=None):
@@ -195,3 +200,113 @@ def test_who_may_connect_origin_visitors_strangers_tokens(server, scene):
         open_socket(server, event)
     with pytest.raises(InvalidStatus):
         open_socket(server, event, token="cul_not-a-real-token")
+
+
+def closed_with(socket) -> int:
+    """The close code once the server closes the socket (fails if it stays open for 5 s)."""
+    with pytest.raises(ConnectionClosed) as closed:
+        receive(socket, until=lambda f: False)
+    return closed.value.rcvd.code
+
+
+def test_sockets_that_may_no_longer_read_close_when_the_community_turns_private(
+        server, scene, make_user):
+    from cultivate.people.actions.profile import do_create_access_token
+
+    event, tokens, community = scene["event"], scene["tokens"], scene["community"]
+    outsider = do_create_access_token(actor=make_user("outsider"), name="test")[1]
+    guest = join_as_guest(server, event, "Ana")
+    with open_socket(server, event) as visitor, \
+            open_socket(server, event, token=outsider) as outsider_socket, \
+            open_socket(server, event, guest=guest) as guest_socket, \
+            open_socket(server, event, token=tokens["member"]) as member_socket:
+        for socket in (visitor, outsider_socket, guest_socket, member_socket):
+            receive(socket, until=lambda f: f["type"] == "hello")
+        private = api(server, token=tokens["convener"]).patch(
+            f"/communities/{community.slug}", json={"visibility": "private"})
+        assert private.status_code == 200, private.text
+        assert closed_with(visitor) == closed_with(outsider_socket) == 4403
+        posted = api(server, token=tokens["member"]).post(
+            f"/events/{event.pk}/live/items", json={"kind": "comment", "body": "Members only"})
+        assert posted.status_code == 201, posted.text
+        for socket in (member_socket, guest_socket):  # a guest let in by the code stays
+            assert receive(socket, until=lambda f: is_item(f, "Members only"))
+        no_guests = api(server, token=tokens["convener"]).patch(
+            f"/events/{event.pk}/live", json={"guests_allowed": False})
+        assert no_guests.status_code == 200, no_guests.text
+        assert closed_with(guest_socket) == 4403
+        member_socket.send(json.dumps({"action": "post", "kind": "comment", "body": "Still",
+                                       "ref": "s"}))
+        assert receive(member_socket, until=lambda f: f["type"] == "ack")
+    for who in ({}, {"token": outsider}, {"guest": guest}):  # as a reconnect would be
+        with pytest.raises(InvalidStatus):
+            open_socket(server, event, **who)
+
+
+def browser_joins_as_guest(server, event, name):
+    """A browser without JavaScript: the join form with its CSRF token, then the session."""
+    browser = httpx.Client(base_url=server.http, timeout=10)
+    form = browser.get(f"/live/{event.join_code}/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    return browser, browser.post("/live/", data={"csrfmiddlewaretoken": csrf, "display_name": name,
+                                                 "code": event.join_code})
+
+
+def browser_socket(server, event, browser):
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    return connect(f"{server.ws}/ws/live/{event.pk}/", additional_headers={"Cookie": cookie},
+                   origin=f"http://127.0.0.1:{server.port}", open_timeout=10)
+
+
+def test_a_guest_rejoining_from_the_same_browser_votes_once_and_a_removed_one_stays_out(
+        server, scene):
+    event, tokens = scene["event"], scene["tokens"]
+    question = api(server, token=tokens["member"]).post(
+        f"/events/{event.pk}/live/items", json={"kind": "question", "body": "Who pays?"}).json()
+    browser, joined = browser_joins_as_guest(server, event, "Ana")
+    assert joined.status_code == 302, joined.text
+    with browser_socket(server, event, browser) as socket:
+        me = receive(socket, until=lambda f: f["type"] == "hello")["me"]
+        assert me["guest"] and me["name"] == "Ana"
+        socket.send(json.dumps({"action": "vote", "item": question["id"], "ref": "1"}))
+        assert receive(socket, until=lambda f: f["type"] == "ack")["votes"] == 1
+    form = browser.get(f"/live/{event.join_code}/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    again = browser.post("/live/", data={"csrfmiddlewaretoken": csrf, "code": event.join_code,
+                                         "display_name": "Ana the second"})
+    assert again.status_code == 302, again.text
+    with browser_socket(server, event, browser) as socket:
+        assert receive(socket, until=lambda f: f["type"] == "hello")["me"] == me
+        socket.send(json.dumps({"action": "vote", "item": question["id"], "ref": "2"}))
+        assert receive(socket, until=lambda f: f["type"] == "error")["code"] == "already_voted"
+        removed = api(server, token=tokens["convener"]).post(
+            f"/events/{event.pk}/live/participants/{me['participant']}/remove")
+        assert removed.status_code == 200, removed.text
+        assert closed_with(socket) == 4403
+    form = browser.get(f"/live/{event.join_code}/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    refused = browser.post("/live/", data={"csrfmiddlewaretoken": csrf, "code": event.join_code,
+                                           "display_name": "Someone else"})
+    assert refused.status_code == 400 and "removed you" in refused.text
+    state = api(server, token=tokens["member"]).get(f"/events/{event.pk}/live").json()
+    assert [i["votes"] for i in state["items"] if i["id"] == question["id"]] == [1]
+
+
+def test_a_flooding_socket_gets_rate_limited_errors_with_retry_after(scene):
+    event, tokens = scene["event"], scene["tokens"]
+    with asgi_servers(1, env={"CULTIVATE_LIVE_POST_RATE": "2/m", **PLAIN_STATIC}) as (server,), \
+            open_socket(server, event, token=tokens["member"]) as socket:
+        receive(socket, until=lambda f: f["type"] == "hello")
+        for n in range(3):
+            socket.send(json.dumps({"action": "post", "kind": "comment", "body": f"spam {n}",
+                                    "ref": n}))
+        answers = [receive(socket, until=lambda f: f["type"] in ("ack", "error"))
+                   for _ in range(3)]
+        assert [a["type"] for a in answers] == ["ack", "ack", "error"]
+        assert answers[2]["code"] == "rate_limited" and 1 <= answers[2]["retry_after"] <= 61
+        flooded = api(server, token=tokens["member"]).post(
+            f"/events/{event.pk}/live/items", json={"kind": "comment", "body": "over HTTP"})
+        assert flooded.status_code == 429 and int(flooded.headers["Retry-After"]) >= 1
+        socket.send(json.dumps({"action": "vote", "item": answers[0]["item"]["id"]}))
+        assert receive(socket, until=lambda f: f["type"] in ("ack", "error"))["code"] == \
+            "not_a_question"  # still open and answering

@@ -15,7 +15,7 @@ from ninja.security import SessionAuth
 from cultivate.attachments.api import router as attachments_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
-from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.errors import ActionError, NotAllowed, RateLimited
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
 from cultivate.insights.api import router as insights_router
@@ -96,8 +96,12 @@ def on_action_error(request, exc: ActionError):
     if details:
         body = {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields,
                           "details": details}}
-        return api.create_response(request, body, status=exc.status)
-    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+        response = api.create_response(request, body, status=exc.status)
+    else:
+        response = error_response(request, exc.status, exc.code, exc.message, exc.fields)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NotAllowed)

@@ -156,6 +156,10 @@ CULTIVATE_NETWORK_WINDOW_DAYS = int(os.environ.get("CULTIVATE_NETWORK_WINDOW_DAY
 # Per participant, across sockets and HTTP: posts (comments, questions) and votes.
 CULTIVATE_LIVE_POST_RATE = os.environ.get("CULTIVATE_LIVE_POST_RATE", "6/m")
 CULTIVATE_LIVE_VOTE_RATE = os.environ.get("CULTIVATE_LIVE_VOTE_RATE", "60/m")
+# Per address: wrong join codes (then 429 until the window ends), and new guest passes per
+# channel (a whole room may share one address on a venue's network: raise it for big rooms).
+CULTIVATE_LIVE_CODE_GUESS_RATE = os.environ.get("CULTIVATE_LIVE_CODE_GUESS_RATE", "20/m")
+CULTIVATE_LIVE_GUEST_JOIN_RATE = os.environ.get("CULTIVATE_LIVE_GUEST_JOIN_RATE", "60/10m")
 # The largest websocket frame a client may send, in bytes.
 CULTIVATE_LIVE_MAX_FRAME = int(os.environ.get("CULTIVATE_LIVE_MAX_FRAME", "8192"))
 # Per-process copies of versioned (never-changing) cached pages and fragments.

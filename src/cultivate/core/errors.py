@@ -27,6 +27,16 @@ class Conflict(ActionError):
         super().__init__(message, code=code, fields=fields)
 
 
+class RateLimited(ActionError):
+    """Too many attempts from this writer: answered 429 with `Retry-After: retry_after`."""
+
+    status = 429
+
+    def __init__(self, message, *, retry_after: int, code: str = "rate_limited"):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, int(retry_after))
+
+
 class NotAllowed(Exception):
     """The policy refused. `hide` says whether to answer 404 (the object must stay secret)."""
 
@@ -44,12 +54,6 @@ class Refused(ActionError):
     message that says what to do, unlike NotAllowed's bare refusal."""
 
     status = 403
-
-
-class LimitReached(ActionError):
-    """A quota that resets with time (invitations a day): 429."""
-
-    status = 429
 
 
 class NeedsConfirmation(Conflict):

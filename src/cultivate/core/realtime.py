@@ -220,9 +220,20 @@ def send_to_group(group: str, message: dict) -> None:
         logger.exception("sending to live group %s failed", group)
 
 
+def community_group(community_id: int) -> str:
+    """Every live socket of a community's events listens here for changes of who may read."""
+    return f"community-{community_id}"
+
+
 def access_changed_after_commit(user_id: int) -> None:
     """A membership of this person ended or changed: their live sockets check again."""
-    transaction.on_commit(lambda: send_to_group(user_group(user_id), {"type": "recheck"}))
+    recheck_after_commit(user_group(user_id))
+
+
+def recheck_after_commit(group: str) -> None:
+    """Who may read changed for the sockets of `group` (a person, a community, a live
+    channel): once committed, each checks its own access again and closes if refused."""
+    transaction.on_commit(lambda: send_to_group(group, {"type": "recheck"}))
 
 
 @functools.cache

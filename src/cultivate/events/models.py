@@ -19,10 +19,12 @@ MAX_MARKDOWN = 20_000
 MAX_CAPACITY = 100_000
 
 
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # read off a projector: no 0/O, 1/I/L
+JOIN_CODE_LENGTH = 8  # 31^8, about 8.5e11; codes of six made before stay valid
+
+
 def new_join_code() -> str:
-    """Six characters a room can read off a projector: no 0/O, 1/I/L."""
-    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(6))
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
 def new_feed_token() -> str:

@@ -10,6 +10,7 @@ from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
 from cultivate.core.markdown import render_markdown
+from cultivate.core.realtime import recheck_after_commit
 from cultivate.live import broadcast, limits
 from cultivate.live.models import (
     MAX_BODY,
@@ -28,6 +29,7 @@ from cultivate.live.models import (
     Vote,
     new_guest_token,
 )
+from cultivate.live.queries import normal_code
 from cultivate.live.serialise import channel_data, item_data, poll_data, public_item_data
 
 MODERATION_OPS = ("approve", "hide", "pin", "unpin", "answer", "unanswer")
@@ -97,11 +99,19 @@ def do_join_as_member(*, actor, event) -> Participant:
     return participant
 
 
-def do_join_as_guest(*, event, code: str, display_name: str) -> Participant:
+def do_join_as_guest(*, event, code: str, display_name: str, address: str = "",
+                     guest_token: str | None = None, actor=None) -> Participant:
+    """A guest joins with the event's code. `guest_token`: the pass this browser (session) or
+    client already holds for the channel: rejoining returns that same participant (its votes
+    stay counted once) and a removed one stays out, as does a signed-in `actor` removed under
+    their name. New passes are limited per address and channel; wrong codes per address
+    (`limits`)."""
     channel = channel_of(event)
+    limits.check_code_guesses(address)
     name = _text(display_name)
     errors = {}
-    if (code or "").strip().upper() != event.join_code:
+    if normal_code(code) != event.join_code:
+        limits.count_wrong_code(address)
         errors["code"] = [_("This code does not match the event.")]
     if not name:
         errors["display_name"] = [_("Give a name the room will see.")]
@@ -111,6 +121,17 @@ def do_join_as_guest(*, event, code: str, display_name: str) -> Participant:
         raise ActionError(_("Check the code and your name."), fields=errors)
     if not policy.may_join_live_as_guest(channel):
         raise NotAllowed(_("This backchannel does not take guests right now."))
+    if policy.is_signed_in(actor) and Participant.objects.filter(
+            channel=channel, user=actor, removed_at__isnull=False).exists():
+        raise NotAllowed(_("A facilitator removed you from this backchannel."))
+    returning = (Participant.objects.filter(channel=channel, user=None,
+                                            guest_token=guest_token).first()
+                 if guest_token else None)
+    if returning is not None:
+        if returning.removed_at is not None:
+            raise NotAllowed(_("A facilitator removed you from this backchannel."))
+        return returning
+    limits.check_guest_join(address, channel.pk)
     return Participant.objects.create(channel=channel, display_name=name,
                                       guest_token=new_guest_token())
 
@@ -243,6 +264,7 @@ def do_set_channel(*, actor, event, is_open=None, guests_allowed=None,
                    premoderated=None) -> LiveChannel:
     check_moderator(actor, event)
     channel = channel_of(event)
+    before = (channel.is_open, channel.guests_allowed)
     with transaction.atomic():
         for field, value in (("is_open", is_open), ("guests_allowed", guests_allowed),
                              ("premoderated", premoderated)):
@@ -251,6 +273,9 @@ def do_set_channel(*, actor, event, is_open=None, guests_allowed=None,
         channel.save(update_fields=["is_open", "guests_allowed", "premoderated"])
         data = {"kind": "channel", "channel": channel_data(channel)}
         append_update(channel, data, data)
+        if (channel.is_open, channel.guests_allowed) != before:
+            # Guests let in no more (or a closed channel) lose their pass: their sockets check.
+            recheck_after_commit(broadcast.channel_group(channel.pk))
     return channel
 
 

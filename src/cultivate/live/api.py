@@ -164,11 +164,13 @@ def get_updates(request, event_id: int, after: int = 0):
              summary="Join: a member under their name, or a guest with the event's code")
 def join(request, event_id: int, payload: JoinIn):
     live = _live(request, event_id)
-    if live.participant is None and live.may_join_as_member:
+    if live.may_join_as_member:  # a member takes part under their name, never as a guest
         participant = actions.do_join_as_member(actor=request.user, event=live.event)
     else:
-        participant = actions.do_join_as_guest(event=live.event, code=payload.code,
-                                               display_name=payload.display_name)
+        participant = actions.do_join_as_guest(
+            event=live.event, code=payload.code, display_name=payload.display_name,
+            address=request.META.get("REMOTE_ADDR", ""),
+            guest_token=request.headers.get(GUEST_HEADER), actor=request.user)
     return Status(201, {"participant": participant.pk, "display_name": participant.display_name,
                         "guest_token": participant.guest_token})
 

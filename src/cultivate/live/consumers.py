@@ -6,7 +6,8 @@ Server to client: `hello` (who you are, the last number), then every stored upda
 `after`, then live updates as they happen, each `{"type": "update", "seq": n, "data": {...}}`
 (`data` null: a numbered update you may not see). Client to server: `post`, `vote`, `unvote`,
 `poll_answer`, `resume`; each answered with `ack` or `error` carrying the client's `ref`.
-A bad frame gets an error and the socket stays open; removal closes it with code 4403.
+A bad frame gets an error and the socket stays open; removal, or losing the right to read
+(membership, the community's visibility, guests let in no more), closes it with code 4403.
 """
 
 import asyncio
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cultivate.core import realtime
-from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.errors import ActionError, NotAllowed, RateLimited
 from cultivate.live import actions, broadcast, queries
 from cultivate.live.models import Item, Poll
 from cultivate.live.serialise import item_data
@@ -36,6 +37,7 @@ CLOSE_NOT_ALLOWED = 4404
 CLOSE_TOO_SLOW = 4408  # the client fell too far behind: reconnect and resume
 OUTBOX_LIMIT = 2000
 CLOSE = object()  # in the outbox: close after what is queued before it
+RECHECK = object()  # in the outbox: check access again before sending what follows
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -61,7 +63,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.outbox: asyncio.Queue = asyncio.Queue(maxsize=OUTBOX_LIMIT)
-        groups = [broadcast.channel_group(self.access.channel.pk)]
+        groups = [broadcast.channel_group(self.access.channel.pk),
+                  realtime.community_group(self.access.event.community_id)]
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             groups.append(realtime.user_group(user.pk))
@@ -106,12 +109,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- from the hub ---
 
     def take_broadcast(self, message: dict) -> None:
-        """Queue a broadcast for this socket; never waits."""
+        """Queue a broadcast for this socket; never waits. Its text (for facilitators or for
+        everyone) is chosen when it is sent, by the access as last checked."""
         if message.get("type") == "recheck":
-            asyncio.get_running_loop().create_task(self.recheck())
+            self.queue(RECHECK)
             return
-        text = message["full"] if self.access.moderator else message["public"]
-        self.queue((message["seq"], text))
+        self.queue((message["seq"], message))
         removed = message.get("removed")
         if removed is not None and removed == self.participant_id:
             self.queue(CLOSE)
@@ -128,27 +131,36 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if entry is CLOSE:
                 await self.close(code=CLOSE_REMOVED)
                 return
+            if entry is RECHECK:
+                if not await self.recheck():
+                    return
+                continue
             seq, text = entry
             if seq is not None:
                 if seq <= self.sent_seq:
                     continue  # already sent from the backlog
                 self.sent_seq = seq
+            if isinstance(text, dict):
+                text = text["full"] if self.access.moderator else text["public"]
             await self.send(text_data=text)
 
-    async def recheck(self):
-        """The user's membership changed somewhere: may they still be here?"""
+    async def recheck(self) -> bool:
+        """Who may read changed (the person's membership, the community's visibility, the
+        channel's guests): may they still be here? Runs in the writer, so nothing queued after
+        the change is sent before the answer."""
         try:
             self.access = await in_db_thread(self._access_again)()
         except NotAllowed:
             await self.close(code=CLOSE_REMOVED)
+            return False
+        return True
 
     def _access_again(self):
         access = queries.access_live(self.scope.get("user"), self.access.event.pk,
                                      guest_token=self.guest_token)
-        participant = access.participant
-        if participant is None or (participant.user_id is not None
-                                   and not access.may_join_as_member):
-            raise NotAllowed("no longer a member")
+        was = self.access.participant
+        if was is not None and was.user_id is not None and not access.may_join_as_member:
+            raise NotAllowed("no longer a member")  # may still read: reconnect as a reader
         return access
 
     @property
@@ -176,15 +188,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return await self.send_error(ref, "unknown_action", _("Unknown action."))
         try:
             result = await handler(frame)
+        except RateLimited as error:
+            return await self.send_error(ref, error.code, error.message,
+                                         retry_after=error.retry_after)
         except ActionError as error:
             return await self.send_error(ref, error.code, error.message, error.fields)
         except NotAllowed as error:
             return await self.send_error(ref, "forbidden", str(error) or _("Not allowed."))
         await self.send_json({"type": "ack", "ref": ref, **(result or {})})
 
-    async def send_error(self, ref, code, message, fields=None):
-        await self.send_json({"type": "error", "ref": ref, "code": code, "message": message,
-                              "fields": fields or {}})
+    async def send_error(self, ref, code, message, fields=None, *, retry_after=None):
+        frame = {"type": "error", "ref": ref, "code": code, "message": message,
+                 "fields": fields or {}}
+        if retry_after is not None:
+            frame["retry_after"] = retry_after  # seconds, as HTTP's Retry-After
+        await self.send_json(frame)
 
     def _participant(self):
         if self.access.participant is None:

@@ -84,10 +84,32 @@ def guest_token_in(session, event_id) -> str | None:
     return tokens.get(str(channel_id.first()))
 
 
+def normal_code(code) -> str:
+    """A code as typed: any case, spaces or dashes between groups ("ABCD-EFGH")."""
+    return "".join(str(code or "").split()).replace("-", "").upper()
+
+
 def event_by_code(code: str) -> Event | None:
-    code = (code or "").strip().upper()
+    code = normal_code(code)
     return Event.objects.select_related("community").filter(join_code=code).first() if code \
         else None
+
+
+def joinable_by_code(user, code: str) -> tuple[Event | None, LiveAccess | None]:
+    """The event behind a code, only if this visitor may read its backchannel (the access) or
+    join it as a guest (access None); (None, None) otherwise, exactly as for an unknown code,
+    so a code tells nothing about an event the visitor may not join."""
+    event = event_by_code(code)
+    if event is None:
+        return None, None
+    try:
+        return event, access_live(user, event.pk)
+    except NotAllowed:
+        pass
+    channel = LiveChannel.objects.filter(event=event).first()
+    if channel is not None and policy.may_join_live_as_guest(channel):
+        return event, None
+    return None, None
 
 
 def items_for(channel: LiveChannel, *, moderator: bool, participant: Participant | None):

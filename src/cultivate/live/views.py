@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from cultivate.core.errors import ActionError, NotAllowed
-from cultivate.live import actions, queries
+from cultivate.core.errors import ActionError, NotAllowed, RateLimited
+from cultivate.live import actions, limits, queries
 from cultivate.live.models import MAX_BODY, Item, ItemKind, Participant, Poll
 from cultivate.live.serialise import item_data, poll_data
 
@@ -39,11 +39,23 @@ def done(request, live, payload=None, *, message=None, status=200):
 
 
 def refused(request, live, error: ActionError):
-    status = getattr(error, "status", 400)
-    if error.code == "rate_limited":
-        status = 429
+    if isinstance(error, RateLimited):
+        return too_fast(request, live, error)
     body = {"error": {"code": error.code, "message": error.message, "fields": error.fields}}
-    return done(request, live, body, message=error.message, status=status)
+    return done(request, live, body, message=error.message, status=error.status)
+
+
+def too_fast(request, live, error: RateLimited, response=None):
+    """429 with Retry-After, as JSON or as the room with the message (not a redirect, so the
+    status reaches the client)."""
+    if response is None and wants_json(request):
+        response = JsonResponse({"error": {"code": error.code, "message": error.message,
+                                           "fields": {}}}, status=429)
+    elif response is None:
+        messages.error(request, error.message)
+        response = render(request, "live/room.html", room_context(live), status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @require_safe
@@ -110,36 +122,51 @@ def state(request, event_id):
 
 
 def join(request, code=""):
-    """Join with the code on the screen: members go straight in, guests give a name."""
-    code = (request.POST.get("code") or request.GET.get("code") or code).strip().upper()
-    event = queries.event_by_code(code) if code else None
-    errors, name = {}, request.POST.get("display_name", "")
-    if event is not None and request.method == "GET":
+    """Join with the code on the screen: members go straight in, guests give a name. Only a
+    visitor who may join learns which event a code belongs to; wrong codes are limited per
+    address (429 with Retry-After)."""
+    code = queries.normal_code(request.POST.get("code") or request.GET.get("code") or code)
+    address = request.META.get("REMOTE_ADDR", "")
+    errors, name, event, live = {}, request.POST.get("display_name", ""), None, None
+    if code:
         try:
-            live = queries.access_live(request.user, event.pk)
-            if live.participant or live.may_join_as_member:
-                return redirect("live:room", event_id=event.pk)
-        except NotAllowed:
-            pass
-    if request.method == "POST":
+            limits.check_code_guesses(address)
+        except RateLimited as error:
+            return join_refused(request, code, name, error)
+        event, live = queries.joinable_by_code(request.user, code)
         if event is None:
-            errors["code"] = [_("No event has this code. Check it on the screen.")]
+            limits.count_wrong_code(address)
+            errors["code"] = [_("No event you can join has this code. Check it on the screen; "
+                                "members of a private community sign in first.")]
+    if live is not None and (live.participant or live.may_join_as_member):
+        return redirect("live:room", event_id=event.pk)  # members take part under their name
+    if request.method == "POST" and event is not None:
+        try:
+            participant = actions.do_join_as_guest(
+                event=event, code=code, display_name=name, address=address,
+                guest_token=queries.guest_token_in(request.session, event.pk),
+                actor=request.user)
+        except RateLimited as error:
+            return join_refused(request, code, name, error)
+        except ActionError as error:
+            errors = error.fields
+        except NotAllowed as error:
+            errors["code"] = [str(error)]
         else:
-            try:
-                participant = actions.do_join_as_guest(event=event, code=code,
-                                                       display_name=name)
-            except ActionError as error:
-                errors = error.fields
-            except NotAllowed as error:
-                errors["code"] = [str(error)]
-            else:
-                remember_guest(request, participant)
-                return redirect("live:room", event_id=event.pk)
-    elif code and event is None:
-        errors["code"] = [_("No event has this code. Check it on the screen.")]
+            remember_guest(request, participant)
+            return redirect("live:room", event_id=event.pk)
+    elif request.method == "POST" and not code:
+        errors["code"] = [_("Type the code shown on the screen.")]
     return render(request, "live/join.html", {"code": code, "event": event, "errors": errors,
                                               "display_name": name},
                   status=400 if errors else 200)
+
+
+def join_refused(request, code, name, error: RateLimited):
+    response = render(request, "live/join.html", {
+        "code": code, "errors": {"code": [error.message]}, "display_name": name}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @require_POST
@@ -154,7 +181,8 @@ def post_item(request, event_id):
             return refused(request, live, error)
         context = room_context(live, draft=body, draft_kind=kind, errors=error.fields or
                                {"body": [error.message]})
-        return render(request, "live/room.html", context, status=400)
+        page = render(request, "live/room.html", context, status=error.status)
+        return too_fast(request, live, error, page) if isinstance(error, RateLimited) else page
     message = (_("Sent. A facilitator will approve it shortly.") if item.status == "pending"
                else _("Sent."))
     return done(request, live, {"item": item_data(item)}, message=message)

@@ -30,6 +30,7 @@ from cultivate.core.errors import (
     choose_one_of,
 )
 from cultivate.core.models import tags_from_names
+from cultivate.core.realtime import community_group, recheck_after_commit
 from cultivate.policy import Can
 
 EDITABLE_FIELDS = ("name", "slug", "tagline", "kind", "stage", "visibility", "join_policy",
@@ -179,4 +180,6 @@ def do_update_community(*, actor, community: Community, tags=None,
     if changed:
         record_activity(actor=actor, verb=Verb.CHARTER_EDITED, community=community,
                         target=community, payload={"fields": sorted(changed)})
+    if "visibility" in changed:  # open live sockets of outsiders close once this commits
+        recheck_after_commit(community_group(community.pk))
     return community

@@ -31,8 +31,8 @@ from cultivate.communities.models import (
 from cultivate.core.errors import (
     ActionError,
     Conflict,
-    LimitReached,
     NotAllowed,
+    RateLimited,
     Refused,
     choose_one_of,
 )
@@ -63,11 +63,14 @@ def _check_sender(actor) -> None:
     # Lock the sender's row so parallel requests cannot all pass the count below.
     list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
     since = timezone.now() - timedelta(days=1)
-    sent = Invitation.objects.filter(invited_by=actor, created_at__gte=since).count()
+    recent = Invitation.objects.filter(invited_by=actor, created_at__gte=since)
+    sent = recent.count()
     if sent >= settings.CULTIVATE_INVITATIONS_PER_DAY:
-        raise LimitReached(
+        oldest = min(recent.values_list("created_at", flat=True))
+        raise RateLimited(
             _("You have sent %(count)d invitations in the last 24 hours, the most allowed. "
-              "Try again tomorrow.") % {"count": sent}, code="invitation_limit")
+              "Try again tomorrow.") % {"count": sent}, code="invitation_limit",
+            retry_after=(oldest - since).total_seconds())
 
 
 def _message_errors(message: str) -> list[str]:
