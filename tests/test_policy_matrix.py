@@ -34,6 +34,8 @@ FACILITATOR, CONVENER, ADMIN = (
 MEMBER = MEMBER | {"meet_people"}
 FACILITATOR, CONVENER = (verbs | {"meet_people"} for verbs in (FACILITATOR, CONVENER))
 SPONSOR = MEMBER | {"view_insights"}
+# Conveners read their community's audit trail; platform admins every one (cultivate.audit).
+CONVENER, ADMIN = (verbs | {"see_audit"} for verbs in (CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {
@@ -135,3 +137,14 @@ def test_directory_lists_exactly_what_each_standing_may_see(landscape, visibilit
         user = people[standing] or AnonymousUser()
         listed = policy.visible_communities(user).filter(pk=community.pk).exists()
         assert listed == ("see" in EXPECTED_OPEN[visibility][standing]), standing
+
+
+@pytest.mark.django_db
+def test_audited_communities_is_the_twin_of_see_audit(landscape):
+    from django.contrib.auth.models import AnonymousUser
+
+    community, people = landscape
+    for standing in STANDINGS:
+        user = people[standing] or AnonymousUser()
+        listed = policy.audited_communities(user).filter(pk=community.pk).exists()
+        assert listed == ("see_audit" in EXPECTED_OPEN["public"][standing]), standing

@@ -55,6 +55,7 @@ class Can(StrEnum):
     VIEW_INSIGHTS = "view_insights"  # the community dashboard, levels of everyone, network
     TUNE_LEVELS = "tune_levels"  # change the thresholds of the levels of participation
     MEET_PEOPLE = "meet_people"  # one's own suggestions of people to connect with (members)
+    SEE_AUDIT = "see_audit"  # the community's audit trail: moderation, roles, deletions
 
 
 MEMBER_STANDINGS = frozenset(
@@ -127,6 +128,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
     if standing in MANAGERS:
         verbs.add(Can.MANAGE_MEMBERS)
+        verbs.add(Can.SEE_AUDIT)
     return frozenset(verbs)
 
 
@@ -257,6 +259,16 @@ def insight_communities(user) -> QuerySet[Community]:
     roles = (Role.CONVENER, Role.FACILITATOR, Role.SPONSOR)
     return Community.objects.filter(Exists(Membership.objects.filter(
         community=OuterRef("pk"), user=user, role__in=roles)))
+
+
+def audited_communities(user) -> QuerySet[Community]:
+    """Communities whose audit trail this user may read: the queryset twin of SEE_AUDIT."""
+    if is_platform_admin(user):
+        return Community.objects.all()
+    if not is_signed_in(user):
+        return Community.objects.none()
+    return Community.objects.filter(Exists(Membership.objects.filter(
+        community=OuterRef("pk"), user=user, role=Role.CONVENER)))
 
 
 def readable_communities(user) -> QuerySet[Community]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
 from cultivate.core.markdown import render_markdown
 from cultivate.live import broadcast, limits
@@ -236,6 +237,7 @@ def do_moderate_item(*, actor, item: Item, op: str, answer: str = "") -> Item:
         for changed in (*unpinned, item):
             append_update(item.channel, {"kind": "item", "item": item_data(changed)},
                           _public_item(changed))
+        record_audit(actor=actor, verb=f"live.{op}", target=item, community=event.community)
     return item
 
 
@@ -249,6 +251,9 @@ def do_set_channel(*, actor, event, is_open=None, guests_allowed=None,
             if value is not None:
                 setattr(channel, field, bool(value))
         channel.save(update_fields=["is_open", "guests_allowed", "premoderated"])
+        record_audit(actor=actor, verb="live.channel_set", target=event, community=event.community,
+                     details={"is_open": channel.is_open, "guests_allowed": channel.guests_allowed,
+                              "premoderated": channel.premoderated})
         data = {"kind": "channel", "channel": channel_data(channel)}
         append_update(channel, data, data)
     return channel
@@ -264,6 +269,8 @@ def do_remove_participant(*, actor, participant: Participant) -> Participant:
     with transaction.atomic():
         participant.removed_at = timezone.now()
         participant.save(update_fields=["removed_at"])
+        record_audit(actor=actor, verb="live.participant_removed", target=participant,
+                     community=channel.event.community)
         data = {"kind": "removed", "participant": participant.pk}
         append_update(channel, data, data)
     return participant

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.actions.membership import adjust_member_count
 from cultivate.communities.models import (
     CHARTER_FIELDS,
@@ -21,12 +22,14 @@ from cultivate.communities.models import (
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
+from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
 
 EDITABLE_FIELDS = ("name", "slug", "tagline", "kind", "stage", "visibility", "join_policy",
                    *MARKDOWN_FIELDS)
 CHOICES = {"kind": Kind, "stage": Stage, "visibility": Visibility, "join_policy": JoinPolicy}
 MAX_TAGS = 20
+AUDITED_SETTINGS = ("visibility", "slug", "join_policy")  # who may see and reach it
 
 
 def _clean_community_fields(values: dict, *, instance: Community | None) -> dict:
@@ -112,6 +115,7 @@ def do_update_community(*, actor, community: Community, tags=None, **values) -> 
     policy.check(policy.standing_of(actor, community), Can.EDIT, community)
     cleaned = _clean_community_fields(values, instance=community)
     changed = [key for key, value in cleaned.items() if getattr(community, key) != value]
+    record_revision(community, fields=changed, actor=actor)
     for key in changed:
         setattr(community, key, cleaned[key])
     if changed:
@@ -126,4 +130,7 @@ def do_update_community(*, actor, community: Community, tags=None, **values) -> 
     if changed:
         record_activity(actor=actor, verb=Verb.CHARTER_EDITED, community=community,
                         target=community, payload={"fields": sorted(changed)})
+    if settings_changed := {key: cleaned[key] for key in AUDITED_SETTINGS if key in changed}:
+        record_audit(actor=actor, verb="community.settings_changed", target=community,
+                     community=community, details=settings_changed)
     return community
