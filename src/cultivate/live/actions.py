@@ -237,7 +237,8 @@ def do_moderate_item(*, actor, item: Item, op: str, answer: str = "") -> Item:
         for changed in (*unpinned, item):
             append_update(item.channel, {"kind": "item", "item": item_data(changed)},
                           _public_item(changed))
-        record_audit(actor=actor, verb=f"live.{op}", target=item, community=event.community)
+        record_audit(actor=actor, verb=f"live.{op}", target=item, community=event.community,
+                     details={"by": item.participant.display_name, "text": item.body[:200]})
     return item
 
 
