@@ -318,6 +318,14 @@ def may_contribute_to_method(standings: dict[int, Standing]) -> bool:
     return any(standing in MEMBER_STANDINGS for standing in standings.values())
 
 
+def may_edit_story(user, story, standings: dict[int, Standing]) -> bool:
+    """Its author while a member of the method's communities; stewards of its community."""
+    if standings.get(story.community_id) in STEWARDS:
+        return True
+    return (is_signed_in(user) and story.author_id == user.pk
+            and may_contribute_to_method(standings))
+
+
 def may_steward_method(method, standings: dict[int, Standing]) -> bool:
     """Restrict editing, share it and delete it: the stewards of its home community."""
     return standings.get(method.community_id) in STEWARDS

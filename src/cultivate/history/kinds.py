@@ -52,12 +52,25 @@ def _event(user, object_id):
     return access_event(user, object_id)[0]
 
 
+def _story(user, object_id):
+    from cultivate.practice.models import Story
+    from cultivate.practice.queries import access_method, story_of
+
+    slug = Story.objects.filter(pk=object_id).values_list("method__slug", flat=True).first()
+    if slug is None:
+        raise NotAllowed("no such story", hide=True)
+    method, _standings = access_method(user, slug)
+    return story_of(method, object_id)
+
+
 KINDS = {kind.label: kind for kind in (
     Kind("communities.community",
          ("tagline", "charter_domain", "charter_community", "charter_practice",
           "case_why", "case_what", "case_how"), _community),
     Kind("resources.resource", ("title", "summary", "body"), _resource),
     Kind("events.event", ("title", "description", "agenda", "notes", "outputs"), _event),
+    Kind("practice.story",
+         ("title", "context", "what_we_did", "what_happened", "differently"), _story),
 )}
 
 
