@@ -236,6 +236,9 @@ def do_edit_post(*, actor, post: Post, body: str) -> Post:
     links.record_topic_links(post, edited=True)
     record_activity(actor=actor, verb=Verb.POST_EDITED, community=post.topic.community,
                     target=post)
+    if post.author_id != actor.pk:  # a steward rewrote someone's post: moderation
+        record_audit(actor=actor, verb=Verb.POST_EDITED, target=post,
+                     community=post.topic.community, details={"author": post.author_id})
     return post
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.history.revisions import record_revision
@@ -267,6 +268,9 @@ def do_edit_story(*, actor, story: Story, title: str, outcome: str, **parts) -> 
     index_story(story)
     record_activity(actor=actor, verb=Verb.STORY_EDITED, community=story.community,
                     target=story, payload={"fields": changed})
+    if story.author_id != actor.pk:  # a steward rewrote someone's story: moderation
+        record_audit(actor=actor, verb=Verb.STORY_EDITED, target=story, community=story.community,
+                     details={"fields": changed})
     return story
 
 

@@ -271,6 +271,9 @@ def do_edit_resource(*, actor, resource: Resource, title=None, summary=None,
         index_resource(resource)
         record_activity(actor=actor, verb=Verb.RESOURCE_EDITED, community=resource.community,
                         target=resource, payload={"fields": changed})
+        if resource.added_by_id != actor.pk:  # a steward changed someone's resource
+            record_audit(actor=actor, verb=Verb.RESOURCE_EDITED, target=resource,
+                         community=resource.community, details={"fields": changed})
     except BaseException:
         if old_file is not None:
             resource.file.delete(save=False)  # the new file; the old one stays in use

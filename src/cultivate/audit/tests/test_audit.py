@@ -155,6 +155,8 @@ def test_topic_moderation_and_deletions_are_audited(world, signed_in, settings, 
     topic = conversations.do_start_topic(actor=ben, community=world["circle"],
                                          title="Arrears", body="How do you count them?")
     reply = conversations.do_reply(actor=ben, topic=topic, body="Buy cheap watches!")
+    conversations.do_edit_post(actor=ben, post=reply, body="Buy cheap watches now!")  # own
+    conversations.do_edit_post(actor=fay, post=reply, body="[removed: an ad]")  # moderation
     conversations.do_moderate_topic(actor=fay, topic=topic, is_pinned=True)
     conversations.do_flag_post(actor=ana, post=reply, reason="spam")
     conversations.do_resolve_flags(actor=fay, post=reply, hide=True)
@@ -163,8 +165,10 @@ def test_topic_moderation_and_deletions_are_audited(world, signed_in, settings, 
     do_delete_resource(actor=ana, resource=guide)
     listed = signed_in(ana).get("/api/v1/communities/treasury-circle/audit").json()
     assert [(e["verb"], e["actor"]) for e in listed["items"]] == [
-        ("resource.deleted", "ana"), ("flags.resolved", "fay"), ("topic.moderated", "fay")]
+        ("resource.deleted", "ana"), ("flags.resolved", "fay"), ("topic.moderated", "fay"),
+        ("post.edited", "fay")]
     assert listed["items"][2]["details"] == {"is_pinned": True}
+    assert listed["items"][3]["details"] == {"author": ben.pk}
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from cultivate.audit.models import AuditEntry
 from cultivate.communities.models import Membership
 from cultivate.core.errors import NotAllowed
 from cultivate.history.models import TextRevision
@@ -45,6 +46,9 @@ def test_the_author_rewrites_a_story_and_its_history_shows_the_change(told, sign
                              "title": "Peer assist in Almaty, 2025"})
     assert list(TextRevision.objects.order_by("pk").values_list("field", "previous")) == [
         ("what_happened", "Good advice, late."), ("title", "Peer assist in Almaty")]
+    # The steward's rewrite of someone else's story is moderation: it is in the audit.
+    assert list(AuditEntry.objects.values_list("verb", "actor_label")) == [
+        ("story.edited", "ana")]
     history = ben.get(f"/history/practice.story/{story.pk}/").content.decode()
     assert "<del>Good advice, late.</del>" in history
     assert "<ins>Good advice, two weeks late.</ins>" in history
