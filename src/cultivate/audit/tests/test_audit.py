@@ -184,3 +184,16 @@ def test_the_audit_is_paginated(world, signed_in):
     second = ana.get("/c/treasury-circle/audit/?verb=test.&page=2").content.decode()
     assert "test.step_04" in second and "test.step_54" not in second
     assert ana.get("/api/v1/communities/treasury-circle/audit?page=2").json()["page"] == 2
+
+
+@pytest.mark.django_db
+def test_a_single_delete_in_admin_is_audited_in_its_community(world, signed_in):
+    membership = Membership.objects.get(user=world["ben"])
+    root = signed_in(world["root"])
+    answer = root.post(f"/admin/communities/membership/{membership.pk}/delete/",
+                       {"post": "yes"})
+    assert answer.status_code == 302 and not Membership.objects.filter(pk=membership.pk).exists()
+    entry = AuditEntry.objects.get(verb="admin.deleted")
+    assert (entry.community, entry.actor_label) == (world["circle"], "root")
+    assert "admin.deleted" in signed_in(world["ana"]).get(
+        "/c/treasury-circle/audit/").content.decode()
