@@ -36,6 +36,8 @@ FACILITATOR, CONVENER = (verbs | {"meet_people"} for verbs in (FACILITATOR, CONV
 SPONSOR = MEMBER | {"view_insights"}
 # Who sees the community and its address: conveners and admins, not facilitators (issue 12).
 CONVENER, ADMIN = (verbs | {"change_visibility"} for verbs in (CONVENER, ADMIN))
+# Conveners read their community's audit trail; platform admins every one (cultivate.audit).
+CONVENER, ADMIN = (verbs | {"see_audit"} for verbs in (CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {
@@ -171,3 +173,14 @@ def test_account_verbs_are_for_oneself(landscape):
             if verb.value not in expected:
                 with pytest.raises(policy.NotAllowed):
                     policy.check_account(user, verb, account)
+
+
+@pytest.mark.django_db
+def test_audited_communities_is_the_twin_of_see_audit(landscape):
+    from django.contrib.auth.models import AnonymousUser
+
+    community, people = landscape
+    for standing in STANDINGS:
+        user = people[standing] or AnonymousUser()
+        listed = policy.audited_communities(user).filter(pk=community.pk).exists()
+        assert listed == ("see_audit" in EXPECTED_OPEN["public"][standing]), standing

@@ -13,11 +13,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from cultivate.attachments.api import router as attachments_router
+from cultivate.audit.api import router as audit_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
 from cultivate.core.errors import ActionError, NotAllowed, RateLimited
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
+from cultivate.history.api import router as history_router
 from cultivate.insights.api import router as insights_router
 from cultivate.insights.levels_api import router as levels_router
 from cultivate.insights.network_api import router as network_router
@@ -60,6 +62,8 @@ api.add_router("/", levels_router)
 api.add_router("/", network_router)
 api.add_router("/", events_router)
 api.add_router("/", insights_router)
+api.add_router("/", history_router)
+api.add_router("/", audit_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

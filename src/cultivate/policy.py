@@ -65,6 +65,7 @@ class Can(StrEnum):
     EXPORT_OWN_DATA = "export_own_data"  # download an archive of one's own data
     ERASE_OWN_ACCOUNT = "erase_own_account"  # ask for (and cancel) the erasure of one's account
     SEE_ERASURE_REQUESTS = "see_erasure_requests"  # list them, carry one out at once (admins)
+    SEE_AUDIT = "see_audit"  # the community's audit trail: moderation, roles, deletions
 
 
 MEMBER_STANDINGS = frozenset(
@@ -136,7 +137,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
     if standing == Standing.SPONSOR:
         verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
     if standing in MANAGERS:
-        verbs |= {Can.MANAGE_MEMBERS, Can.CHANGE_VISIBILITY}
+        verbs |= {Can.MANAGE_MEMBERS, Can.CHANGE_VISIBILITY, Can.SEE_AUDIT}
     return frozenset(verbs)
 
 
@@ -316,6 +317,16 @@ def insight_communities(user) -> QuerySet[Community]:
         community=OuterRef("pk"), user=user, role__in=roles)))
 
 
+def audited_communities(user) -> QuerySet[Community]:
+    """Communities whose audit trail this user may read: the queryset twin of SEE_AUDIT."""
+    if is_platform_admin(user):
+        return Community.objects.all()
+    if not is_signed_in(user):
+        return Community.objects.none()
+    return Community.objects.filter(Exists(Membership.objects.filter(
+        community=OuterRef("pk"), user=user, role=Role.CONVENER)))
+
+
 def readable_communities(user) -> QuerySet[Community]:
     """Communities this user may read: the queryset twin of Can.READ."""
     if is_platform_admin(user):
@@ -361,6 +372,14 @@ def may_contribute_to_method(standings: dict[int, Standing]) -> bool:
     """Tell a story, comment on one, list oneself as a practitioner: members of its
     communities."""
     return any(standing in MEMBER_STANDINGS for standing in standings.values())
+
+
+def may_edit_story(user, story, standings: dict[int, Standing]) -> bool:
+    """Its author while a member of the method's communities; stewards of its community."""
+    if standings.get(story.community_id) in STEWARDS:
+        return True
+    return (is_signed_in(user) and story.author_id == user.pk
+            and may_contribute_to_method(standings))
 
 
 def may_steward_method(method, standings: dict[int, Standing]) -> bool:

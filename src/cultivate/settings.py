@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "cultivate.events",
     "cultivate.live",
     "cultivate.insights",
+    "cultivate.history",
+    "cultivate.audit",
     "django_tasks",
     "django_tasks_db",
 ]

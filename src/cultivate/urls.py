@@ -29,4 +29,6 @@ urlpatterns = [
     path("", include("cultivate.events.urls")),
     path("", include("cultivate.live.urls")),
     path("", include("cultivate.insights.urls")),
+    path("", include("cultivate.history.urls")),
+    path("", include("cultivate.audit.urls")),
 ]

@@ -44,6 +44,7 @@ class Verb:
     METHOD_SETTINGS = "method.settings_changed"
     STORY_TOLD = "story.told"
     STORY_COMMENTED = "story.commented"
+    STORY_EDITED = "story.edited"
     PRACTITIONER_ADDED = "practitioner.added"
     POST_EDITED = "post.edited"
     POST_DELETED = "post.deleted"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.models import Community
 from cultivate.conversations import links, mailing, notify, queries, search
 from cultivate.conversations.models import (
@@ -165,6 +166,8 @@ def do_moderate_topic(*, actor, topic: Topic, **flags) -> Topic:
         topic.save(update_fields=list(changed))
         record_activity(actor=actor, verb=Verb.TOPIC_MODERATED, community=community,
                         target=topic, payload=changed)
+        record_audit(actor=actor, verb=Verb.TOPIC_MODERATED, target=topic, community=community,
+                     details=changed)
     return topic
 
 
@@ -186,6 +189,9 @@ def do_move_topic(*, actor, topic: Topic, to_community) -> Topic:
     topic.save(update_fields=["community"])
     record_activity(actor=actor, verb=Verb.TOPIC_MOVED, community=to_community, target=topic,
                     payload={"from": source.pk, "to": to_community.pk})
+    for community in (source, to_community):  # both communities' conveners see the move
+        record_audit(actor=actor, verb=Verb.TOPIC_MOVED, target=topic, community=community,
+                     details={"from": source.slug, "to": to_community.slug})
     return topic
 
 
@@ -230,6 +236,9 @@ def do_edit_post(*, actor, post: Post, body: str) -> Post:
     links.record_topic_links(post, edited=True)
     record_activity(actor=actor, verb=Verb.POST_EDITED, community=post.topic.community,
                     target=post)
+    if post.author_id != actor.pk:  # a steward rewrote someone's post: moderation
+        record_audit(actor=actor, verb=Verb.POST_EDITED, target=post,
+                     community=post.topic.community, details={"author": post.author_id})
     return post
 
 
@@ -245,6 +254,8 @@ def do_delete_post(*, actor, post: Post) -> Post:
         post.save(update_fields=["deleted_at", "deleted_by"])
         record_activity(actor=actor, verb=Verb.POST_DELETED, community=post.topic.community,
                         target=post)
+        record_audit(actor=actor, verb=Verb.POST_DELETED, target=post,
+                     community=post.topic.community, details={"topic": post.topic_id})
     return post
 
 
@@ -256,6 +267,7 @@ def do_restore_post(*, actor, post: Post) -> Post:
         post.deleted_at, post.deleted_by = None, None
         post.save(update_fields=["deleted_at", "deleted_by"])
         record_activity(actor=actor, verb=Verb.POST_RESTORED, community=community, target=post)
+        record_audit(actor=actor, verb=Verb.POST_RESTORED, target=post, community=community)
     return post
 
 
@@ -318,6 +330,8 @@ def do_resolve_flags(*, actor, post: Post, hide: bool) -> int:
     if resolved:
         record_activity(actor=actor, verb=Verb.FLAGS_RESOLVED, community=community,
                         target=post, payload={"flags": resolved, "decision": status})
+        record_audit(actor=actor, verb=Verb.FLAGS_RESOLVED, target=post, community=community,
+                     details={"flags": resolved, "decision": status})
     return resolved
 
 

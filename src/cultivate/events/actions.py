@@ -35,6 +35,7 @@ from cultivate.events.models import (
 )
 from cultivate.events.reminders import mail_cancellation, mail_promotion
 from cultivate.formats.models import LearningFormat
+from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
 
 MIN_TITLE = 3
@@ -225,6 +226,7 @@ def do_change_event(*, actor, event: Event, **changes) -> Event:
     changed = [name for name in EVENT_FIELDS if values[name] != current[name]]
     if not changed:
         return event
+    record_revision(event, fields=changed, actor=actor)
     for name in changed:
         setattr(event, name, values[name])
     if set(changed) & set(CALENDAR_FIELDS):
@@ -345,6 +347,7 @@ def do_record_event_outcome(actor, event: Event, *, notes=None, outputs=None,
     changed = [name for name, value in checked.values.items() if getattr(event, name) != value]
     if not changed:
         return event
+    record_revision(event, fields=changed, actor=actor)
     for name in changed:
         setattr(event, name, checked.values[name])
     event.save()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
 from cultivate.core.markdown import render_markdown
 from cultivate.core.realtime import recheck_after_commit
@@ -257,6 +258,8 @@ def do_moderate_item(*, actor, item: Item, op: str, answer: str = "") -> Item:
         for changed in (*unpinned, item):
             append_update(item.channel, {"kind": "item", "item": item_data(changed)},
                           _public_item(changed))
+        record_audit(actor=actor, verb=f"live.{op}", target=item, community=event.community,
+                     details={"by": item.participant.display_name, "text": item.body[:200]})
     return item
 
 
@@ -271,6 +274,9 @@ def do_set_channel(*, actor, event, is_open=None, guests_allowed=None,
             if value is not None:
                 setattr(channel, field, bool(value))
         channel.save(update_fields=["is_open", "guests_allowed", "premoderated"])
+        record_audit(actor=actor, verb="live.channel_set", target=event, community=event.community,
+                     details={"is_open": channel.is_open, "guests_allowed": channel.guests_allowed,
+                              "premoderated": channel.premoderated})
         data = {"kind": "channel", "channel": channel_data(channel)}
         append_update(channel, data, data)
         if (channel.is_open, channel.guests_allowed) != before:
@@ -289,6 +295,8 @@ def do_remove_participant(*, actor, participant: Participant) -> Participant:
     with transaction.atomic():
         participant.removed_at = timezone.now()
         participant.save(update_fields=["removed_at"])
+        record_audit(actor=actor, verb="live.participant_removed", target=participant,
+                     community=channel.event.community)
         data = {"kind": "removed", "participant": participant.pk}
         append_update(channel, data, data)
     return participant

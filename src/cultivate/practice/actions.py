@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
+from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
 from cultivate.practice.indexing import index_method, index_story
 from cultivate.practice.models import (
@@ -241,6 +243,34 @@ def do_tell_story(*, actor, method: Method, title: str, outcome: str, community=
     index_story(story)
     record_activity(actor=actor, verb=Verb.STORY_TOLD, community=community, target=story,
                     payload={"method": method.pk, "outcome": outcome})
+    return story
+
+
+@transaction.atomic
+def do_edit_story(*, actor, story: Story, title: str, outcome: str, **parts) -> Story:
+    """Rewrite a story (its author, or a steward of its community); the earlier text of each
+    changed part stays in its history."""
+    standings = policy.method_standings(actor, story.method)
+    if not policy.can_read_method(story.method, standings):
+        raise NotAllowed("cannot read this method", hide=True)
+    if not policy.may_edit_story(actor, story, standings):
+        raise NotAllowed("only its author or a steward edits a story")
+    title, parts = _clean_story(title, outcome, parts)
+    story = Story.objects.select_for_update().select_related("method").get(pk=story.pk)
+    values = {"title": title, "outcome": outcome, **parts}
+    changed = [name for name, value in values.items() if getattr(story, name) != value]
+    if not changed:
+        return story
+    record_revision(story, fields=changed, actor=actor)
+    for name in changed:
+        setattr(story, name, values[name])
+    story.save()
+    index_story(story)
+    record_activity(actor=actor, verb=Verb.STORY_EDITED, community=story.community,
+                    target=story, payload={"fields": changed})
+    if story.author_id != actor.pk:  # a steward rewrote someone's story: moderation
+        record_audit(actor=actor, verb=Verb.STORY_EDITED, target=story, community=story.community,
+                     details={"fields": changed})
     return story
 
 

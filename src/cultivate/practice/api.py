@@ -282,6 +282,17 @@ def get_story(request: HttpRequest, method: str, story_id: int):
     return _story_out(story)
 
 
+@router.put("/methods/{method}/stories/{story_id}", response=StoryOut,
+            summary="Rewrite a story (its author or a steward); earlier text stays in its "
+                    "history (GET /history/practice.story/{id})")
+def edit_story(request: HttpRequest, method: str, story_id: int, payload: StoryIn):
+    found, _standings = queries.access_method(request.user, method)
+    story = queries.story_of(found, story_id)
+    if story is None:
+        raise NotAllowed("no such story", hide=True)
+    return _story_out(actions.do_edit_story(actor=request.user, story=story, **payload.dict()))
+
+
 @router.post("/methods/{method}/stories/{story_id}/comments", response={201: dict})
 def comment_story(request: HttpRequest, method: str, story_id: int, payload: CommentIn):
     found, _standings = queries.access_method(request.user, method)

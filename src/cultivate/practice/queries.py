@@ -1,14 +1,11 @@
 """Read paths for methods: what a person may read, lists, diffs and who to ask."""
 
-import difflib
-
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
+from cultivate.history.diffing import line_diff
 from cultivate.people.models import User
 from cultivate.practice.models import (
     SECTION_NAMES,
@@ -93,16 +90,7 @@ def diff(older: dict, newer: dict) -> list[tuple[str, str]]:
         before, after = older.get(name, ""), newer.get(name, "")
         if before == after:
             continue
-        lines = []
-        for line in difflib.ndiff(before.splitlines(), after.splitlines()):
-            mark, text = line[:2], escape(line[2:])
-            if mark == "+ ":
-                lines.append(f"<ins>{text}</ins>")
-            elif mark == "- ":
-                lines.append(f"<del>{text}</del>")
-            elif mark == "  ":
-                lines.append(f"<span>{text}</span>")
-        changed.append((str(labels[name]), mark_safe("\n".join(lines))))  # noqa: S308
+        changed.append((str(labels[name]), line_diff(before, after)))
     return changed
 
 

@@ -15,6 +15,8 @@ urlpatterns = [
          name="restore"),
     path("methods/<slug:method>/stories/new/", views.new_story, name="new-story"),
     path("methods/<slug:method>/stories/<int:story_id>/", views.story, name="story"),
+    path("methods/<slug:method>/stories/<int:story_id>/edit/", views.edit_story,
+         name="edit-story"),
     path("methods/<slug:method>/practitioners/", views.practitioner, name="practitioner"),
     path("c/<slug:slug>/methods/", views.community_methods, name="community"),
     path("c/<slug:slug>/methods/new/", views.new_method, name="new"),

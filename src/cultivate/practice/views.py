@@ -206,7 +206,30 @@ def story(request, method, story_id):
                 return redirect(request.path + "#comments")
     return render(request, "practice/story.html", {
         "method": found, "community": found.community, "story": told, "form": form,
-        "can_comment": policy.may_contribute_to_method(standings)})
+        "can_comment": policy.may_contribute_to_method(standings),
+        "can_edit": policy.may_edit_story(request.user, told, standings)})
+
+
+@login_required
+def edit_story(request, method, story_id):
+    found, standings = queries.access_method(request.user, method)
+    told = queries.story_of(found, story_id)
+    if told is None:
+        raise NotAllowed("no such story", hide=True)
+    if not policy.may_edit_story(request.user, told, standings):
+        raise NotAllowed("only its author or a steward edits a story")
+    initial = {name: getattr(told, name) for name in StoryForm.base_fields}
+    form = StoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_story(actor=request.user, story=told, **form.cleaned_data)
+        except ActionError as error:
+            show_action_error(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("practice:story", method=found.slug, story_id=told.pk)
+    return render(request, "practice/story_form.html", {
+        "method": found, "community": found.community, "form": form, "story": told})
 
 
 @require_POST

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.models import Community
 from cultivate.conversations import search
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.core.uploads import TooLarge, check_upload
+from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
 from cultivate.resources import languages
 from cultivate.resources.limits import ALLOWED, max_resource_bytes
@@ -247,6 +249,7 @@ def do_edit_resource(*, actor, resource: Resource, title=None, summary=None,
     values = checked.values
     changed = [name for name in ("title", "summary", "resource_type", "language", "url", "body")
                if name in values and values[name] != getattr(resource, name)]
+    record_revision(resource, fields=changed, actor=actor)
     for name in changed:
         setattr(resource, name, values[name])
     new_tags = tags_from_names(values["tags"]) if "tags" in values else None
@@ -268,6 +271,9 @@ def do_edit_resource(*, actor, resource: Resource, title=None, summary=None,
         index_resource(resource)
         record_activity(actor=actor, verb=Verb.RESOURCE_EDITED, community=resource.community,
                         target=resource, payload={"fields": changed})
+        if resource.added_by_id != actor.pk:  # a steward changed someone's resource
+            record_audit(actor=actor, verb=Verb.RESOURCE_EDITED, target=resource,
+                         community=resource.community, details={"fields": changed})
     except BaseException:
         if old_file is not None:
             resource.file.delete(save=False)  # the new file; the old one stays in use
@@ -297,6 +303,8 @@ def do_delete_resource(*, actor, resource: Resource) -> Resource:
         search.remove_document("resource", resource.pk)
         record_activity(actor=actor, verb=Verb.RESOURCE_DELETED, community=resource.community,
                         target=resource)
+        record_audit(actor=actor, verb=Verb.RESOURCE_DELETED, target=resource,
+                     community=resource.community)
     return resource
 
 

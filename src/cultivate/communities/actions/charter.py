@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities import queries
 from cultivate.communities.actions.membership import adjust_member_count
 from cultivate.communities.models import (
@@ -31,12 +32,14 @@ from cultivate.core.errors import (
 )
 from cultivate.core.models import tags_from_names
 from cultivate.core.realtime import community_group, recheck_after_commit
+from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
 
 EDITABLE_FIELDS = ("name", "slug", "tagline", "kind", "stage", "visibility", "join_policy",
                    *MARKDOWN_FIELDS)
 CHOICES = {"kind": Kind, "stage": Stage, "visibility": Visibility, "join_policy": JoinPolicy}
 MAX_TAGS = 20
+AUDITED_SETTINGS = ("visibility", "slug", "join_policy")  # who may see and reach it
 
 
 def _clean_community_fields(values: dict, *, instance: Community | None) -> dict:
@@ -166,6 +169,7 @@ def do_update_community(*, actor, community: Community, tags=None,
     cleaned = _clean_community_fields(values, instance=community)
     changed = [key for key, value in cleaned.items() if getattr(community, key) != value]
     _check_visibility_change(standing, community, cleaned, changed, confirm_visibility)
+    record_revision(community, fields=changed, actor=actor)
     for key in changed:
         setattr(community, key, cleaned[key])
     if changed:
@@ -182,4 +186,7 @@ def do_update_community(*, actor, community: Community, tags=None,
                         target=community, payload={"fields": sorted(changed)})
     if "visibility" in changed:  # open live sockets of outsiders close once this commits
         recheck_after_commit(community_group(community.pk))
+    if settings_changed := {key: cleaned[key] for key in AUDITED_SETTINGS if key in changed}:
+        record_audit(actor=actor, verb="community.settings_changed", target=community,
+                     community=community, details=settings_changed)
     return community

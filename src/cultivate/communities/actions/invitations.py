@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.actions.membership import add_member
 from cultivate.communities.models import (
     Community,
@@ -136,6 +137,8 @@ def do_revoke_invitation(*, actor, invitation: Invitation) -> Invitation:
     invitation.save(update_fields=["revoked_at"])
     record_activity(actor=actor, verb=Verb.INVITATION_REVOKED, community=community,
                     target=invitation)
+    record_audit(actor=actor, verb=Verb.INVITATION_REVOKED, target=invitation,
+                 community=community, details={"role": invitation.role})
     return invitation
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.models import (
     Community,
     Membership,
@@ -92,6 +93,8 @@ def do_change_role(*, actor, membership: Membership, role: str) -> Membership:
     membership.save(update_fields=["role"])
     record_activity(actor=actor, verb=Verb.ROLE_CHANGED, community=community, target=membership,
                     payload={"user": membership.user_id, "from": previous, "to": role})
+    record_audit(actor=actor, verb=Verb.ROLE_CHANGED, target=membership.user, community=community,
+                 details={"from": previous, "to": role})
     access_changed_after_commit(membership.user_id)
     return membership
 
@@ -108,4 +111,6 @@ def do_remove_member(*, actor, membership: Membership) -> None:
     adjust_member_count(community, -1)
     record_activity(actor=actor, verb=Verb.MEMBER_REMOVED, community=community,
                     payload={"user": user_id, "role": role})
+    record_audit(actor=actor, verb=Verb.MEMBER_REMOVED, target=membership.user,
+                 community=community, details={"role": role})
     access_changed_after_commit(user_id)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.actions.membership import add_member
 from cultivate.communities.models import (
     Community,
@@ -97,6 +98,7 @@ def do_decide_join_request(*, actor, join_request: JoinRequest, approve: bool,
     verb = Verb.JOIN_APPROVED if approve else Verb.JOIN_DECLINED
     record_activity(actor=actor, verb=verb, community=community, target=join_request,
                     payload={"user": join_request.user_id})
+    record_audit(actor=actor, verb=verb, target=join_request.user, community=community)
     if approve:
         add_member(community=community, user=join_request.user, role=Role.MEMBER,
                     how="request", actor=join_request.user)

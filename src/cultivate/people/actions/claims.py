@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.communities.models import Membership, Role
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
 from cultivate.core.mail import send_after_commit
@@ -143,6 +144,7 @@ def do_decide_claim(*, actor, claim: AccountClaim, approve: bool,
         record_activity(actor=actor, verb=Verb.ACCOUNT_CLAIM_DECLINED, target=claim,
                         payload={"claimant": claim.claimant_id,
                                  "placeholder": claim.placeholder_id})
+        record_audit(actor=actor, verb=Verb.ACCOUNT_CLAIM_DECLINED, target=claim)
         _tell_claimant(claim)
         return claim
     placeholder = User.objects.select_for_update().get(pk=claim.placeholder_id)
@@ -158,6 +160,8 @@ def do_decide_claim(*, actor, claim: AccountClaim, approve: bool,
     record_activity(actor=actor, verb=Verb.ACCOUNT_CLAIMED, target=claim, payload={
         "claimant": claimant.pk, "placeholder": placeholder.pk,
         "placeholder_ref": placeholder.placeholder_ref, "moved": moved})
+    record_audit(actor=actor, verb=Verb.ACCOUNT_CLAIMED, target=claim, details={
+        "claimant": claimant.get_username(), "placeholder": placeholder.get_username()})
     _tell_claimant(claim)
     _decline_rivals(claim, actor)
     return claim
