@@ -8,8 +8,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from cultivate.core.email_url import parse_email_url
+from cultivate.core.secret_key import MISSING_IN_PRODUCTION, embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CULTIVATE_DATA_DIR", BASE_DIR.parent.parent / "var")).resolve()
@@ -27,11 +30,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The embedded default key is only for a laptop trial; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-insecure-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Production (said outright, or implied by a public https:// address) must bring its own key;
+# the embedded tier generates one into the data dir once and keeps it (core/secret_key.py).
+CULTIVATE_ENV = os.environ.get(
+    "CULTIVATE_ENV", "production" if SITE_URL.startswith("https://") else "embedded").lower()
+if CULTIVATE_ENV not in ("production", "embedded"):
+    raise ImproperlyConfigured("CULTIVATE_ENV must be 'production' or 'embedded'.")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_GENERATED = not SECRET_KEY
+if SECRET_KEY_GENERATED:
+    if CULTIVATE_ENV == "production":
+        raise ImproperlyConfigured(MISSING_IN_PRODUCTION)
+    SECRET_KEY = embedded_secret_key(DATA_DIR)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,7 +121,6 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite embedded, anything dj-database-url understands otherwise ---
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'cultivate.sqlite3'}",
@@ -207,17 +221,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Mail: printed to the console embedded, SMTP (or any dj-email-url scheme) with EMAIL_URL ---
+# --- Mail: printed to the console embedded, SMTP with EMAIL_URL (core/email_url.py) ---
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
-    _email = dj_email_url.parse(EMAIL_URL)
-    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-    EMAIL_HOST = _email["EMAIL_HOST"]
-    EMAIL_PORT = _email["EMAIL_PORT"]
-    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
-    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
-    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
-    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    _email = parse_email_url(EMAIL_URL)
+    EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT = (_email[k] for k in ("EMAIL_BACKEND", "EMAIL_HOST",
+                                                                   "EMAIL_PORT"))
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cultivate <cultivate@localhost>")
