@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -81,9 +82,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cultivate.core.middleware.ServerTimingMiddleware",
-    "cultivate.core.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cultivate.core.csp.CultivateCSPMiddleware",
+    # After the HTTPS redirect and before sessions: cached pages still get the policy.
+    "cultivate.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -277,6 +280,25 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; core/csp.py adds the page's own ws/wss origin to
+# connect-src and a nonce on every page). No inline script or style anywhere: templates load
+# static files only. External images are not allowed (Markdown images go through the proxy).
+_sso_origin = "/".join(os.environ.get("OIDC_SERVER_URL", "").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        # Signing in with SSO posts to us, then redirects the form to the provider.
+        "form-action": [SELF, *([_sso_origin] if _sso_origin.startswith("http") else [])],
+    }
+}
 # Non-file request data (JSON, form fields) up to 2 MB; files above 2.5 MB stream to a temporary
 # file instead of memory; a multipart body larger than the attachment limit is refused with 413
 # before it is read (core/uploads.py).
@@ -301,6 +323,8 @@ CULTIVATE_EVENT_REMINDER_HOURS = float(os.environ.get("CULTIVATE_EVENT_REMINDER_
 CULTIVATE_WRITE_RATE = os.environ.get("CULTIVATE_WRITE_RATE", "60/m")
 CULTIVATE_PREVIEW_RATE = os.environ.get("CULTIVATE_PREVIEW_RATE", "300/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# `Server-Timing: app;dur=<ms>` on every response, for bench/ (always on with DEBUG).
+CULTIVATE_SERVER_TIMING = env_bool("CULTIVATE_SERVER_TIMING", False)
 
 LOGGING = {
     "version": 1,
