@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.core.email_url import parse_email_url
-from cultivate.core.secret_key import MISSING_IN_PRODUCTION, embedded_secret_key
+from cultivate.core.secret_key import MISSING_IN_PRODUCTION, OLD_DEFAULT_KEY, embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CULTIVATE_DATA_DIR", BASE_DIR.parent.parent / "var")).resolve()
@@ -43,6 +43,8 @@ CULTIVATE_ENV = os.environ.get(
 if CULTIVATE_ENV not in ("production", "embedded"):
     raise ImproperlyConfigured("CULTIVATE_ENV must be 'production' or 'embedded'.")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if SECRET_KEY == OLD_DEFAULT_KEY and CULTIVATE_ENV == "production":
+    SECRET_KEY = ""  # published in the source: as good as none
 SECRET_KEY_GENERATED = not SECRET_KEY
 if SECRET_KEY_GENERATED:
     if CULTIVATE_ENV == "production":

@@ -31,7 +31,8 @@ def check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
                            "call_command('check', deploy=True)", **env)
 
 
-@pytest.mark.parametrize("production", [{"CULTIVATE_ENV": "production"}, PRODUCTION])
+@pytest.mark.parametrize("production", [{"CULTIVATE_ENV": "production"}, PRODUCTION,
+                                        PRODUCTION | {"SECRET_KEY": OLD_DEFAULT_KEY}])
 def test_production_without_its_own_secret_key_refuses_to_start(tmp_path, production):
     result = start(tmp_path, "print('started')", **production)
     assert result.returncode != 0 and "started" not in result.stdout
@@ -52,7 +53,7 @@ def test_embedded_start_generates_a_private_key_once_and_keeps_it(tmp_path):
 
 
 def test_check_deploy_fails_on_the_old_default_key(tmp_path):
-    result = check_deploy(tmp_path, SECRET_KEY=OLD_DEFAULT_KEY, **PRODUCTION)
+    result = check_deploy(tmp_path, SECRET_KEY=OLD_DEFAULT_KEY, CULTIVATE_ENV="embedded")
     assert result.returncode != 0 and "core.E001" in result.stderr
 
 
