@@ -1,7 +1,7 @@
 """Under the strict Content-Security-Policy, in Chromium against the production server (uvicorn):
 a member's community home, a topic whose reply preview updates as they type, the insights
-charts, the live room over its websocket and the API docs all work, and the browser reports
-no violation of the policy."""
+charts, the live room over its websocket, its projector view and the API docs all work, and
+the browser reports no violation of the policy."""
 
 import re
 
@@ -92,6 +92,9 @@ def test_pages_work_without_breaking_the_policy(page: Page, served, world):
 
     visit(f"/events/{world['event'].pk}/live/")
     expect(page.locator("#live-connection")).to_have_text(re.compile("Live"))  # websocket
+    collect()
+    visit(f"/events/{world['event'].pk}/live/projector/")
+    expect(page.locator(".join-code")).to_have_text(world["event"].join_code)
     collect()
 
     visit("/api/v1/docs")
