@@ -122,3 +122,21 @@ def test_a_cached_page_gets_a_fresh_content_security_nonce(make_user, make_commu
     assert second["X-Cache"] == "hit"
     policies = [r["Content-Security-Policy"] for r in (first, second)]
     assert "'nonce-" in policies[0] and policies[0] != policies[1]
+
+
+def test_a_cached_page_that_used_its_nonce_gets_the_new_one_in_body_and_header(rf):
+    from django.http import HttpResponse
+
+    from cultivate.core.csp import CultivateCSPMiddleware
+    from cultivate.core.page_cache import AnonymousPageCacheMiddleware
+
+    def page_with_inline_script(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">start()</script>')
+
+    stack = CultivateCSPMiddleware(AnonymousPageCacheMiddleware(page_with_inline_script))
+    first, second = stack(rf.get("/")), stack(rf.get("/"))
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    for response in (first, second):
+        nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        assert response.content.decode() == f'<script nonce="{nonce}">start()</script>'
+    assert first.content != second.content
