@@ -98,6 +98,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     # Plain storage: the manifest storage needs collectstatic, which a benchmark should not run.
     env["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
     env["DJANGO_SETTINGS_MODULE"] = "cultivate.settings"
+    env["CULTIVATE_SERVER_TIMING"] = "1"  # the server time read from each response
     return env
 
 

@@ -8,8 +8,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from cultivate.core.email_url import parse_email_url
+from cultivate.core.secret_key import MISSING_IN_PRODUCTION, OLD_DEFAULT_KEY, embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("CULTIVATE_DATA_DIR", BASE_DIR.parent.parent / "var")).resolve()
@@ -27,11 +31,25 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The embedded default key is only for a laptop trial; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-insecure-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Production (said outright, or implied by a public https:// address) must bring its own key;
+# the embedded tier generates one into the data dir once and keeps it (core/secret_key.py).
+CULTIVATE_ENV = os.environ.get(
+    "CULTIVATE_ENV", "production" if SITE_URL.startswith("https://") else "embedded").lower()
+if CULTIVATE_ENV not in ("production", "embedded"):
+    raise ImproperlyConfigured("CULTIVATE_ENV must be 'production' or 'embedded'.")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if SECRET_KEY == OLD_DEFAULT_KEY and CULTIVATE_ENV == "production":
+    SECRET_KEY = ""  # published in the source: as good as none
+SECRET_KEY_GENERATED = not SECRET_KEY
+if SECRET_KEY_GENERATED:
+    if CULTIVATE_ENV == "production":
+        raise ImproperlyConfigured(MISSING_IN_PRODUCTION)
+    SECRET_KEY = embedded_secret_key(DATA_DIR)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,10 +86,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cultivate.core.middleware.ServerTimingMiddleware",
-    "cultivate.core.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cultivate.core.ratelimit.RetryAfterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cultivate.core.csp.CultivateCSPMiddleware",
+    # After the HTTPS redirect and before sessions: cached pages still get the policy.
+    "cultivate.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,7 +130,6 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite embedded, anything dj-database-url understands otherwise ---
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'cultivate.sqlite3'}",
@@ -214,17 +233,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Mail: printed to the console embedded, SMTP (or any dj-email-url scheme) with EMAIL_URL ---
+# --- Mail: printed to the console embedded, SMTP with EMAIL_URL (core/email_url.py) ---
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
-    _email = dj_email_url.parse(EMAIL_URL)
-    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-    EMAIL_HOST = _email["EMAIL_HOST"]
-    EMAIL_PORT = _email["EMAIL_PORT"]
-    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
-    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
-    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
-    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    _email = parse_email_url(EMAIL_URL)
+    EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT = (_email[k] for k in ("EMAIL_BACKEND", "EMAIL_HOST",
+                                                                   "EMAIL_PORT"))
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cultivate <cultivate@localhost>")
@@ -272,6 +289,26 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; core/csp.py adds the page's own ws/wss origin to
+# connect-src and a nonce on every page). No inline script or style anywhere: templates load
+# static files only. External images may load over https, but only once a reader clicks them:
+# Markdown never puts an external <img> on a page (core/markdown.py makes it click-to-load).
+_sso_origin = "/".join(os.environ.get("OIDC_SERVER_URL", "").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        # Signing in with SSO posts to us, then redirects the form to the provider.
+        "form-action": [SELF, *([_sso_origin] if _sso_origin.startswith("http") else [])],
+    }
+}
 # Non-file request data (JSON, form fields) up to 2 MB; files above 2.5 MB stream to a temporary
 # file instead of memory; a multipart body larger than the attachment limit is refused with 413
 # before it is read (core/uploads.py).
@@ -324,6 +361,8 @@ ACCOUNT_RATE_LIMITS = {
 # Behind N reverse proxies, the client address is the Nth from the right in X-Forwarded-For;
 # with 0 it is the connection's address (then every client of a proxy shares one bucket).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# `Server-Timing: app;dur=<ms>` on every response, for bench/ (always on with DEBUG).
+CULTIVATE_SERVER_TIMING = env_bool("CULTIVATE_SERVER_TIMING", False)
 
 LOGGING = {
     "version": 1,

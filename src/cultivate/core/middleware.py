@@ -1,14 +1,19 @@
 import time
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
 class ServerTimingMiddleware:
-    """Adds `Server-Timing: app;dur=<ms>` so benchmarks read the server's own time per request."""
+    """Adds `Server-Timing: app;dur=<ms>` so benchmarks read the server's own time per request.
+    Only with DEBUG or CULTIVATE_SERVER_TIMING: timings tell an outsider what a request did."""
 
     def __init__(self, get_response):
+        if not (settings.DEBUG or settings.CULTIVATE_SERVER_TIMING):
+            raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request):

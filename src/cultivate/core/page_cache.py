@@ -98,6 +98,10 @@ def _cacheable_response(response) -> bool:
 
 
 class AnonymousPageCacheMiddleware:
+    """Sits after SecurityMiddleware (the HTTPS redirect comes first) and answers only for a
+    host in ALLOWED_HOSTS (get_host() raises DisallowedHost: 400); pages are kept per scheme and
+    host. A page that used a CSP nonce gets the current request's nonce in place of the old."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -107,7 +111,9 @@ class AnonymousPageCacheMiddleware:
         key = self._key(request)
         stored = get_versioned(key)
         if stored is not None:
-            status, headers, content = stored
+            status, headers, content, nonce = stored
+            if nonce:
+                content = content.replace(nonce.encode(), str(request.csp_nonce).encode())
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -115,13 +121,16 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         if _cacheable_response(response):
-            set_versioned(key, (response.status_code, list(response.items()), response.content))
+            nonce = getattr(request, "_csp_nonce", None)  # set once a template asked for it
+            set_versioned(key, (response.status_code, list(response.items()), response.content,
+                                nonce))
             response["X-Cache"] = "miss"
         return response
 
     @staticmethod
     def _key(request) -> str:
+        origin = f"{request.scheme}://{request.get_host()}"
         version = content_version()
         language = get_language_from_request(request)
-        url = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        return f"cultivate:page:{version}:{language}:{request.method}:{url}"
+        url = hashlib.sha256(f"{origin}{request.get_full_path()}".encode()).hexdigest()
+        return f"cultivate:page2:{version}:{language}:{request.method}:{url}"

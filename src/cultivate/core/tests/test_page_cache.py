@@ -91,3 +91,52 @@ def test_the_directory_of_a_member_of_a_private_community_is_their_own(make_user
     member.force_login(ana)
     assert "Secret Circle" in member.get("/").content.decode()
     assert "Secret Circle" not in outsider.get("/").content.decode()
+
+
+def test_a_cached_page_still_refuses_a_host_it_does_not_serve(make_user, make_community):
+    make_community(make_user("ana"), name="Open Door")
+    for expected in ("miss", "hit"):
+        assert Client().get("/c/open-door/")["X-Cache"] == expected
+    assert Client().get("/c/open-door/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_cached_page_still_redirects_plain_http_to_https(settings, make_user, make_community):
+    settings.SECURE_SSL_REDIRECT = True
+    make_community(make_user("ana"), name="Open Door")
+    for expected in ("miss", "hit"):
+        assert Client().get("/c/open-door/", secure=True)["X-Cache"] == expected
+    plain = Client().get("/c/open-door/")
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/c/open-door/"
+
+
+def test_pages_are_cached_per_host(settings, make_user, make_community):
+    settings.ALLOWED_HOSTS = ["cop.example.org", "other.example.org"]
+    make_community(make_user("ana"), name="Open Door")
+    assert Client().get("/c/open-door/", HTTP_HOST="cop.example.org")["X-Cache"] == "miss"
+    assert Client().get("/c/open-door/", HTTP_HOST="other.example.org")["X-Cache"] == "miss"
+
+
+def test_a_cached_page_gets_a_fresh_content_security_nonce(make_user, make_community):
+    make_community(make_user("ana"), name="Open Door")
+    first, second = Client().get("/c/open-door/"), Client().get("/c/open-door/")
+    assert second["X-Cache"] == "hit"
+    policies = [r["Content-Security-Policy"] for r in (first, second)]
+    assert "'nonce-" in policies[0] and policies[0] != policies[1]
+
+
+def test_a_cached_page_that_used_its_nonce_gets_the_new_one_in_body_and_header(rf):
+    from django.http import HttpResponse
+
+    from cultivate.core.csp import CultivateCSPMiddleware
+    from cultivate.core.page_cache import AnonymousPageCacheMiddleware
+
+    def page_with_inline_script(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">start()</script>')
+
+    stack = CultivateCSPMiddleware(AnonymousPageCacheMiddleware(page_with_inline_script))
+    first, second = stack(rf.get("/")), stack(rf.get("/"))
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    for response in (first, second):
+        nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+        assert response.content.decode() == f'<script nonce="{nonce}">start()</script>'
+    assert first.content != second.content
