@@ -164,6 +164,15 @@ def may_change_resource(user, standing: Standing, resource) -> bool:
     return is_signed_in(user) and resource.added_by_id == user.pk and standing in MEMBER_STANDINGS
 
 
+def may_restore_deleted(user, standing: Standing, community: Community, deleted_by_id) -> bool:
+    """Stewards restore any deleted post or resource; a member restores what they deleted
+    themselves (not what a moderator hid). The restore window is the action's to check."""
+    if Can.MODERATE in allowed(standing, community):
+        return True
+    return (is_signed_in(user) and deleted_by_id is not None and deleted_by_id == user.pk
+            and standing in MEMBER_STANDINGS)
+
+
 def can_create_community(user) -> bool:
     return is_signed_in(user)
 

@@ -281,6 +281,9 @@ CULTIVATE_ATTACHMENT_MAX_MB = float(os.environ.get("CULTIVATE_ATTACHMENT_MAX_MB"
 # Largest file added to a community's resource library, in megabytes (same checks as above).
 CULTIVATE_RESOURCE_MAX_MB = float(os.environ.get("CULTIVATE_RESOURCE_MAX_MB", "25"))
 CULTIVATE_INVITATION_DAYS = int(os.environ.get("CULTIVATE_INVITATION_DAYS", "14"))
+# Deleted posts and resources can be restored this many days; then `purge-deleted` (daily from
+# the clock of `cultivate run`) removes them for good (cultivate.core.retention).
+CULTIVATE_DELETED_RETENTION_DAYS = int(os.environ.get("CULTIVATE_DELETED_RETENTION_DAYS", "30"))
 # How often `cultivate run` sends due digests; 0 when cron runs `cultivate send-digests`.
 CULTIVATE_DIGEST_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_DIGEST_CLOCK_MINUTES", "60"))
 # How long before an event its reminder mail leaves (cultivate.events.reminders).
