@@ -187,7 +187,8 @@ def make_backup(path: str | None = None) -> tuple[Path, dict]:
     target.parent.mkdir(parents=True, exist_ok=True)
     kind = engine()
     media_root = local_media_root()
-    with tempfile.TemporaryDirectory(prefix="cultivate-backup-") as scratch:
+    # Scratch space beside the data, not /tmp: often a small RAM disk, and the copy is big.
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=settings.DATA_DIR) as scratch:
         folder = Path(scratch)
         dump = _dump_sqlite if kind == "sqlite" else _dump_postgresql
         database_name, inventory = dump(folder)

@@ -173,7 +173,8 @@ def settings_differences(folder: Path) -> list[str]:
 
 def restore(archive: str, *, force: bool = False, stdout=None) -> dict:
     say = stdout.write if stdout else (lambda text: None)
-    with tempfile.TemporaryDirectory(prefix="cultivate-restore-") as scratch:
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=settings.DATA_DIR) as scratch:
         folder = Path(scratch)
         manifest = _unpack(Path(archive), folder)
         say(f"Archive checked: {len(manifest['files'])} files, Cultivate "
