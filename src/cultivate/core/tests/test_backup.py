@@ -170,3 +170,34 @@ def test_restore_refuses_a_database_that_holds_accounts(make_user, media_root, t
     make_user("someone-here")
     with pytest.raises(CommandError, match="already holds accounts.*--force"):
         call_command("restore", str(archive))
+
+
+def test_an_archive_of_the_other_engine_is_refused_before_anything_changes(
+        make_user, media_root, tmp_path):
+    archive = tmp_path / "instance.tar.gz"
+    call_command("backup", str(archive), stdout=open(os.devnull, "w"))
+    unpacked = tmp_path / "unpacked"
+    with tarfile.open(archive) as opened:
+        opened.extractall(unpacked, filter="data")
+    manifest = json.loads((unpacked / "manifest.json").read_text())
+    other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
+    (unpacked / "manifest.json").write_text(json.dumps(manifest | {"engine": other}))
+    foreign = tmp_path / "foreign.tar.gz"
+    with tarfile.open(foreign, "w:gz") as writing:
+        for path in sorted(unpacked.rglob("*")):
+            if path.is_file():
+                writing.add(path, arcname=path.relative_to(unpacked).as_posix())
+    make_user("still-here")
+    with pytest.raises(CommandError, match=f"holds a {other} database"):
+        call_command("restore", str(foreign), force=True)
+    from cultivate.people.models import User
+
+    assert User.objects.filter(username="still-here").exists()  # nothing was touched
+
+
+def test_without_the_postgresql_client_tools_the_command_says_what_to_install(monkeypatch):
+    from cultivate.core.backup import pg_tool
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(CommandError, match="pg_dump is not on PATH.*postgresql-client"):
+        pg_tool("pg_dump")
