@@ -37,7 +37,8 @@ def _unpack(archive: Path, folder: Path) -> dict:
     try:
         manifest = json.loads((folder / backup.MANIFEST).read_text())
         listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
-        manifest["engine"], manifest["database"], manifest["row_counts"]  # noqa: B018
+        if lacking := {"engine", "database", "row_counts"} - set(manifest):
+            raise KeyError(", ".join(sorted(lacking)))
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise CommandError(f"{archive} has no valid manifest.json ({error}).") from None
     if manifest.get("format") != backup.FORMAT:

@@ -148,6 +148,13 @@ def test_a_damaged_or_foreign_archive_is_refused_with_a_clear_message(tmp_path, 
     assert "is not a readable Cultivate backup" in done.stderr
     assert "Traceback" not in done.stderr
 
+    stranger = tmp_path / "stranger.tar.gz"  # a real archive, not one of ours
+    (tmp_path / "notes.txt").write_text("hello")
+    with tarfile.open(stranger, "w:gz") as writing:
+        writing.add(tmp_path / "notes.txt", arcname="notes.txt")
+    with pytest.raises(CommandError, match="has no valid manifest.json"):
+        call_command("restore", str(stranger))
+
     archive = tmp_path / "instance.tar.gz"
     call_command("backup", str(archive), stdout=open(os.devnull, "w"))
     unpacked = tmp_path / "unpacked"
