@@ -184,3 +184,25 @@ def test_audited_communities_is_the_twin_of_see_audit(landscape):
         user = people[standing] or AnonymousUser()
         listed = policy.audited_communities(user).filter(pk=community.pk).exists()
         assert listed == ("see_audit" in EXPECTED_OPEN["public"][standing]), standing
+
+
+# Who may restore a deleted post or resource (within the restore window, which the actions
+# check): stewards anything; members, core and sponsors only what they deleted themselves.
+MAY_RESTORE = {"anonymous": (False, False), "outsider": (False, False),
+               "pending": (False, False), "member": (True, False), "core": (True, False),
+               "sponsor": (True, False), "facilitator": (True, True), "convener": (True, True),
+               "admin": (True, True)}
+
+
+@pytest.mark.django_db
+def test_who_may_restore_a_deletion(landscape):
+    from django.contrib.auth.models import AnonymousUser
+
+    community, people = landscape
+    for standing, (own, others) in MAY_RESTORE.items():
+        user = people[standing] or AnonymousUser()
+        seen = policy.standing_of(user, community)
+        assert policy.may_restore_deleted(user, seen, community, user.pk) is own, standing
+        assert policy.may_restore_deleted(user, seen, community,
+                                          people["convener"].pk + 1000) is others, standing
+        assert policy.may_restore_deleted(user, seen, community, None) is others, standing

@@ -1,11 +1,13 @@
-"""The `cultivate` command: `run`, `seed-demo`, and every Django management command."""
+"""The `cultivate` command: `run`, `seed-demo`, `backup`, `restore`, `purge-deleted`, and every
+Django management command."""
 
 import os
 import sys
 
 ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange",
            "send-digests": "send_digests", "send-event-reminders": "send_event_reminders",
-           "recompute-insights": "recompute_insights", "erase-due-accounts": "erase_due_accounts"}
+           "recompute-insights": "recompute_insights", "erase-due-accounts": "erase_due_accounts",
+           "purge-deleted": "purge_deleted"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -196,6 +196,15 @@ def is_established(user) -> bool:
     return user.date_joined <= timezone.now() - age
 
 
+def may_restore_deleted(user, standing: Standing, community: Community, deleted_by_id) -> bool:
+    """Stewards restore any deleted post or resource; a member restores what they deleted
+    themselves (not what a moderator hid). The restore window is the action's to check."""
+    if Can.MODERATE in allowed(standing, community):
+        return True
+    return (is_signed_in(user) and deleted_by_id is not None and deleted_by_id == user.pk
+            and standing in MEMBER_STANDINGS)
+
+
 def can_create_community(user) -> bool:
     """CULTIVATE_COMMUNITY_CREATION: anyone signed in, those with a verified address (the
     default), or platform admins only."""

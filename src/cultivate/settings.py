@@ -332,6 +332,11 @@ CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS = float(
 CULTIVATE_INVITATIONS_PER_DAY = int(os.environ.get("CULTIVATE_INVITATIONS_PER_DAY", "50"))
 # Who may start a community: anyone (signed in), verified (a verified address), admins.
 CULTIVATE_COMMUNITY_CREATION = os.environ.get("CULTIVATE_COMMUNITY_CREATION", "verified")
+
+
+# Deleted posts and resources can be restored this many days; then `purge-deleted` (daily from
+# the clock of `cultivate run`) removes them for good (cultivate.core.retention).
+CULTIVATE_DELETED_RETENTION_DAYS = int(os.environ.get("CULTIVATE_DELETED_RETENTION_DAYS", "30"))
 # How often `cultivate run` sends due digests; 0 when cron runs `cultivate send-digests`.
 CULTIVATE_DIGEST_CLOCK_MINUTES = int(os.environ.get("CULTIVATE_DIGEST_CLOCK_MINUTES", "60"))
 # Members' own data (cultivate.people.mydata): one archive download per person per this many

@@ -49,6 +49,7 @@ class Verb:
     POST_EDITED = "post.edited"
     POST_DELETED = "post.deleted"
     POST_RESTORED = "post.restored"
+    POST_PURGED = "post.purged"  # removed for good after the restore window; no actor
     POST_MARKED_HELPFUL = "post.marked_helpful"
     POST_FLAGGED = "post.flagged"
     FLAGS_RESOLVED = "flags.resolved"
@@ -57,6 +58,7 @@ class Verb:
     RESOURCE_EDITED = "resource.edited"
     RESOURCE_DELETED = "resource.deleted"
     RESOURCE_RESTORED = "resource.restored"
+    RESOURCE_PURGED = "resource.purged"  # removed for good, with its file; no actor
     KEY_RESOURCES_CURATED = "resource.curated"
     COMMUNITY_VISITED = "community.visited"  # at most once per person, community and day
     LIVE_JOINED = "live.joined"  # took part in an event's backchannel: attendance

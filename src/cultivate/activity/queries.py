@@ -1,7 +1,8 @@
 from cultivate.activity.models import Activity
 
-# Recorded for analytics, not news: who read what is nobody else's business.
-NOT_SHOWN = ("community.visited",)
+# Recorded for analytics, not news: who read what is nobody else's business; the purge of old
+# deletions is housekeeping.
+NOT_SHOWN = ("community.visited", "post.purged", "resource.purged")
 
 
 def recent_activity_for_community(community, *, limit: int = 20):

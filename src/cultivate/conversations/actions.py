@@ -26,7 +26,9 @@ from cultivate.conversations.models import (
     Topic,
     TopicFollow,
     TopicKind,
+    TopicLink,
 )
+from cultivate.core import retention
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.core.page_cache import bump_content_version
@@ -244,7 +246,8 @@ def do_edit_post(*, actor, post: Post, body: str) -> Post:
 
 @transaction.atomic
 def do_delete_post(*, actor, post: Post) -> Post:
-    """Soft delete: the post shows as deleted; moderators can still read and restore it."""
+    """Soft delete: the post shows as deleted; moderators can still read it, and whoever
+    deleted it (or a steward) can restore it within the retention window."""
     _check_may_change(actor, post)
     if post.is_opening:
         raise ActionError(_("The first post of a topic cannot be deleted on its own."),
@@ -261,14 +264,47 @@ def do_delete_post(*, actor, post: Post) -> Post:
 
 @transaction.atomic
 def do_restore_post(*, actor, post: Post) -> Post:
+    """Undo a deletion: stewards any, a member what they deleted themselves, until the
+    retention window ends (core.retention)."""
     community = post.topic.community
-    policy.check(policy.standing_of(actor, community), Can.MODERATE, community)
+    standing = policy.standing_of(actor, community)
+    policy.check(standing, Can.READ, community)
+    if not policy.may_restore_deleted(actor, standing, community, post.deleted_by_id):
+        raise NotAllowed("only whoever deleted a post, or a steward, restores it")
+    if post.purged_at is not None:
+        raise Conflict(_("This post was removed for good."), code="purged")
     if post.deleted_at is not None:
+        retention.check_restorable(post.deleted_at)
         post.deleted_at, post.deleted_by = None, None
         post.save(update_fields=["deleted_at", "deleted_by"])
         record_activity(actor=actor, verb=Verb.POST_RESTORED, community=community, target=post)
         record_audit(actor=actor, verb=Verb.POST_RESTORED, target=post, community=community)
     return post
+
+
+@transaction.atomic
+def do_purge_deleted_posts(*, now=None) -> int:
+    """Remove for good the text of posts deleted before the retention window (the daily
+    purge; the rule acts, so no actor). A post becomes a tombstone rather than disappearing:
+    the thread keeps its order, replies still say whom they answered and the Activity log
+    still points at a row. Its text, earlier versions, helpful marks and links go."""
+    now = now or timezone.now()
+    due = list(Post.objects.filter(deleted_at__lt=retention.purge_cutoff(now),
+                                   purged_at__isnull=True).select_related("topic__community"))
+    ids = [post.pk for post in due]
+    if not ids:
+        return 0
+    PostRevision.objects.filter(post_id__in=ids).delete()
+    Helpful.objects.filter(post_id__in=ids).delete()
+    TopicLink.objects.filter(from_post_id__in=ids).delete()
+    Post.objects.filter(pk__in=ids).update(body="", body_html="", purged_at=now)
+    search.index_posts(ids)
+    for post in due:
+        record_activity(actor=None, verb=Verb.POST_PURGED, community=post.topic.community,
+                        target=post, occurred_at=now,
+                        payload={"deleted_at": post.deleted_at.isoformat(),
+                                 "deleted_by": post.deleted_by_id})
+    return len(ids)
 
 
 @transaction.atomic

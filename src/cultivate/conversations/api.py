@@ -59,6 +59,9 @@ class PostOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    restorable_until: datetime | None = Field(
+        None, description="A deleted post can be restored until then; afterwards its text is "
+                          "removed for good.")
     helpful_count: int = 0
 
 
@@ -114,6 +117,7 @@ def _post(post, *, moderator: bool = True) -> dict:
             "body_html": "" if hidden else post.body_html, "reply_to_id": post.reply_to_id,
             "is_opening": post.is_opening, "created_at": post.created_at,
             "edited_at": post.edited_at, "deleted": post.deleted_at is not None,
+            "restorable_until": post.restorable_until,
             "helpful_count": getattr(post, "helpful_count", 0)}
 
 
@@ -230,9 +234,10 @@ def delete_post(request: HttpRequest, slug: str, topic_id: int, post_id: int):
 
 
 @router.post("/communities/{slug}/topics/{topic_id}/posts/{post_id}/restore",
-             response=PostOut)
+             response=PostOut, summary="Restore a deleted post (whoever deleted it, or a "
+                                       "steward) within the restore window")
 def restore_post(request: HttpRequest, slug: str, topic_id: int, post_id: int):
-    post, _standing = _post_in(request, slug, topic_id, post_id, Can.MODERATE)
+    post, _standing = _post_in(request, slug, topic_id, post_id)
     return _post(actions.do_restore_post(actor=request.user, post=post))
 
 

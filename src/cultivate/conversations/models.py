@@ -83,10 +83,13 @@ class Post(models.Model):
                                   editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
-    # Soft deletion: the text stays for moderators, who can restore it.
+    # Soft deletion: the text stays for moderators, and can be restored for
+    # CULTIVATE_DELETED_RETENTION_DAYS; then the purge empties it and sets purged_at (a
+    # tombstone that keeps the thread's order and replies pointing at it).
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Filled by conversations.search.index_posts on PostgreSQL (SQLite uses an FTS5 table).
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -94,7 +97,11 @@ class Post(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
-        indexes = [models.Index(fields=["topic", "created_at"], name="post_topic_time")]
+        indexes = [models.Index(fields=["topic", "created_at"], name="post_topic_time"),
+                   # The daily purge looks for deleted posts only: a small partial index.
+                   models.Index(fields=["deleted_at"], name="post_deleted",
+                                condition=models.Q(deleted_at__isnull=False,
+                                                   purged_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.topic_id}#{self.pk}"
@@ -102,6 +109,13 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+    @property
+    def restorable_until(self):
+        """When a deleted post can no longer be restored (None while not deleted, or purged)."""
+        from cultivate.core.retention import restorable_until
+
+        return None if self.purged_at else restorable_until(self.deleted_at)
 
 
 class TopicLink(models.Model):

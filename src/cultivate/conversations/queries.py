@@ -197,7 +197,8 @@ def moderation_queue(community) -> list[Post]:
 
 
 def deleted_posts(community, limit: int = 50) -> list[Post]:
-    return list(Post.objects.filter(topic__community=community, deleted_at__isnull=False)
+    return list(Post.objects.filter(topic__community=community, deleted_at__isnull=False,
+                                    purged_at__isnull=True)
                 .select_related("author", "topic", "deleted_by").order_by("-deleted_at")[:limit])
 
 

@@ -11,12 +11,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.template.loader import render_to_string
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cultivate.conversations import queries
 from cultivate.conversations.models import Topic
+from cultivate.core import retention
 from cultivate.core.fragments import cached
 
 # Stands where each post's controls go; no Markdown output can contain it (nh3 drops comments).
@@ -31,6 +33,8 @@ class PostOutline(NamedTuple):
     author_id: int | None
     is_opening: bool
     deleted_at: datetime | None
+    deleted_by_id: int | None = None  # defaults: outlines cached before these fields existed
+    purged: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Viewer:
     may_reply: bool = False
     may_moderate: bool = False
     may_accept: bool = False
+    may_restore_own: bool = False  # a member, who may restore what they deleted themselves
     changeable: set[int] = field(default_factory=set)
     marked_helpful: set[int] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)
@@ -71,8 +76,8 @@ def shared_thread(topic: Topic, *, show_deleted: bool, profile_prefix: str,
             "posts": posts, "topic": topic, "topic_path": topic.get_absolute_url(),
             "profile_prefix": profile_prefix, "show_deleted": show_deleted,
             "controls_mark": mark_safe(CONTROLS_MARK)})  # noqa: S308 - a constant
-        outline = tuple(PostOutline(p.pk, p.author_id, p.is_opening, p.deleted_at)
-                        for p in posts)
+        outline = tuple(PostOutline(p.pk, p.author_id, p.is_opening, p.deleted_at,
+                                    p.deleted_by_id, p.purged_at is not None) for p in posts)
         return SharedThread(html, outline)
 
     return cached("thread", topic.pk, page, show_deleted, topic.accepted_answer_id,
@@ -112,12 +117,25 @@ def post_controls(post: PostOutline, viewer: Viewer, topic: Topic, topic_path: s
             controls.append(_link(f"{base}edit/", labels["edit"], described))
             if not post.is_opening:
                 controls.append(_form(f"{base}delete/", viewer, labels["delete"], described))
-    elif viewer.may_moderate:
+    elif may_restore(post, viewer):
+        until = formats.date_format(timezone.localtime(retention.restorable_until(
+            post.deleted_at)), "DATE_FORMAT")
+        controls.append('<span class="meta">{}</span>'.format(escape(
+            _("Deleted — can be restored until %(date)s, then removed for good.")
+            % {"date": until})))
         controls.append(_form(f"{base}restore/", viewer, labels["restore"], described))
     if viewer.may_accept and not post.is_opening and post.pk != topic.accepted_answer_id:
         controls.append(_form(f"{topic_path}accept/{post.pk}/", viewer, labels["accept"],
                               described))
     return "\n".join(controls)
+
+
+def may_restore(post: PostOutline, viewer: Viewer) -> bool:
+    """The moderators, or the member who deleted it, until the restore window ends."""
+    if post.purged or not retention.is_restorable(post.deleted_at):
+        return False
+    return viewer.may_moderate or (viewer.may_restore_own and viewer.user_id is not None
+                                   and post.deleted_by_id == viewer.user_id)
 
 
 def _link(href: str, label: str, described: str) -> str:

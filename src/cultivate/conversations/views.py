@@ -112,6 +112,7 @@ def _render_topic(request, found, standing, reply_form):
         csrf_field=csrf_input(request) if signed_in else "",
         may_mark=Can.REPLY in verbs, may_reply=reply_form is not None,
         may_moderate=may_moderate,
+        may_restore_own=signed_in and standing in policy.MEMBER_STANDINGS,
         may_accept=found.kind == TopicKind.QUESTION
         and policy.may_accept_answer(request.user, standing, found),
         changeable=policy.changeable_post_ids(request.user, standing, shared.outline),
@@ -268,9 +269,12 @@ def delete_post(request, slug, topic_id, post_id):
 @require_POST
 @login_required
 def restore_post(request, slug, topic_id, post_id):
-    found, _standing = queries.access_topic(request.user, slug, topic_id, Can.MODERATE)
+    found, _standing = queries.access_topic(request.user, slug, topic_id)
     post = _post_or_404(found, post_id)
-    actions.do_restore_post(actor=request.user, post=post)
+    try:
+        actions.do_restore_post(actor=request.user, post=post)
+    except ActionError as error:
+        messages.error(request, error.message)
     return _back_to(found, post)
 
 

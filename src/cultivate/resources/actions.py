@@ -18,6 +18,7 @@ from cultivate.activity.actions import Verb, record_activity
 from cultivate.audit.actions import record_audit
 from cultivate.communities.models import Community
 from cultivate.conversations import search
+from cultivate.core import retention
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.core.uploads import TooLarge, check_upload
@@ -293,8 +294,8 @@ def index_resource(resource: Resource) -> None:
 
 @transaction.atomic
 def do_delete_resource(*, actor, resource: Resource) -> Resource:
-    """Soft delete: gone from the library and the home; stewards can still open and restore
-    it (its file stays in storage until then)."""
+    """Soft delete: gone from the library and the home; whoever deleted it (or a steward) can
+    restore it within the retention window, and its file stays in storage until the purge."""
     _check_may_change(actor, resource)
     if resource.deleted_at is None:
         resource.deleted_at, resource.deleted_by = timezone.now(), actor
@@ -310,15 +311,44 @@ def do_delete_resource(*, actor, resource: Resource) -> Resource:
 
 @transaction.atomic
 def do_restore_resource(*, actor, resource: Resource) -> Resource:
+    """Undo a deletion: stewards any, a member what they deleted themselves, until the
+    retention window ends (core.retention)."""
     community = resource.community
-    policy.check(policy.standing_of(actor, community), Can.MODERATE, community)
+    standing = policy.standing_of(actor, community)
+    policy.check(standing, Can.READ, community)
+    if not policy.may_restore_deleted(actor, standing, community, resource.deleted_by_id):
+        raise NotAllowed("only whoever deleted a resource, or a steward, restores it")
     if resource.deleted_at is not None:
+        retention.check_restorable(resource.deleted_at)
         resource.deleted_at, resource.deleted_by = None, None
         resource.save(update_fields=["deleted_at", "deleted_by"])
         index_resource(resource)
         record_activity(actor=actor, verb=Verb.RESOURCE_RESTORED, community=community,
                         target=resource)
     return resource
+
+
+@transaction.atomic
+def do_purge_deleted_resources(*, now=None) -> int:
+    """Remove for good the resources deleted before the retention window: the row, and the
+    stored file once the transaction commits (the daily purge; the rule acts, so no actor)."""
+    now = now or timezone.now()
+    due = list(Resource.objects.filter(deleted_at__lt=retention.purge_cutoff(now))
+               .select_related("community"))
+    files = [(resource.file.storage, resource.file.name) for resource in due if resource.file]
+    for resource in due:
+        record_activity(actor=None, verb=Verb.RESOURCE_PURGED, community=resource.community,
+                        target=resource, occurred_at=now,
+                        payload={"deleted_at": resource.deleted_at.isoformat(),
+                                 "deleted_by": resource.deleted_by_id, "form": resource.form})
+    Resource.objects.filter(pk__in=[resource.pk for resource in due]).delete()
+
+    def delete_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(due)
 
 
 # --- key resources ---

@@ -62,6 +62,9 @@ class ResourceDetail(ResourceSummary):
     body_html: str
     is_key: bool
     deleted: bool
+    restorable_until: datetime | None = Field(
+        None, description="A deleted resource can be restored until then, then it is removed "
+                          "for good with its file.")
 
 
 class ResourcePage(Schema):
@@ -141,7 +144,8 @@ def _summary(resource) -> dict:
 def _detail(resource) -> dict:
     return _summary(resource) | {"body": resource.body, "body_html": resource.body_html,
                                  "is_key": queries.is_key(resource),
-                                 "deleted": resource.is_deleted}
+                                 "deleted": resource.is_deleted,
+                                 "restorable_until": resource.restorable_until}
 
 
 def _validated(schema, data: dict):
@@ -248,6 +252,14 @@ def delete_resource(request: HttpRequest, slug: str, resource_id: int):
     resource, _standing = queries.access_resource(request.user, slug, resource_id)
     actions.do_delete_resource(actor=request.user, resource=resource)
     return Status(204, None)
+
+
+@router.post("/communities/{slug}/resources/{resource_id}/restore", response=ResourceDetail,
+             summary="Restore a deleted resource (whoever deleted it, or a steward) within "
+                     "the restore window")
+def restore_resource(request: HttpRequest, slug: str, resource_id: int):
+    resource, _standing = queries.access_resource(request.user, slug, resource_id)
+    return _detail(actions.do_restore_resource(actor=request.user, resource=resource))
 
 
 @router.get("/communities/{slug}/key-resources", response=list[ResourceSummary],

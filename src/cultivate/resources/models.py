@@ -99,6 +99,9 @@ class Resource(models.Model):
             models.Index(fields=["community", "-created_at"], name="resource_community_recent"),
             models.Index(fields=["community", "resource_type"], name="resource_community_type"),
             models.Index(fields=["community", "language"], name="resource_community_language"),
+            # The daily purge looks for deleted resources only.
+            models.Index(fields=["deleted_at"], name="resource_deleted",
+                         condition=models.Q(deleted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +131,13 @@ class Resource(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def restorable_until(self):
+        """When a deleted resource can no longer be restored (None while not deleted)."""
+        from cultivate.core.retention import restorable_until
+
+        return restorable_until(self.deleted_at)
 
     @property
     def language_name(self) -> str:

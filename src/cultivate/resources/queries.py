@@ -91,7 +91,7 @@ def access_resource(user, slug: str, resource_id, verb: Can = Can.READ):
     """A resource of the community `slug` the user may read: its row, its community and the
     reader's role come in one query. 404 for a missing resource, for one of another community
     (whatever the id), for a hidden community, and for a deleted one unless the reader
-    moderates there."""
+    moderates there or deleted it themselves (and may restore it)."""
     found = None
     if (pk := as_id(resource_id)) is not None:
         rows = Resource.objects.select_related("community", "added_by").filter(
@@ -105,7 +105,8 @@ def access_resource(user, slug: str, resource_id, verb: Can = Can.READ):
     community = found.community
     standing = policy.standing_of(user, community, role=getattr(found, "reader_role", None))
     policy.check(standing, verb, community)
-    if found.deleted_at is not None and Can.MODERATE not in policy.allowed(standing, community):
+    if found.deleted_at is not None and not policy.may_restore_deleted(
+            user, standing, community, found.deleted_by_id):
         raise NotAllowed("deleted resource", hide=True)
     return found, standing
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
 from cultivate.attachments.views import FILE_CSP
+from cultivate.core import retention
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
@@ -85,7 +86,8 @@ def detail(request, slug, resource_id):
         "can_change": policy.may_change_resource(request.user, standing, resource)
         and not resource.is_deleted,
         "can_curate": can_curate and not resource.is_deleted,
-        "can_restore": Can.MODERATE in verbs and resource.is_deleted,
+        "can_restore": resource.is_deleted and retention.is_restorable(resource.deleted_at)
+        and policy.may_restore_deleted(request.user, standing, community, resource.deleted_by_id),
         "is_key": can_curate and queries.is_key(resource)})
 
 
@@ -132,8 +134,12 @@ def delete(request, slug, resource_id):
 @login_required
 def restore(request, slug, resource_id):
     resource, _standing = queries.access_resource(request.user, slug, resource_id)
-    actions.do_restore_resource(actor=request.user, resource=resource)
-    messages.success(request, _("The resource is back in the library."))
+    try:
+        actions.do_restore_resource(actor=request.user, resource=resource)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The resource is back in the library."))
     return redirect(resource)
 
 

@@ -30,6 +30,7 @@ SENTENCES = {
     Verb.POST_EDITED: lambda: _("edited a post"),
     Verb.POST_DELETED: lambda: _("deleted a post"),
     Verb.POST_RESTORED: lambda: _("restored a post"),
+    Verb.POST_PURGED: lambda: _("removed a deleted post for good, after its restore window"),
     Verb.POST_MARKED_HELPFUL: lambda: _("found a reply helpful"),
     Verb.POST_FLAGGED: lambda: _("flagged a post for the moderators"),
     Verb.FLAGS_RESOLVED: lambda: _("dealt with flagged posts"),
@@ -47,6 +48,8 @@ SENTENCES = {
     Verb.RESOURCE_EDITED: lambda: _("edited a resource in the library"),
     Verb.RESOURCE_DELETED: lambda: _("deleted a resource from the library"),
     Verb.RESOURCE_RESTORED: lambda: _("restored a resource in the library"),
+    Verb.RESOURCE_PURGED: lambda: _(
+        "removed a deleted resource for good, after its restore window"),
     Verb.KEY_RESOURCES_CURATED: lambda: _("updated the key resources"),
     Verb.EVENT_PLANNED: lambda: _("planned an event"),
     Verb.EVENT_CHANGED: lambda: _("changed an event"),

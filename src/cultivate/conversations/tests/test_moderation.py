@@ -66,7 +66,7 @@ def test_soft_delete_hides_text_from_members_until_restored(thread, signed_in):
     assert search.search(people["ben"], "PEFA") == []
     assert "PEFA" in signed_in(people["ana"]).get(topic.get_absolute_url()).content.decode()
     with pytest.raises(NotAllowed):
-        actions.do_restore_post(actor=people["cleo"], post=reply)
+        actions.do_restore_post(actor=people["ben"], post=reply)  # not who deleted it
     actions.do_restore_post(actor=people["ana"], post=reply)
     assert Post.objects.get(pk=reply.pk).deleted_at is None
 

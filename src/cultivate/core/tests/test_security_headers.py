@@ -12,7 +12,8 @@ from cultivate.insights.tests.dashboard_data import fill, make_world
 pytestmark = pytest.mark.django_db
 
 STRICT = ["default-src 'self'", "img-src 'self' data: https:", "object-src 'none'",
-          "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'", "style-src 'self' 'nonce-"]
+          "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'",
+          "style-src 'self' 'nonce-"]
 
 
 def directives(response) -> dict[str, str]:

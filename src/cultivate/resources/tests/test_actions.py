@@ -256,7 +256,7 @@ def test_deleted_resources_leave_the_key_list_and_can_be_restored(world, add_lin
     with pytest.raises(Conflict):
         actions.do_edit_resource(actor=world["ben"], resource=resource, title="Back")
     with pytest.raises(NotAllowed):
-        actions.do_restore_resource(actor=world["ben"], resource=resource)
+        actions.do_restore_resource(actor=world["bea"], resource=resource)  # not who deleted it
     actions.do_restore_resource(actor=world["fay"], resource=resource)
     resource.refresh_from_db()
     assert resource.deleted_at is None

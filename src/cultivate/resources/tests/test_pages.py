@@ -236,9 +236,9 @@ def test_edit_and_delete_through_the_pages(world, signed_in, add_link):
     deleted = fay.post(url + "delete/")
     assert deleted.status_code == 302 and deleted["Location"] == LIBRARY
     assert "PEFA 2016" not in ben.get(LIBRARY).content.decode()
-    assert ben.get(url).status_code == 404  # gone for members, the author too
+    assert ben.get(url).status_code == 404  # gone for members, the author too (fay deleted it)
     steward_view = fay.get(url).content.decode()
-    assert "This resource was deleted" in steward_view and "Restore" in steward_view
+    assert "Deleted — can be restored until" in steward_view and "Restore" in steward_view
     assert fay.post(url + "restore/").status_code == 302
     assert ben.get(url).status_code == 200
 

@@ -27,15 +27,18 @@ class Command(BaseCommand):
             self.stdout.write("Empty database: loading the demo landscape…")
             call_command("seed_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
+        from cultivate.core.retention import purge_when_due
         from cultivate.events.reminders import send_due_reminders
         from cultivate.insights.tasks import enqueue_recompute
         from cultivate.people.mydata.erasure import carry_out_due_erasures
 
         # One clock: digests, the reminders of events that start soon, the recomputation of
-        # levels and dashboards (run at once, or queued for the task worker), and the account
-        # erasures whose grace period ended.
+        # levels and dashboards (run at once, or queued for the task worker), the account
+        # erasures whose grace period ended, and once a day the purge of deletions past their
+        # restore window.
         start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
-                           also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures])
+                           also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures,
+                                 purge_when_due])
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
