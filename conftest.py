@@ -1,5 +1,7 @@
 """Shared fixtures: named people (convener, facilitator, member, outsider...) and communities."""
 
+import os
+
 import pytest
 from allauth.account.models import EmailAddress
 
@@ -111,3 +113,64 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+# --- The end of a run: no database left behind, no skip CI did not expect ------------------
+
+# Reasons a test may skip in CI: it proves something for one database only. Any other skip
+# (a missing service, data not found) would let CI pass without testing, so CI fails on it.
+EXPECTED_SKIP_REASONS = ("only on PostgreSQL", "only on SQLite", "runs once, on SQLite")
+_skips: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skips.append((report.nodeid, reason))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    _drop_leftover_test_databases()
+    unexpected = [(node, reason) for node, reason in _skips
+                  if not any(ok in reason for ok in EXPECTED_SKIP_REASONS)]
+    if unexpected and os.environ.get("CI"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.ensure_newline()
+        reporter.write_line(f"CI fails: {len(unexpected)} tests skipped for a reason CI does "
+                            "not expect (a missing service or data set):", red=True)
+        for node, reason in unexpected:
+            reporter.write_line(f"  {node}: {reason}", red=True)
+        session.exitstatus = 1
+
+
+def _drop_leftover_test_databases() -> None:
+    """Drop this run's PostgreSQL test database if a connection held it open at teardown, and
+    those of earlier runs whose process is gone (a killed run leaves its database)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if not db["ENGINE"].endswith("postgresql"):
+        return
+    import psycopg
+
+    prefix = f"test_{db['NAME']}_"
+    params = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432,
+              "user": db.get("USER") or "postgres", "dbname": "postgres", "autocommit": True}
+    with psycopg.connect(**params) as connection:
+        names = [row[0] for row in connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])]
+        for name in names:
+            pid = name.removeprefix(prefix)
+            if pid.isdigit() and (int(pid) == os.getpid() or not _process_alive(int(pid))):
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
