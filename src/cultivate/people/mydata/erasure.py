@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import record_activity
+from cultivate.audit.actions import record_audit
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.mail import send_after_commit
 from cultivate.people.models import ErasureMode, ErasureRequest, ErasureStatus, User
@@ -117,6 +118,10 @@ def do_carry_out_erasure(*, actor, request: ErasureRequest) -> ErasureRequest:
         request.save(update_fields=["status", "done_at", "pseudonym"])
         record_activity(actor=user, verb=ACCOUNT_ERASED, target=request,
                         payload={"mode": request.mode, "by_admin": actor is not None, **counts})
+        # For platform admins; it names the pseudonym only, never who the person was.
+        record_audit(actor=actor, verb="account.erased",
+                     details={"request": request.pk, "pseudonym": pseudonym,
+                              "mode": request.mode, "by_admin": actor is not None, **counts})
         if email:
             send_after_commit(to=[email], template="people/email/erasure_done",
                               context={"erasure": request})

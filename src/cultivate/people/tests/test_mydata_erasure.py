@@ -214,6 +214,8 @@ def test_an_admin_carries_out_a_pending_request_at_once(world, make_user, signed
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.status == ErasureStatus.DONE
+    audit = signed_in(admin).get("/audit/?verb=account.").content.decode()
+    assert "account.erased" in audit and pending.pseudonym in audit and "ben" not in audit
 
 
 def test_an_erased_imported_account_has_no_profile_either(make_user):
