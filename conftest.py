@@ -1,6 +1,7 @@
 """Shared fixtures: named people (convener, facilitator, member, outsider...) and communities."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -94,9 +95,9 @@ class SmtpInbox:
         return "250 Message accepted for delivery"
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on a free loopback port, with Django pointed at it."""
+@contextmanager
+def running_smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port: yields (inbox, port)."""
     import socket
 
     from aiosmtpd.controller import Controller
@@ -107,12 +108,21 @@ def smtp_server(settings):
     inbox = SmtpInbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback, with Django pointed at it."""
+    with running_smtp_server() as (inbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield inbox
 
 
 # --- The end of a run: no database left behind, no skip CI did not expect ------------------

@@ -39,3 +39,14 @@ def sign_in():
         expect(page.get_by_role("button", name="Sign out")).to_have_count(1)
 
     return sign_in_as
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The address of a real uvicorn (the production entry point, websockets included) on the
+    test database, with collected static files."""
+    from tests.live_servers import asgi_servers, collect_static
+
+    env = collect_static({}, tmp_path / "static")
+    with asgi_servers(1, env=env) as (server,):
+        yield server.http

@@ -9,8 +9,6 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import Page, expect
 
-from tests.live_servers import asgi_servers, collect_static
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RECORD_VIOLATIONS = """
@@ -19,13 +17,6 @@ document.addEventListener("securitypolicyviolation", (e) => window.cspViolations
   `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
 ));
 """
-
-
-@pytest.fixture
-def served(tmp_path):
-    env = collect_static({}, tmp_path / "static")
-    with asgi_servers(1, env=env) as (server,):
-        yield server.http
 
 
 @pytest.fixture

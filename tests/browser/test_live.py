@@ -11,21 +11,12 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.live_servers import asgi_servers, collect_static
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def violations(page: Page) -> list[str]:
     return [f"{page.url}: {v['id']}: {v['help']}"
             for v in Axe().run(page).response["violations"]]
-
-
-@pytest.fixture
-def served(tmp_path):
-    env = collect_static({}, tmp_path / "static")
-    with asgi_servers(1, env=env) as (server,):
-        yield server.http
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SmtpInbox
+from conftest import running_smtp_server
 
 from cultivate.core.secret_key import OLD_DEFAULT_KEY
 
@@ -95,22 +95,10 @@ def test_an_unknown_email_scheme_says_which_ones_work(tmp_path):
 
 
 def test_mail_reaches_a_real_smtp_server_named_by_email_url(tmp_path):
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = SmtpInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with running_smtp_server() as (inbox, port):
         result = start(tmp_path, "from django.core.mail import send_mail\n"
                        "send_mail('Welcome', 'Hello from Cultivate', None, ['ana@example.org'])",
                        EMAIL_URL=f"smtp://127.0.0.1:{port}")
-    finally:
-        controller.stop()
     assert result.returncode == 0, result.stderr
     [message] = inbox.messages
     assert message["Subject"] == "Welcome" and message["To"] == "ana@example.org"
