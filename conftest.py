@@ -2,9 +2,11 @@
 
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -15,8 +17,6 @@ def _test_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CULTIVATE_WRITE_RATE = "10000/m"
-    # Fixture accounts are seconds old; the tests of this rule set their own age.
-    settings.CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS = 0
     # Inside a test's transaction on_commit never fires, so cached pages would not expire:
     # caching is off except in the tests that switch it on (transactional ones).
     settings.PAGE_CACHE_SECONDS = 0
@@ -31,6 +31,8 @@ def make_user(db):
     from cultivate.people.models import User
 
     def make(username: str, *, superuser: bool = False, **fields) -> User:
+        # Established accounts unless a test says otherwise (new ones may not invite yet).
+        fields.setdefault("date_joined", timezone.now() - timedelta(days=30))
         user = User.objects.create_user(
             username=username, email=f"{username}@example.org", password="a-long-passphrase",
             is_superuser=superuser, is_staff=superuser, **fields,

@@ -35,7 +35,7 @@ def age(user, hours: float) -> None:
 def test_a_new_account_sends_invitations_only_after_the_waiting_time(
         settings, client, make_user, make_community, signed_in):
     settings.CULTIVATE_INVITE_MIN_ACCOUNT_AGE_HOURS = 24
-    ana = make_user("ana")
+    ana = make_user("ana", date_joined=timezone.now())
     community = make_community(ana, name="Circle")
     with pytest.raises(ActionError) as too_new:
         actions.do_invite_member(actor=ana, community=community, email="c@example.org")

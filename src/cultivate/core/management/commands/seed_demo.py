@@ -1,5 +1,7 @@
 """`cultivate seed-demo`: load the demo landscape of communities and people."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -84,9 +86,15 @@ def seed() -> int:
     return added
 
 
+# Demo people joined the platform a while ago: a landscape of established members (and
+# invitations, which new accounts may not send yet, work from the first start).
+DEMO_ACCOUNT_AGE = timedelta(days=400)
+
+
 def create_account(username: str, password: str, **flags) -> User:
     email = demo_email(username)
-    user = User.objects.create(username=username, email=email, password=password, **flags)
+    user = User.objects.create(username=username, email=email, password=password,
+                               date_joined=timezone.now() - DEMO_ACCOUNT_AGE, **flags)
     # Email verification is mandatory: without a verified address nobody could sign in.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
