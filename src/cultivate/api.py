@@ -15,6 +15,7 @@ from ninja.security import SessionAuth
 from cultivate.attachments.api import router as attachments_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
+from cultivate.core.api_errors import document_error_responses
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
@@ -38,7 +39,13 @@ def anonymous_read(request):
     return "anonymous" if request.method in SAFE_METHODS else None
 
 
-api = NinjaAPI(
+class CultivateAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_error_responses(schema)
+
+
+api = CultivateAPI(
     title="Cultivate API",
     version="1",
     description="Communities of practice: charters, membership, roles, profiles.",
