@@ -208,7 +208,7 @@ def edit_method(request: HttpRequest, method: str, payload: MethodEditIn):
               summary="Restrict editing, share with communities or the landscape, relate")
 def method_settings(request: HttpRequest, method: str, payload: SettingsIn):
     found, _standings = queries.access_method(request.user, method)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.dict(exclude_none=True)  # null, like a missing field, changes nothing
     if "shared_with" in changes:
         changes["shared_with"] = _communities(changes["shared_with"])
     if "related" in changes:
