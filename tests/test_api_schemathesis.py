@@ -112,3 +112,6 @@ def test_the_api_keeps_to_its_schema(make_user, make_community, tmp_path):
     failed = {name: run.stdout[-15000:] + run.stderr[-3000:]
               for name, run in (("member", member), ("anonymous", anonymous)) if run.returncode}
     assert not failed, "\n\n".join(f"=== {name}\n{out}" for name, out in failed.items())
+    generated = {name: re.search(r"(\d+) generated", run.stdout)
+                 for name, run in (("member", member), ("anonymous", anonymous))}
+    assert int(generated["member"][1]) > 1000 and int(generated["anonymous"][1]) > 300, generated
