@@ -128,3 +128,10 @@ def test_unknown_routes_and_methods_answer_in_the_error_shape(client, world):
         response = getattr(client, method)(url, **world)
         assert response.status_code == status
         assert response.json()["error"]["code"] in ("not_found", "method_not_allowed")
+
+
+def test_a_method_the_route_does_not_take_answers_405_with_the_methods_it_does(client, world):
+    response = client.generic("TRACE", "/api/v1/communities", **world)
+    assert response.status_code == 405
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert response.json()["error"]["code"] == "method_not_allowed"

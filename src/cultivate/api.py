@@ -16,6 +16,7 @@ from cultivate.attachments.api import router as attachments_router
 from cultivate.audit.api import router as audit_router
 from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
+from cultivate.core.api_errors import document_error_responses
 from cultivate.core.errors import ActionError, NotAllowed, RateLimited
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
@@ -40,7 +41,13 @@ def anonymous_read(request):
     return "anonymous" if request.method in SAFE_METHODS else None
 
 
-api = NinjaAPI(
+class CultivateAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_error_responses(schema)
+
+
+api = CultivateAPI(
     title="Cultivate API",
     version="1",
     description="Communities of practice: charters, membership, roles, profiles.",

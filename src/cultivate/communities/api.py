@@ -106,9 +106,10 @@ def update_community(request: HttpRequest, slug: str, payload: s.CommunityPatch)
     return detail(community, policy.standing_of(request.user, community))
 
 
-@router.post("/communities/{slug}/join", response={200: s.JoinOut, 201: s.JoinOut},
+@router.post("/communities/{slug}/join",
+             response={200: s.CommunityJoinOut, 201: s.CommunityJoinOut},
              summary="Join an open community, or ask to join one that approves requests")
-def join_community(request: HttpRequest, slug: str, payload: s.JoinIn | None = None):
+def join_community(request: HttpRequest, slug: str, payload: s.CommunityJoinIn | None = None):
     community, _standing = policy.access_community(request.user, slug, Can.SEE)
     if community.join_policy == JoinPolicy.REQUEST:
         message = payload.message if payload else ""
@@ -154,7 +155,7 @@ def _membership(community: Community, user_id: int) -> Membership:
     return membership
 
 
-@router.patch("/communities/{slug}/members/{user_id}", response=s.MemberOut,
+@router.patch("/communities/{slug}/members/{user_id}", response=s.CommunityMemberOut,
               summary="Change a member's role (conveners)")
 def change_role(request: HttpRequest, slug: str, user_id: int, payload: s.RoleIn):
     community, _standing = policy.access_community(request.user, slug, Can.MANAGE_MEMBERS)
@@ -199,13 +200,13 @@ def _decide(request, slug: str, request_id: int, approve: bool, payload):
 
 @router.post("/communities/{slug}/requests/{request_id}/approve", response=s.JoinRequestOut)
 def approve_request(request: HttpRequest, slug: str, request_id: int,
-                    payload: s.DecisionIn | None = None):
+                    payload: s.JoinRequestDecisionIn | None = None):
     return _decide(request, slug, request_id, True, payload)
 
 
 @router.post("/communities/{slug}/requests/{request_id}/decline", response=s.JoinRequestOut)
 def decline_request(request: HttpRequest, slug: str, request_id: int,
-                    payload: s.DecisionIn | None = None):
+                    payload: s.JoinRequestDecisionIn | None = None):
     return _decide(request, slug, request_id, False, payload)
 
 
@@ -246,7 +247,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int):
     return _invitation(actions.do_revoke_invitation(actor=request.user, invitation=found))
 
 
-@router.post("/invitations/{token}/accept", response={201: s.MemberOut},
+@router.post("/invitations/{token}/accept", response={201: s.CommunityMemberOut},
              summary="Accept an invitation with the token from its email")
 def accept_invitation(request: HttpRequest, token: str):
     membership = actions.do_accept_invitation(actor=request.user, token=token)

@@ -3,6 +3,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from cultivate.core.api_schemas import Person
+
 
 class Charter(Schema):
     domain: str = ""
@@ -94,20 +96,14 @@ class CommunityPage(Schema):
     pages: int
 
 
-class Person(Schema):
-    id: int
-    username: str
-    display_name: str
-
-
-class MemberOut(Schema):
+class CommunityMemberOut(Schema):
     user: Person
     role: str
     joined_at: datetime
 
 
 class MemberPage(Schema):
-    items: list[MemberOut]
+    items: list[CommunityMemberOut]
     page: int
     has_next: bool
 
@@ -116,11 +112,11 @@ class RoleIn(Schema):
     role: str
 
 
-class JoinIn(Schema):
+class CommunityJoinIn(Schema):
     message: str = ""
 
 
-class JoinOut(Schema):
+class CommunityJoinOut(Schema):
     status: str = Field(description="'member' when joined at once, 'pending' for a request.")
     request_id: int | None = None
 
@@ -135,7 +131,7 @@ class JoinRequestOut(Schema):
     decided_at: datetime | None
 
 
-class DecisionIn(Schema):
+class JoinRequestDecisionIn(Schema):
     response: str = ""
 
 

@@ -182,7 +182,7 @@ class EditIn(Schema):
     body: str
 
 
-class RevisionOut(Schema):
+class PostRevisionOut(Schema):
     body: str
     replaced_at: datetime
     edited_by: Author | None
@@ -258,7 +258,7 @@ def unmark_helpful(request: HttpRequest, slug: str, topic_id: int, post_id: int)
 
 
 @router.get("/communities/{slug}/topics/{topic_id}/posts/{post_id}/revisions",
-            response=list[RevisionOut])
+            response=list[PostRevisionOut])
 def post_revisions(request: HttpRequest, slug: str, topic_id: int, post_id: int):
     post, standing = _post_in(request, slug, topic_id, post_id)
     if post.deleted_at and Can.MODERATE not in policy.allowed(standing, post.topic.community):
@@ -298,7 +298,7 @@ class QueueItem(Schema):
     reasons: list[str]
 
 
-class DecisionIn(Schema):
+class FlagDecisionIn(Schema):
     decision: str = Field(description="'hide' or 'dismiss'")
 
 
@@ -322,7 +322,7 @@ def moderation_queue(request: HttpRequest, slug: str):
 
 @router.post("/communities/{slug}/moderation/{post_id}", response={204: None},
              summary="Hide a flagged post, or dismiss its flags")
-def resolve_flags(request: HttpRequest, slug: str, post_id: int, payload: DecisionIn):
+def resolve_flags(request: HttpRequest, slug: str, post_id: int, payload: FlagDecisionIn):
     community, _standing = policy.access_community(request.user, slug, Can.MODERATE)
     if payload.decision not in ("hide", "dismiss"):
         raise ActionError(_("Choose hide or dismiss."), fields={"decision": [_("Unknown.")]})

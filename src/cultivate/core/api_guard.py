@@ -60,5 +60,8 @@ class ApiBoundaryMiddleware:
         response = self.get_response(request)
         is_json = response.get("Content-Type", "").startswith("application/json")
         if response.status_code in FALLBACK_CODES and not is_json:
-            return _error(response.status_code, *FALLBACK_CODES[response.status_code])
+            error = _error(response.status_code, *FALLBACK_CODES[response.status_code])
+            if response.has_header("Allow"):  # a 405 says which methods the route takes
+                error["Allow"] = response["Allow"]
+            return error
         return response

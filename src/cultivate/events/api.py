@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from cultivate import policy
 from cultivate.communities.queries import in_community
+from cultivate.core.api_schemas import Person
 from cultivate.core.errors import ActionError
 from cultivate.core.paging import page_of
 from cultivate.events import actions, calendars, queries
@@ -18,12 +19,6 @@ from cultivate.events.models import Answer
 from cultivate.policy import Can
 
 router = Router(tags=["events"])
-
-
-class Person(Schema):
-    id: int
-    username: str
-    display_name: str
 
 
 class FormatOut(Schema):

@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from cultivate import policy
 from cultivate.communities.queries import in_community
+from cultivate.core.api_schemas import PageQuery, Person
 from cultivate.core.errors import NotAllowed
 from cultivate.core.paging import page_of
 from cultivate.formats import actions, queries
@@ -22,12 +23,6 @@ from cultivate.formats.models import (
 from cultivate.policy import Can
 
 router = Router(tags=["formats"])
-
-
-class Person(Schema):
-    id: int
-    username: str
-    display_name: str
 
 
 class FormatLink(Schema):
@@ -141,10 +136,6 @@ class CatalogueQuery(Schema):
     @classmethod
     def _known_source(cls, value: str) -> str:
         return _one_of(value, Source.values)
-
-
-class PageQuery(Schema):
-    page: int = 1
 
 
 def _one_of(value: str, allowed) -> str:

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from cultivate import policy
+from cultivate.core.api_schemas import PageQuery
 from cultivate.core.paging import page_of
 from cultivate.insights import network_queries
 from cultivate.insights.network_queries import UNRATED
@@ -42,7 +43,7 @@ class NewcomerOut(Schema):
     joined_at: datetime | None
 
 
-class MemberOut(Schema):
+class NetworkMemberOut(Schema):
     user_id: int
     username: str
     level: str
@@ -73,13 +74,10 @@ MEMBERS_PER_PAGE = 500
 TIES_PER_PAGE = 1_000
 
 
-class PageQuery(Schema):
-    page: int = Field(1, description="1 for the first page; past the last gives the last")
-
-
 class MembersPage(Schema):
-    items: list[MemberOut] = Field(description="Everyone with a tie, or new and without one; "
-                                               "highest betweenness first, 500 a page.")
+    items: list[NetworkMemberOut] = Field(
+        description="Everyone with a tie, or new and without one; highest betweenness first, "
+                    "500 a page.")
     count: int
     page: int
     pages: int

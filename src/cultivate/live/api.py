@@ -86,13 +86,13 @@ class UpdatesOut(Schema):
     reset: bool = Field(description="Too many missed: fetch the state again.")
 
 
-class JoinIn(Schema):
+class LiveJoinIn(Schema):
     model_config = ConfigDict(extra="forbid")
     code: str
     display_name: str
 
 
-class JoinOut(Schema):
+class LiveJoinOut(Schema):
     participant: int
     display_name: str
     guest_token: str | None
@@ -160,9 +160,9 @@ def get_updates(request, event_id: int, after: int = 0):
     return {"updates": [] if too_long else found, "seq": last, "reset": too_long}
 
 
-@router.post("/events/{event_id}/live/join", response={201: JoinOut}, auth=_auth(),
+@router.post("/events/{event_id}/live/join", response={201: LiveJoinOut}, auth=_auth(),
              summary="Join: a member under their name, or a guest with the event's code")
-def join(request, event_id: int, payload: JoinIn):
+def join(request, event_id: int, payload: LiveJoinIn):
     live = _live(request, event_id)
     if live.may_join_as_member:  # a member takes part under their name, never as a guest
         participant = actions.do_join_as_member(actor=request.user, event=live.event)

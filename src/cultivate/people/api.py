@@ -142,7 +142,7 @@ class ClaimIn(Schema):
                                       "the original site (up to 1000 characters).")
 
 
-class DecisionIn(Schema):
+class ClaimDecisionIn(Schema):
     approve: bool
     message: str = ""
 
@@ -209,7 +209,7 @@ def list_claims(request: HttpRequest):
 
 @claims_router.post("/claims/{claim_id}/decision", response=ClaimOut,
                     summary="Approve (merging the accounts) or decline a claim")
-def decide_claim(request: HttpRequest, claim_id: int, payload: DecisionIn):
+def decide_claim(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn):
     claim = _visible_claim(request, claim_id)
     claim = actions.do_decide_claim(actor=request.user, claim=claim, approve=payload.approve,
                                     message=payload.message)

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 
 from cultivate import policy
 from cultivate.communities.models import Community
+from cultivate.core.api_schemas import Person
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.paging import page_of
 from cultivate.policy import Can
@@ -17,12 +18,6 @@ from cultivate.practice import actions, queries
 from cultivate.practice.models import SECTION_NAMES, STORY_PARTS, Method
 
 router = Router(tags=["methods"])
-
-
-class Person(Schema):
-    id: int
-    username: str
-    display_name: str
 
 
 def _person(user) -> dict | None:
@@ -107,7 +102,7 @@ class SettingsIn(Schema):
     related: list[str] | None = Field(None, description="Method slugs.")
 
 
-class RevisionOut(Schema):
+class MethodRevisionOut(Schema):
     version: int
     summary: str
     author: Person | None
@@ -213,7 +208,7 @@ def edit_method(request: HttpRequest, method: str, payload: MethodEditIn):
               summary="Restrict editing, share with communities or the landscape, relate")
 def method_settings(request: HttpRequest, method: str, payload: SettingsIn):
     found, _standings = queries.access_method(request.user, method)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.dict(exclude_none=True)  # null, like a missing field, changes nothing
     if "shared_with" in changes:
         changes["shared_with"] = _communities(changes["shared_with"])
     if "related" in changes:
@@ -237,7 +232,7 @@ def _methods(user, slugs) -> list[Method]:
     return found
 
 
-@router.get("/methods/{method}/revisions", response=list[RevisionOut])
+@router.get("/methods/{method}/revisions", response=list[MethodRevisionOut])
 def revisions(request: HttpRequest, method: str):
     found, _standings = queries.access_method(request.user, method)
     return [_revision(r) for r in queries.revisions_of(found)]

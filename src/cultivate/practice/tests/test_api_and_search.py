@@ -141,3 +141,16 @@ def test_deleting_a_community_takes_its_things_out_of_the_search(two_circles):
         "Peer assist"]
     circle.delete()  # the cascade deletes the method: no search row may point to it
     assert search.search_documents(None, "peers", kind="method") == []
+
+
+def test_null_settings_change_nothing_instead_of_failing(two_circles, signed_in):
+    circle, _other, p = two_circles
+    method = actions.do_create_method(actor=p["ana"], community=circle, title="Peer assist",
+                                      **BRIEF)
+    actions.do_set_method_settings(actor=p["ana"], method=method, is_restricted=True)
+    answer = post_json(signed_in(p["ana"]), "/api/v1/methods/peer-assist/settings",
+                       {"is_restricted": None, "sharing": None, "shared_with": None,
+                        "related": None}, method="patch")
+    assert answer.status_code == 200, answer.content
+    method.refresh_from_db()
+    assert method.is_restricted
