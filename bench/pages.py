@@ -159,13 +159,14 @@ def conversation_pages(question: int | None) -> tuple:
 
 def member_session(community) -> str:
     """A session cookie value for one plain member of the community (signed-in requests)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     member = community.memberships.filter(role="member").select_related("user").first().user
     session = SessionStore()
     session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -150,14 +150,18 @@ def _restore_media(folder: Path, force: bool) -> int:
     return len(files)
 
 
-def _restore_secret_key(folder: Path, force: bool) -> bool:
+def _restore_secret_key(folder: Path, say) -> bool:
+    """Take the archive's generated key: sessions and mailed links were signed with it. The
+    target passed `_check_target`, so a key it holds signed nothing that matters."""
     kept = folder / backup.SECRET_KEY_FILE
     if not kept.is_file():
         return False
+    if not settings.SECRET_KEY_GENERATED:
+        say("Note: this instance takes SECRET_KEY from its environment, so the archive's key "
+            f"({backup.SECRET_KEY_FILE} in the archive) was not installed. Set SECRET_KEY to it "
+            "to keep sessions and mailed links valid.")
+        return False
     target = backup.secret_key_path()
-    if target.is_file() and target.read_bytes() != kept.read_bytes() and not force:
-        raise CommandError(f"{target} holds another secret key. Remove it, or add --force to "
-                           "take the archive's (sessions and mailed links depend on it).")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(kept, target)
     target.chmod(0o600)
@@ -188,7 +192,7 @@ def restore(archive: str, *, force: bool = False, stdout=None) -> dict:
             _restore_postgresql(dump)
         _check_row_counts(manifest)
         media = _restore_media(folder, force)
-        key = _restore_secret_key(folder, force)
+        key = _restore_secret_key(folder, say)
         if (folder / backup.SETTINGS_FILE).is_file():
             for difference in settings_differences(folder):
                 say(f"Note, a setting differs: {difference}")

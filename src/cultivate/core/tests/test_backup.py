@@ -91,12 +91,15 @@ def cultivate(env, *args):
                           capture_output=True, text=True, timeout=120)
 
 
+GENERATED_KEY = "a-generated-key-of-this-instance-0123456789-abcdefghijkl"
+
+
 def test_a_populated_instance_restores_into_an_empty_one_table_for_table_file_for_file(
         make_user, make_community, media_root, tmp_path, settings):
     populate(make_user, make_community)
     settings.DATA_DIR = tmp_path / "source"  # where a generated secret key lives
     settings.DATA_DIR.mkdir()
-    (settings.DATA_DIR / "secret_key").write_text("a-generated-key-of-this-instance")
+    (settings.DATA_DIR / "secret_key").write_text(GENERATED_KEY)
     archive = tmp_path / "instance.tar.gz"
     call_command("backup", str(archive), stdout=open(os.devnull, "w"))
     before = fingerprint()
@@ -114,7 +117,7 @@ def test_a_populated_instance_restores_into_an_empty_one_table_for_table_file_fo
         assert seen.returncode == 0, seen.stderr
         assert json.loads(seen.stdout) == before
         restored_key = tmp_path / "restored" / "secret_key"
-        assert restored_key.read_text() == "a-generated-key-of-this-instance"
+        assert restored_key.read_text() == GENERATED_KEY
     finally:
         drop(database)
 

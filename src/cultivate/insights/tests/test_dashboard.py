@@ -178,7 +178,8 @@ def test_files_never_carry_formulas(client, world):
 
 def test_bad_input_is_answered_calmly(client, world):
     client.force_login(world["fay"])
-    assert client.get(url(world["private"]) + "?weeks=-3%00").status_code == 200
+    assert client.get(url(world["private"]) + "?weeks=-3x").status_code == 200
+    assert client.get(url(world["private"]) + "?weeks=-3%00").status_code == 400
     assert client.get(url(world["private"], "nothing.csv")).status_code == 404
     assert client.get(url(world["private"], "levels.pdf")).status_code == 404
     assert client.post(url(world["private"])).status_code == 405
