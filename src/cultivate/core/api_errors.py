@@ -56,6 +56,16 @@ def _error_response(status: int) -> dict:
     return response
 
 
+def _by_number(responses: dict) -> dict:
+    """One key per status: ninja numbers its own, `openapi_extra` adds strings ("200"), and
+    both would reach the JSON as the same key. The route's own declaration wins."""
+    merged = {int(status): answer for status, answer in responses.items()
+              if not isinstance(status, str)}
+    merged.update({int(status): answer for status, answer in responses.items()
+                   if isinstance(status, str)})
+    return merged
+
+
 def document_error_responses(schema: dict) -> dict:
     """Add the error shape and the errors each operation can give to an OpenAPI schema."""
     error_schema = ErrorOut.model_json_schema(ref_template=REF_TEMPLATE)
@@ -64,7 +74,7 @@ def document_error_responses(schema: dict) -> dict:
     components[ErrorOut.__name__] = error_schema
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
+            responses = _by_number(operation.get("responses", {}))
             for status in BY_METHOD.get(method, EVERY_ROUTE):
                 responses.setdefault(status, _error_response(status))
             operation["responses"] = dict(sorted(responses.items(), key=lambda kv: int(kv[0])))

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Literal
 
-from django.http import FileResponse, HttpRequest, JsonResponse
+from django.http import FileResponse, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from cultivate import policy
@@ -49,13 +49,7 @@ def _erasure(found) -> dict:
             openapi_extra=ZIP_RESPONSE)
 def export_my_data(request: HttpRequest):
     actor = _signed_in(request)
-    try:
-        archive = exporting.do_export_own_data(actor=actor)
-    except exporting.TooSoon as error:
-        response = JsonResponse({"error": {"code": error.code, "message": error.message,
-                                           "fields": {}}}, status=429)
-        response["Retry-After"] = str(error.retry_after)
-        return response
+    archive = exporting.do_export_own_data(actor=actor)  # RateLimited answers 429
     return FileResponse(archive, as_attachment=True, content_type="application/zip",
                         filename=exporting.export_filename(actor))
 

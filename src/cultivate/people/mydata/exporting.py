@@ -10,22 +10,12 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import record_activity
 from cultivate.activity.models import Activity
-from cultivate.core.errors import ActionError
+from cultivate.core.errors import RateLimited
 from cultivate.people.models import User
 from cultivate.people.mydata.export import write_archive
 from cultivate.policy import Can
 
 DATA_EXPORTED = "account.data_exported"
-
-
-class TooSoon(ActionError):
-    """Asked again before the interval passed; `retry_after` in seconds."""
-
-    status = 429
-
-    def __init__(self, message, *, retry_after: int):
-        super().__init__(message, code="rate_limited")
-        self.retry_after = retry_after
 
 
 def export_filename(user) -> str:
@@ -46,7 +36,7 @@ def do_export_own_data(*, actor):
         now = timezone.now()
         if last is not None and now - last < interval:
             wait = int((last + interval - now).total_seconds()) + 1
-            raise TooSoon(_("You downloaded your data a moment ago. Try again in %(minutes)d "
+            raise RateLimited(_("You downloaded your data a moment ago. Try again in %(minutes)d "
                             "minutes.") % {"minutes": max(1, round(wait / 60))},
                           retry_after=wait)
         record_activity(actor=actor, verb=DATA_EXPORTED)

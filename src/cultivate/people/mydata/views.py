@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cultivate.core.errors import ActionError, NotAllowed
+from cultivate.core.errors import ActionError, NotAllowed, RateLimited
 from cultivate.core.forms import show_action_error
 from cultivate.people.mydata import erasure, exporting, queries
 from cultivate.people.mydata.forms import ErasureForm
@@ -35,7 +35,7 @@ def my_data(request):
 def export_data(request):
     try:
         archive = exporting.do_export_own_data(actor=request.user)
-    except exporting.TooSoon as error:
+    except RateLimited as error:
         response = _page(request, status=429, export_error=error.message)
         response["Retry-After"] = str(error.retry_after)
         return response
