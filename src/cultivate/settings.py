@@ -291,8 +291,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp; core/csp.py adds the page's own ws/wss origin to
 # connect-src and a nonce on every page). No inline script or style anywhere: templates load
-# static files only. External images may load over https, but only once a reader clicks them:
-# Markdown never puts an external <img> on a page (core/markdown.py makes it click-to-load).
+# static files only. External images may load over https, but only once a reader clicks them
+# (core/markdown.py makes them click-to-load), or with the page in a community whose conveners
+# chose to show them (Community.external_images).
 _sso_origin = "/".join(os.environ.get("OIDC_SERVER_URL", "").split("/")[:3])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -5,6 +5,7 @@ from cultivate.communities.actions.invitations import MAX_MESSAGE
 from cultivate.communities.models import (
     MAX_MARKDOWN,
     Community,
+    ExternalImages,
     JoinPolicy,
     Kind,
     Role,
@@ -41,6 +42,12 @@ class CommunityForm(forms.Form):
                                    initial=Visibility.PUBLIC, widget=forms.RadioSelect)
     join_policy = forms.ChoiceField(label=_("Who can join"), choices=JoinPolicy.choices,
                                     initial=JoinPolicy.OPEN, widget=forms.RadioSelect)
+    external_images = forms.ChoiceField(
+        label=_("Images from other sites"), choices=ExternalImages.choices,
+        initial=ExternalImages.CLICK, widget=forms.RadioSelect, required=False,
+        help_text=_("An image from another site is loaded from that site, which then learns "
+                    "who read the page and when. Click to load keeps readers private; show at "
+                    "once is simpler to read."))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=1000,
                            help_text=_("Separate tags with commas, e.g. budgeting, PFM."))
     charter_domain = _markdown(_("Domain"), Community._meta.get_field("charter_domain").help_text,
@@ -57,6 +64,12 @@ class CommunityForm(forms.Form):
         label=_("Yes, widen who can see the community"), required=False,
         help_text=_("Asked when the new visibility lets more people see it."))
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("external_images"):  # not sent (an older form): keep what it was
+            cleaned.pop("external_images", None)
+        return cleaned
+
     def clean_tags(self):
         return parse_tag_list(self.cleaned_data["tags"])
 
@@ -69,8 +82,9 @@ class CommunityForm(forms.Form):
 
 
     def lock_visibility(self) -> None:
-        """For stewards who are not conveners: they see visibility and address, not change."""
-        for name in ("visibility", "slug"):
+        """For stewards who are not conveners: they see visibility, address and external images,
+        not change them."""
+        for name in ("visibility", "slug", "external_images"):
             self.fields[name].disabled = True
             self.fields[name].help_text = _("Only conveners can change this.")
 

@@ -32,6 +32,15 @@ class JoinPolicy(models.TextChoices):
     INVITATION = "invitation", _("By invitation only")
 
 
+class ExternalImages(models.TextChoices):
+    """Whether images from other sites in members' Markdown load with the page: each load tells
+    that site who read the page and when (a tracking pixel)."""
+    CLICK = "click", _("Click to load: readers choose to load images from other sites; no site "
+                       "learns who read what")
+    SHOW = "show", _("Show at once: images from other sites load with the page; those sites can "
+                     "see who reads and when")
+
+
 class Role(models.TextChoices):
     SPONSOR = "sponsor", _("Sponsor")
     CONVENER = "convener", _("Convener")
@@ -64,6 +73,8 @@ class Community(models.Model):
                                   default=Visibility.PUBLIC)
     join_policy = models.CharField(_("join policy"), max_length=12, choices=JoinPolicy,
                                    default=JoinPolicy.OPEN)
+    external_images = models.CharField(_("images from other sites"), max_length=8,
+                                       choices=ExternalImages, default=ExternalImages.CLICK)
     tags = models.ManyToManyField("core.Tag", verbose_name=_("tags"), blank=True,
                                   related_name="communities")
 

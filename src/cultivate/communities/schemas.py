@@ -1,9 +1,16 @@
 from datetime import datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from cultivate.core.api_schemas import Person
+
+ExternalImages = Literal["click", "show"]
+EXTERNAL_IMAGES_HELP = (
+    "Images from other sites in members' Markdown: 'click' (default) loads one only when a "
+    "reader clicks it, so no site learns who read what; 'show' loads them with the page, so "
+    "those sites can see who reads and when. Only conveners change it.")
 
 
 class Charter(Schema):
@@ -32,6 +39,7 @@ class CommunityCreate(Schema):
     stage: str = "potential"
     visibility: str = "public"
     join_policy: str = "open"
+    external_images: ExternalImages = Field("click", description=EXTERNAL_IMAGES_HELP)
     tags: list[str] = Field(default_factory=list)
     charter: Charter
     case_for_membership: CaseForMembership = Field(default_factory=CaseForMembership)
@@ -57,6 +65,7 @@ class CommunityPatch(Schema):
     stage: str | None = None
     visibility: str | None = None
     join_policy: str | None = None
+    external_images: ExternalImages | None = Field(None, description=EXTERNAL_IMAGES_HELP)
     tags: list[str] | None = None
     charter: CharterPatch | None = None
     case_for_membership: CasePatch | None = None
@@ -75,6 +84,7 @@ class CommunitySummary(Schema):
     stage: str
     visibility: str
     join_policy: str
+    external_images: str = Field(description=EXTERNAL_IMAGES_HELP)
     tags: list[str]
     member_count: int
     url: str

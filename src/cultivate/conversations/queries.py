@@ -61,9 +61,11 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
         Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
 
-# What topic pages read of a community: its name and address, and what policy decides with.
-# Everything else (the long charter texts) loads on first use.
-TOPIC_PAGE_COMMUNITY_FIELDS = ("id", "name", "slug", "visibility", "join_policy", "member_count")
+# What topic pages read of a community: its name and address, what policy decides with and
+# whether external images show at once. Everything else (the long charter texts) loads on first use.
+# In the model's field order: Model.from_db matches values to fields in that order.
+TOPIC_PAGE_COMMUNITY_FIELDS = ("id", "name", "slug", "visibility", "join_policy",
+                               "external_images", "member_count")
 
 
 def access_topic(user, slug: str, topic_id, verb: Can = Can.READ):

@@ -15,6 +15,7 @@ from cultivate.communities.models import (
     MARKDOWN_FIELDS,
     MAX_MARKDOWN,
     Community,
+    ExternalImages,
     JoinPolicy,
     Kind,
     Membership,
@@ -36,10 +37,14 @@ from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
 
 EDITABLE_FIELDS = ("name", "slug", "tagline", "kind", "stage", "visibility", "join_policy",
-                   *MARKDOWN_FIELDS)
-CHOICES = {"kind": Kind, "stage": Stage, "visibility": Visibility, "join_policy": JoinPolicy}
+                   "external_images", *MARKDOWN_FIELDS)
+CHOICES = {"kind": Kind, "stage": Stage, "visibility": Visibility, "join_policy": JoinPolicy,
+           "external_images": ExternalImages}
 MAX_TAGS = 20
-AUDITED_SETTINGS = ("visibility", "slug", "join_policy")  # who may see and reach it
+# Who may see and reach it, and whether other sites learn who reads it.
+AUDITED_SETTINGS = ("visibility", "slug", "join_policy", "external_images")
+# Conveners' decisions: who sees the community, its address, and whether other sites see readers.
+CONVENER_SETTINGS = ("visibility", "slug", "external_images")
 
 
 def _clean_community_fields(values: dict, *, instance: Community | None) -> dict:
@@ -132,14 +137,17 @@ _OPENNESS = {Visibility.PRIVATE: 0, Visibility.LISTED: 1, Visibility.PUBLIC: 2}
 
 def _check_visibility_change(standing, community: Community, cleaned: dict, changed: list,
                              confirm_visibility: bool) -> None:
-    """Visibility and address are the conveners' decision; widening who may see the community
-    must be confirmed, knowing what becomes visible."""
-    guarded = [key for key in ("visibility", "slug") if key in changed]
+    """Visibility, address and external images are the conveners' decision; widening who may
+    see the community must be confirmed, knowing what becomes visible."""
+    guarded = [key for key in CONVENER_SETTINGS if key in changed]
     if not guarded:
         return
     if Can.CHANGE_VISIBILITY not in policy.allowed(standing, community):
-        message = _("Only conveners can change who sees the community and its address.")
+        message = _("Only conveners can change who sees the community, its address and whether "
+                    "images from other sites load at once.")
         raise Refused(message, code="conveners_only", fields={key: [message] for key in guarded})
+    if "visibility" not in changed:
+        return
     before, after = community.visibility, cleaned.get("visibility", community.visibility)
     if _OPENNESS[Visibility(after)] <= _OPENNESS[Visibility(before)] or confirm_visibility:
         return
