@@ -166,7 +166,9 @@ def _drop_leftover_test_databases() -> None:
         return
     import psycopg
 
-    prefix = f"test_{db['NAME']}_"
+    # settings.py names it test_<name>_<pid>; NAME itself may still hold the test name here.
+    this_run = db["TEST"]["NAME"]
+    prefix = this_run.removesuffix(str(os.getpid()))
     params = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432,
               "user": db.get("USER") or "postgres", "dbname": "postgres", "autocommit": True}
     with psycopg.connect(**params) as connection:
@@ -174,7 +176,7 @@ def _drop_leftover_test_databases() -> None:
             "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])]
         for name in names:
             pid = name.removeprefix(prefix)
-            if pid.isdigit() and (int(pid) == os.getpid() or not _process_alive(int(pid))):
+            if name == this_run or (pid.isdigit() and not _process_alive(int(pid))):
                 connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
