@@ -38,6 +38,17 @@ SPONSOR = MEMBER | {"view_insights"}
 CONVENER, ADMIN = (verbs | {"change_visibility"} for verbs in (CONVENER, ADMIN))
 # Conveners read their community's audit trail; platform admins every one (cultivate.audit).
 CONVENER, ADMIN = (verbs | {"see_audit"} for verbs in (CONVENER, ADMIN))
+# Value creation (cultivate.evaluation): members record what they applied, tell their stories
+# and corroborate others'; stewards define indicators, approve wider visibility and write for
+# others; sponsors read the matrix and report and enter figures of custom indicators.
+MEMBER, SPONSOR, FACILITATOR, CONVENER = (
+    verbs | {"record_applied", "write_value_story", "corroborate"}
+    for verbs in (MEMBER, SPONSOR, FACILITATOR, CONVENER))
+SPONSOR = SPONSOR | {"view_value", "enter_indicator_values"}
+FACILITATOR, CONVENER, ADMIN = (
+    verbs | {"write_story_for_others", "approve_story_visibility", "define_indicators",
+             "enter_indicator_values", "view_value"}
+    for verbs in (FACILITATOR, CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

@@ -66,6 +66,15 @@ class Can(StrEnum):
     ERASE_OWN_ACCOUNT = "erase_own_account"  # ask for (and cancel) the erasure of one's account
     SEE_ERASURE_REQUESTS = "see_erasure_requests"  # list them, carry one out at once (admins)
     SEE_AUDIT = "see_audit"  # the community's audit trail: moderation, roles, deletions
+    # Value creation (the evaluation app)
+    RECORD_APPLIED = "record_applied"  # "I applied this", and answer its follow-up
+    WRITE_VALUE_STORY = "write_value_story"  # one's own value-creation story
+    WRITE_STORY_FOR_OTHERS = "write_story_for_others"  # on someone's behalf, with consent
+    CORROBORATE = "corroborate"  # confirm a step of someone else's story
+    APPROVE_STORY_VISIBILITY = "approve_story_visibility"  # beyond the community
+    DEFINE_INDICATORS = "define_indicators"  # custom indicators and their targets
+    ENTER_INDICATOR_VALUES = "enter_indicator_values"  # figures of custom indicators
+    VIEW_VALUE = "view_value"  # indicators, the value-creation matrix, the sponsor report
 
 
 MEMBER_STANDINGS = frozenset(
@@ -121,6 +130,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
             verbs.add(Can.READ)
     if is_member:
         verbs |= {Can.LEAVE, Can.MEET_PEOPLE}
+        verbs |= {Can.RECORD_APPLIED, Can.WRITE_VALUE_STORY, Can.CORROBORATE}
     if is_member or standing == Standing.ADMIN:
         verbs |= {Can.START_TOPIC, Can.REPLY, Can.RSVP, Can.TAKE_PART_LIVE}
     if standing in (Standing.OUTSIDER, Standing.PENDING) and Can.SEE in verbs:
@@ -134,8 +144,11 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         verbs.add(Can.CURATE)
         verbs.add(Can.PLAN_EVENTS)
         verbs |= {Can.VIEW_INSIGHTS, Can.TUNE_LEVELS}
+        verbs |= {Can.WRITE_STORY_FOR_OTHERS, Can.APPROVE_STORY_VISIBILITY,
+                  Can.DEFINE_INDICATORS, Can.ENTER_INDICATOR_VALUES, Can.VIEW_VALUE}
     if standing == Standing.SPONSOR:
         verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
+        verbs |= {Can.VIEW_VALUE, Can.ENTER_INDICATOR_VALUES}
     if standing in MANAGERS:
         verbs |= {Can.MANAGE_MEMBERS, Can.CHANGE_VISIBILITY, Can.SEE_AUDIT}
     return frozenset(verbs)
@@ -326,6 +339,12 @@ def insight_communities(user) -> QuerySet[Community]:
         community=OuterRef("pk"), user=user, role__in=roles)))
 
 
+def value_communities(user) -> QuerySet[Community]:
+    """Communities whose indicators, matrix and sponsor report this user may read: the
+    queryset twin of VIEW_VALUE (the same people as for insights)."""
+    return insight_communities(user)
+
+
 def audited_communities(user) -> QuerySet[Community]:
     """Communities whose audit trail this user may read: the queryset twin of SEE_AUDIT."""
     if is_platform_admin(user):
@@ -411,3 +430,42 @@ def may_post_live(participant, channel, verbs: frozenset[Can]) -> bool:
     if participant.user_id is None:
         return may_join_live_as_guest(channel)
     return Can.TAKE_PART_LIVE in verbs or may_join_live_as_guest(channel)
+
+
+# --- value-creation stories ------------------------------------------------------------------
+
+def may_edit_value_story(user, standing: Standing, story) -> bool:
+    """Whose story it is and who wrote it (while members); stewards of its community. Stories
+    the platform proposed are the teller's to confirm, edit or dismiss."""
+    if not is_signed_in(user):
+        return False
+    if standing in STEWARDS and story.status != "proposed":
+        return True
+    return standing in MEMBER_STANDINGS and user.pk in (story.teller_id, story.written_by_id)
+
+
+def may_read_value_story(user, standing: Standing, story) -> bool:
+    """Unpublished stories: only those who may edit them. Published ones by their effective
+    visibility: public for anyone, landscape for anyone signed in, community for its readers."""
+    if story.status != "published":
+        return may_edit_value_story(user, standing, story)
+    visibility = story.effective_visibility
+    if visibility == "public":
+        return True
+    if visibility == "landscape":
+        return is_signed_in(user)
+    return Can.READ in allowed(standing, story.community)
+
+
+def readable_value_stories(user, stories: QuerySet) -> QuerySet:
+    """The published stories of `stories` this user may read: the queryset twin of
+    may_read_value_story for lists and search (drafts are listed to their authors apart)."""
+    stories = stories.filter(status="published")
+    approved_wider = Q(visibility_approved_at__isnull=False) & ~Q(visibility="community")
+    public = approved_wider & Q(visibility="public")
+    if is_platform_admin(user):
+        return stories
+    if not is_signed_in(user):
+        return stories.filter(public)
+    in_readable = Q(community__in=readable_communities(user))
+    return stories.filter(approved_wider | in_readable)

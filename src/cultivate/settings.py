@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "cultivate.insights",
     "cultivate.history",
     "cultivate.audit",
+    "cultivate.evaluation",
     "django_tasks",
     "django_tasks_db",
 ]
