@@ -18,6 +18,7 @@ from cultivate.communities.api import router as communities_router
 from cultivate.conversations.api import router as conversations_router
 from cultivate.core.api_errors import document_error_responses
 from cultivate.core.errors import ActionError, NotAllowed, RateLimited
+from cultivate.evaluation.api import router as evaluation_router
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
 from cultivate.history.api import router as history_router
@@ -71,6 +72,7 @@ api.add_router("/", events_router)
 api.add_router("/", insights_router)
 api.add_router("/", history_router)
 api.add_router("/", audit_router)
+api.add_router("/", evaluation_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

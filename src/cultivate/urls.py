@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("cultivate.insights.urls")),
     path("", include("cultivate.history.urls")),
     path("", include("cultivate.audit.urls")),
+    path("", include("cultivate.evaluation.urls")),
 ]

@@ -40,6 +40,7 @@ from cultivate.core.demo_data import (
     Seat,
     demo_email,
 )
+from cultivate.evaluation.demo import plant_value
 from cultivate.events.demo import plant_events
 from cultivate.people.actions import do_update_profile
 from cultivate.people.models import User
@@ -83,6 +84,7 @@ def seed() -> int:
             added += 1
     plant_methods(people)
     plant_events(people)
+    plant_value(people)
     return added
 
 

@@ -1,0 +1,10 @@
+"""The demo's value creation: applied records and their follow-ups first (stories point at
+them), then stories at different stages, then indicators with figures and targets."""
+
+from cultivate.evaluation.applied import demo as applied_demo
+from cultivate.evaluation.indicators import demo as indicators_demo
+from cultivate.evaluation.stories import demo as stories_demo
+
+
+def plant_value(people: dict) -> int:
+    return sum(part.plant(people) for part in (applied_demo, stories_demo, indicators_demo))
