@@ -7,7 +7,8 @@ import sys
 ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchange",
            "send-digests": "send_digests", "send-event-reminders": "send_event_reminders",
            "recompute-insights": "recompute_insights", "erase-due-accounts": "erase_due_accounts",
-           "purge-deleted": "purge_deleted"}
+           "purge-deleted": "purge_deleted", "send-follow-ups": "send_follow_ups",
+           "propose-stories": "propose_stories"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -70,6 +70,11 @@ class Verb:
     EVENT_CANCELLED = "event.cancelled"
     EVENT_RSVP = "event.rsvp"
     EVENT_OUTCOME_RECORDED = "event.outcome_recorded"
+    APPLIED_RECORDED = "value.applied"  # "I applied this"
+    FOLLOW_UP_ANSWERED = "value.follow_up_answered"
+    VALUE_STORY_PUBLISHED = "value.story_published"
+    STEP_CORROBORATED = "value.step_corroborated"
+    INDICATOR_VALUE_ENTERED = "value.indicator_value_entered"
 
 
 def record_activity(

@@ -337,10 +337,10 @@ class NotificationOut(Schema):
     id: int
     kind: str
     actor: Author | None
-    post_id: int
-    topic_id: int
+    post_id: int | None
+    topic_id: int | None
     topic_title: str
-    community: str
+    community: str | None
     created_at: datetime
     read: bool
     url: str
@@ -364,13 +364,19 @@ def _signed_in(request):
 @router.get("/me/notifications", response=NotificationPage, summary="Your notifications")
 def my_notifications(request: HttpRequest):
     user = _signed_in(request)
-    return {"unread": queries.unread_count(user), "items": [{
-        "id": n.pk, "kind": n.kind, "actor": _author(n.actor), "post_id": n.post_id,
-        "topic_id": n.post.topic_id, "topic_title": n.post.topic.title,
-        "community": n.post.topic.community.slug, "created_at": n.created_at,
-        "read": n.read_at is not None,
-        "url": f"{n.post.topic.get_absolute_url()}#post-{n.post_id}",
-    } for n in queries.notifications_for(user)]}
+    return {"unread": queries.unread_count(user),
+            "items": [_notification(n) for n in queries.notifications_for(user)]}
+
+
+def _notification(n) -> dict:
+    about = {"id": n.pk, "kind": n.kind, "actor": _author(n.actor), "created_at": n.created_at,
+             "read": n.read_at is not None}
+    if n.post is None:  # a notice about something else (a follow-up): its own title and link
+        return {**about, "post_id": None, "topic_id": None, "topic_title": n.title,
+                "community": None, "url": n.link}
+    return {**about, "post_id": n.post_id, "topic_id": n.post.topic_id,
+            "topic_title": n.post.topic.title, "community": n.post.topic.community.slug,
+            "url": f"{n.post.topic.get_absolute_url()}#post-{n.post_id}"}
 
 
 @router.post("/me/notifications/read", response=dict, summary="Mark notifications read")
@@ -475,7 +481,7 @@ def my_subscriptions(request: HttpRequest):
 
 
 class LibraryHit(Schema):
-    kind: str = Field(description="method, story, resource, format or adaptation")
+    kind: str = Field(description="method, story, resource, format, adaptation or value_story")
     object_id: int
     title: str
     snippet_html: str

@@ -221,6 +221,7 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Mention")
     ANSWER_ACCEPTED = "accepted", _("Your answer was accepted")
     NEW_TOPIC = "new_topic", _("New topic in a community you follow")
+    FOLLOW_UP = "follow_up", _("Did what you applied make a difference?")
 
 
 class Notification(models.Model):
@@ -231,7 +232,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=10, choices=NotificationKind)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                               related_name="+")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    # Empty for notices about something other than a post (then `link` and `title` say where).
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    link = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -272,7 +272,8 @@ def _highlight(snippet: str) -> SafeString:
 
 DOCUMENT_KINDS = {"method": _("Method"), "story": _("Story of use"),
                   "resource": _("Resource"), "format": _("Learning format"),
-                  "adaptation": _("Learning format")}
+                  "adaptation": _("Learning format"),
+                  "value_story": _("Value-creation story")}
 
 
 @dataclass(frozen=True)

@@ -84,13 +84,21 @@ def shared_thread(topic: Topic, *, show_deleted: bool, profile_prefix: str,
                   compute=render)
 
 
+# Other apps add a piece to each post's controls (value creation's "I applied this") without
+# conversations knowing them: each is called once per page as
+# extra(topic, outline, viewer) -> {post id: safe HTML}.
+POST_EXTRAS: list = []
+
+
 def personalise(shared: SharedThread, viewer: Viewer, topic: Topic) -> SafeString:
     """The shared thread with this viewer's controls on each post."""
     topic_path = topic.get_absolute_url()
     pieces = shared.html.split(CONTROLS_MARK)
+    extras = [extra(topic, shared.outline, viewer) for extra in POST_EXTRAS]
     out = [pieces[0]]
     for post, after in zip(shared.outline, pieces[1:], strict=True):
         out.append(post_controls(post, viewer, topic, topic_path))
+        out.extend(found.get(post.pk, "") for found in extras)
         out.append(after)
     return mark_safe("".join(out))  # noqa: S308 - escaped labels, numbers and our paths
 

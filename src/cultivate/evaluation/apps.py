@@ -7,3 +7,14 @@ class EvaluationConfig(AppConfig):
 
     name = "cultivate.evaluation"
     label = "evaluation"
+
+    def ready(self):
+        from cultivate.conversations import thread
+        from cultivate.evaluation.applied.controls import applied_on_posts
+
+        from cultivate.conversations.search import forget_when_deleted
+        from cultivate.evaluation.stories.models import ValueStory
+
+        if applied_on_posts not in thread.POST_EXTRAS:
+            thread.POST_EXTRAS.append(applied_on_posts)
+        forget_when_deleted(ValueStory, "value_story")

@@ -10,6 +10,7 @@ from cultivate.evaluation.applied.models import (  # noqa: F401
 from cultivate.evaluation.indicators.models import (  # noqa: F401
     Indicator,
     IndicatorValue,
+    Aggregation,
     TargetPeriod,
 )
 from cultivate.evaluation.stories.models import (  # noqa: F401

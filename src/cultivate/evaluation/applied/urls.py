@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from cultivate.evaluation.applied import views
+
+urlpatterns = [
+    path("value/applied/<str:kind>/<str:target_id>/", views.apply, name="apply"),
+    path("value/applied/<int:record_id>/follow-up/", views.follow_up, name="follow-up"),
+    path("me/applied/", views.my_applied, name="my-applied"),
+]

@@ -15,6 +15,14 @@ class TargetPeriod(models.TextChoices):
     YEAR = "year", _("per year")
 
 
+class Aggregation(models.TextChoices):
+    """How the figures entered inside a longer period combine (a quarter of monthly figures)."""
+
+    SUM = "sum", _("add them up (counts)")
+    AVERAGE = "average", _("average them (scores, rates)")
+    LATEST = "latest", _("take the latest (totals to date)")
+
+
 class Indicator(models.Model):
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
                                   related_name="indicators", verbose_name=_("community"))
@@ -28,6 +36,8 @@ class Indicator(models.Model):
                                  blank=True)
     target_period = models.CharField(_("target period"), max_length=8, choices=TargetPeriod,
                                      default=TargetPeriod.QUARTER)
+    aggregation = models.CharField(_("over a longer period"), max_length=8,
+                                   choices=Aggregation, default=Aggregation.SUM)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             call_command("seed_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
         from cultivate.core.retention import purge_when_due
+        from cultivate.evaluation.tasks import enqueue_value_work
         from cultivate.events.reminders import send_due_reminders
         from cultivate.insights.tasks import enqueue_recompute
         from cultivate.people.mydata.erasure import carry_out_due_erasures
@@ -35,10 +36,10 @@ class Command(BaseCommand):
         # One clock: digests, the reminders of events that start soon, the recomputation of
         # levels and dashboards (run at once, or queued for the task worker), the account
         # erasures whose grace period ended, and once a day the purge of deletions past their
-        # restore window.
+        # restore window; value creation's follow-ups and proposed stories (task worker).
         start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
                            also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures,
-                                 purge_when_due])
+                                 purge_when_due, enqueue_value_work])
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
