@@ -349,6 +349,8 @@ CULTIVATE_ERASURE_GRACE_DAYS = int(os.environ.get("CULTIVATE_ERASURE_GRACE_DAYS"
 CULTIVATE_EVENT_REMINDER_HOURS = float(os.environ.get("CULTIVATE_EVENT_REMINDER_HOURS", "24"))
 # Weeks after "I applied this" that the member is asked whether it made a difference.
 CULTIVATE_FOLLOW_UP_WEEKS = float(os.environ.get("CULTIVATE_FOLLOW_UP_WEEKS", "6"))
+# PDF reports take a second or more of CPU each: a person makes at most this many.
+CULTIVATE_PDF_RATE = os.environ.get("CULTIVATE_PDF_RATE", "10/m")
 # Writes per user (or per address when anonymous) per minute, for the HTML views and the API.
 CULTIVATE_WRITE_RATE = os.environ.get("CULTIVATE_WRITE_RATE", "60/m")
 CULTIVATE_PREVIEW_RATE = os.environ.get("CULTIVATE_PREVIEW_RATE", "300/m")

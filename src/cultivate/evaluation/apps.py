@@ -10,9 +10,8 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from cultivate.conversations import thread
-        from cultivate.evaluation.applied.controls import applied_on_posts
-
         from cultivate.conversations.search import forget_when_deleted
+        from cultivate.evaluation.applied.controls import applied_on_posts
         from cultivate.evaluation.stories.models import ValueStory
 
         if applied_on_posts not in thread.POST_EXTRAS:

@@ -8,9 +8,9 @@ from cultivate.evaluation.applied.models import (  # noqa: F401
     FollowUp,
 )
 from cultivate.evaluation.indicators.models import (  # noqa: F401
+    Aggregation,
     Indicator,
     IndicatorValue,
-    Aggregation,
     TargetPeriod,
 )
 from cultivate.evaluation.stories.models import (  # noqa: F401

@@ -49,8 +49,8 @@ def _control(kind, target_id, total, applied, may_apply, csrf_field, described) 
 def applied_control(request, kind: str, obj, *, may_apply: bool) -> str:
     """The control on a page of one object (method, story of use, resource, adaptation)."""
     totals, mine = queries.counts(kind, [obj.pk], request.user)
-    csrf = ('<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            .format(escape(get_token(request))))
+    csrf = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+            )
     html = _control(kind, obj.pk, totals.get(obj.pk, 0), obj.pk in mine, may_apply, csrf,
                     "")
     html = html.replace(' aria-describedby=""', "")
