@@ -3,7 +3,7 @@ form, and a member's own records."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,9 +18,12 @@ from cultivate.evaluation.applied.forms import AppliedNoteForm, FollowUpForm
 @login_required
 def apply(request, kind, target_id):
     """GET: the form with an optional note; POST: record (or change the note, or withdraw)."""
+    if kind not in targets.MODELS:
+        raise Http404("nothing to apply here")
     target = actions.appliable(request.user, kind, target_id)
     record = queries.record_of(request.user, kind, target.obj.pk)
-    form = AppliedNoteForm(request.POST or None, initial={"note": record.note if record else ""})
+    form = AppliedNoteForm(request.POST if request.method == "POST" else None,
+                           initial={"note": record.note if record else ""})
     status = 200
     if request.method == "POST":
         if request.POST.get("withdraw"):

@@ -95,10 +95,10 @@ def bar_chart(pairs, title="", width=420, bar=18):
         length = (width - label_width - 60) * value / high
         rows.append(format_html(
             '<text x="{}" y="{}" text-anchor="end" class="bar-label">{}</text>'
-            '<rect x="{}" y="{}" width="{:.1f}" height="{}" class="bar"/>'
-            '<text x="{:.1f}" y="{}" class="bar-value">{}</text>',
-            label_width - 6, y + bar - 5, label, label_width, y, length, bar,
-            label_width + length + 4, y + bar - 5, figure(Decimal(str(value)))))
+            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"/>'
+            '<text x="{}" y="{}" class="bar-value">{}</text>',
+            label_width - 6, y + bar - 5, label, label_width, y, f"{length:.1f}", bar,
+            f"{label_width + length + 4:.1f}", y + bar - 5, figure(Decimal(str(value)))))
     return format_html('<svg class="bar-chart" viewBox="0 0 {} {}" width="{}" role="img" '
                        'aria-label="{}" xmlns="http://www.w3.org/2000/svg">{}</svg>',
                        width, height, width, title,
