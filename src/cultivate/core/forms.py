@@ -12,3 +12,8 @@ def show_action_error(form: forms.Form, error: ActionError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def posted(request):
+    """The form data of a POST (even an empty one, which must bind and fail), else None."""
+    return request.POST if request.method == "POST" else None

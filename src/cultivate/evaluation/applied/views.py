@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cultivate.core.errors import ActionError
-from cultivate.core.forms import show_action_error
+from cultivate.core.forms import posted, show_action_error
 from cultivate.evaluation.applied import actions, queries, targets
 from cultivate.evaluation.applied.forms import AppliedNoteForm, FollowUpForm
 
@@ -22,7 +22,7 @@ def apply(request, kind, target_id):
         raise Http404("nothing to apply here")
     target = actions.appliable(request.user, kind, target_id)
     record = queries.record_of(request.user, kind, target.obj.pk)
-    form = AppliedNoteForm(request.POST if request.method == "POST" else None,
+    form = AppliedNoteForm(posted(request),
                            initial={"note": record.note if record else ""})
     status = 200
     if request.method == "POST":
@@ -71,7 +71,7 @@ def follow_up(request, record_id):
                    "for_whom": existing.for_whom, "figure_kind": existing.figure_kind,
                    "figure_value": existing.figure_value or "",
                    "figure_unit": existing.figure_unit, "may_quote": existing.may_quote}
-    form = FollowUpForm(request.POST or None, initial=initial)
+    form = FollowUpForm(posted(request), initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
 from cultivate.core.errors import ActionError
-from cultivate.core.forms import show_action_error
+from cultivate.core.forms import posted, show_action_error
 from cultivate.evaluation import matrix as value_matrix
 from cultivate.evaluation.cycles import CYCLES
 from cultivate.evaluation.indicators import actions, computed, queries
@@ -109,7 +109,7 @@ def enter_value(request, slug, indicator_id):
         messages.error(request, _("The platform computes this indicator; nobody enters its "
                                   "figures."))
         return redirect("evaluation:indicators", slug=slug)
-    form = ValueForm(request.POST or None, initial={"period": current_quarter().key})
+    form = ValueForm(posted(request), initial={"period": current_quarter().key})
     status = 200
     if request.method == "POST":
         try:

@@ -51,7 +51,8 @@ def access_story(user, slug: str, story_id) -> tuple[ValueStory, object]:
     return story, standing
 
 
-def _check_values(actor, community, standing, values: dict, story: ValueStory | None) -> dict:
+def _check_values(actor, community, standing, values: dict, story: ValueStory | None,
+                  host: str = "") -> dict:
     errors: dict[str, list[str]] = {}
     title = _text(values.get("title"))
     if len(title) < MIN_TITLE:
@@ -72,7 +73,7 @@ def _check_values(actor, community, standing, values: dict, story: ValueStory | 
             errors[f"{cycle}_text"] = [_("Keep it to %(max)s characters.") % {"max": MAX_STEP}]
         if aspirational and not text:
             errors[f"{cycle}_text"] = [_("Say what you hope will happen in this cycle.")]
-        found = _evidence(actor, story, cycle, evidence_text, errors)
+        found = _evidence(actor, story, cycle, evidence_text, errors, host)
         if text or found:
             steps[cycle] = (text, aspirational, found)
     if not steps and "title" not in errors:
@@ -108,7 +109,7 @@ def _teller(actor, community, standing, values, story, errors):
     return teller, consent
 
 
-def _evidence(actor, story, cycle, text, errors) -> list:
+def _evidence(actor, story, cycle, text, errors, host="") -> list:
     lines = links.parse_lines(text)
     if len(lines) > links.MAX_LINKS:
         errors[f"{cycle}_evidence"] = [_("At most %(max)s links per cycle.")
@@ -123,7 +124,7 @@ def _evidence(actor, story, cycle, text, errors) -> list:
             found.append(kept[url])
             continue
         try:
-            found.append(links.resolve_link(actor, label, url))
+            found.append(links.resolve_link(actor, label, url, host=host))
         except ValidationError as error:
             problems.extend(error.messages)
     if problems:
@@ -133,13 +134,13 @@ def _evidence(actor, story, cycle, text, errors) -> list:
 
 @transaction.atomic
 def do_save_story(*, actor, community, values: dict, story: ValueStory | None = None,
-                  publish: bool = False) -> ValueStory:
+                  publish: bool = False, host: str = "") -> ValueStory:
     standing = policy.standing_of(actor, community)
     if story is None:
         policy.check(standing, Can.WRITE_VALUE_STORY, community)
     elif not policy.may_edit_value_story(actor, standing, story):
         raise NotAllowed("not your story")
-    checked = _check_values(actor, community, standing, values, story)
+    checked = _check_values(actor, community, standing, values, story, host)
     now = timezone.now()
     if story is None:
         story = ValueStory(community=community, written_by=actor, created_at=now)

@@ -140,7 +140,7 @@ def write_story(request: HttpRequest, slug: str, payload: StoryIn):
     actor = _signed_in(request)
     community, _standing = policy.access_community(actor, slug, Can.WRITE_VALUE_STORY)
     story = actions.do_save_story(actor=actor, community=community, values=_values(payload),
-                                  publish=payload.publish)
+                                  publish=payload.publish, host=request.get_host())
     return Status(201, _out(story))
 
 
@@ -151,7 +151,7 @@ def edit_story(request: HttpRequest, slug: str, story_id: int, payload: StoryIn)
     story, _standing = actions.access_story(actor, slug, story_id)
     story = actions.do_save_story(actor=actor, community=story.community,
                                   values=_values(payload), story=story,
-                                  publish=payload.publish)
+                                  publish=payload.publish, host=request.get_host())
     return _out(story)
 
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from cultivate.communities.models import Community
 from cultivate.conversations.models import Topic
-from cultivate.evaluation.applied.models import AppliedRecord
 from cultivate.evaluation.applied.demo import QUESTION
+from cultivate.evaluation.applied.models import AppliedRecord
 from cultivate.evaluation.stories import actions
 from cultivate.evaluation.stories.models import StoryStep, ValueStory
 from cultivate.evaluation.stories.proposals import propose_story_drafts

@@ -38,11 +38,12 @@ def parse_lines(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def resolve_link(user, label: str, url: str) -> Link:
-    """A Link, or ValidationError with a message a person can act on."""
+def resolve_link(user, label: str, url: str, *, host: str = "") -> Link:
+    """A Link, or ValidationError with a message a person can act on. `host` is the address
+    the author reached the site at (links copied from the address bar carry it)."""
     parts = urlsplit(url)
-    own_host = urlsplit(settings.SITE_URL).netloc
-    if url.startswith("/") or (parts.netloc and parts.netloc == own_host):
+    own_hosts = {urlsplit(settings.SITE_URL).netloc, host} - {""}
+    if url.startswith("/") or (parts.netloc and parts.netloc in own_hosts):
         return _internal(user, label, parts)
     try:
         URLValidator(schemes=["https"])(url)

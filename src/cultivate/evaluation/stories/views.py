@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
 from cultivate.core.errors import ActionError
-from cultivate.core.forms import show_action_error
+from cultivate.core.forms import posted, show_action_error
 from cultivate.evaluation.cycles import CYCLES
 from cultivate.evaluation.stories import actions, queries
 from cultivate.evaluation.stories.forms import StoryForm, initial_of
@@ -62,7 +62,7 @@ def edit(request, slug, story_id):
 
 def _story_form(request, community, standing, story):
     verbs = policy.allowed(standing, community)
-    form = StoryForm(request.POST or None, initial=initial_of(story) if story else None,
+    form = StoryForm(posted(request), initial=initial_of(story) if story else None,
                      may_tell_for_others=Can.WRITE_STORY_FOR_OTHERS in verbs)
     status = 200
     if request.method == "POST":
@@ -70,7 +70,8 @@ def _story_form(request, community, standing, story):
             # Read the raw values: a refused draft comes back exactly as typed.
             saved = actions.do_save_story(actor=request.user, community=community,
                                           values=request.POST, story=story,
-                                          publish="publish" in request.POST)
+                                          publish="publish" in request.POST,
+                                          host=request.get_host())
         except ActionError as error:
             form.is_valid()
             show_action_error(form, error)
