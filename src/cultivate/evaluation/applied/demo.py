@@ -36,8 +36,10 @@ def plant(people: dict) -> int:
         body="We must publish a citizens' budget for 2027 for the first time. What did your "
              "ministry publish, and how did you get line ministries to contribute?",
         tags=("citizen budgets", "fiscal transparency"), occurred_at=now - timedelta(weeks=8))
+    # Three answers within a day: the first five hours after the question.
     posts = [conversations.do_reply(actor=people[who], topic=topic, body=body,
-                                    occurred_at=now - timedelta(weeks=8, days=-i))
+                                    occurred_at=now - timedelta(weeks=8)
+                                    + timedelta(hours=5 + 8 * i))
              for i, (who, body) in enumerate(ANSWERS)]
     conversations.do_accept_answer(actor=people["tamar"], topic=topic, post=posts[0],
                                    occurred_at=now - timedelta(weeks=7, days=6))

@@ -16,7 +16,7 @@ from cultivate.policy import Can
 router = Router(tags=["value creation"])
 
 
-class PeriodQuery(Schema):
+class ValuePeriodQuery(Schema):
     period: str = Field("", description="2026, 2026-Q4 or 2026-11; the current quarter when "
                                         "left out.")
 
@@ -52,11 +52,11 @@ class IndicatorIn(Schema):
     aggregation: str = Field("sum", description="sum, average or latest")
 
 
-class TargetIn(Schema):
+class IndicatorTargetIn(Schema):
     target: str = Field("", description="A number, as text; empty to remove the target.")
 
 
-class ValueIn(Schema):
+class IndicatorValueIn(Schema):
     period: str
     value: str
     source: str = ""
@@ -106,7 +106,7 @@ def _indicator(row) -> dict:
 
 @router.get("/communities/{slug}/value/indicators", response=IndicatorsOut,
             summary="Indicators by cycle for a period (stewards and sponsors)")
-def list_indicators(request: HttpRequest, slug: str, params: Query[PeriodQuery]):
+def list_indicators(request: HttpRequest, slug: str, params: Query[ValuePeriodQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
     period = parse_period(params.period)
     return {"period": period.key, "start": period.start, "end": period.end,
@@ -145,7 +145,7 @@ def archive_indicator(request: HttpRequest, slug: str, indicator_id: int):
 
 @router.put("/communities/{slug}/value/indicators/computed/{key}/target",
             response={204: None}, summary="Set the target of a computed indicator")
-def set_computed_target(request: HttpRequest, slug: str, key: str, payload: TargetIn):
+def set_computed_target(request: HttpRequest, slug: str, key: str, payload: IndicatorTargetIn):
     community, _standing = policy.access_community(request.user, slug, Can.DEFINE_INDICATORS)
     actions.do_set_computed_target(actor=request.user, community=community, key=key,
                                    target=payload.target)
@@ -155,7 +155,7 @@ def set_computed_target(request: HttpRequest, slug: str, key: str, payload: Targ
 @router.post("/communities/{slug}/value/indicators/{indicator_id}/values",
              response={204: None},
              summary="Enter a custom indicator's figure for a period (stewards, sponsors)")
-def enter_value(request: HttpRequest, slug: str, indicator_id: int, payload: ValueIn):
+def enter_value(request: HttpRequest, slug: str, indicator_id: int, payload: IndicatorValueIn):
     community, _standing = policy.access_community(request.user, slug,
                                                    Can.ENTER_INDICATOR_VALUES)
     indicator = actions.access_indicator(request.user, community, indicator_id)
@@ -166,7 +166,7 @@ def enter_value(request: HttpRequest, slug: str, indicator_id: int, payload: Val
 
 @router.get("/communities/{slug}/value/matrix", response=MatrixOut,
             summary="The value-creation matrix for a period")
-def get_matrix(request: HttpRequest, slug: str, params: Query[PeriodQuery]):
+def get_matrix(request: HttpRequest, slug: str, params: Query[ValuePeriodQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
     built = value_matrix.build(request.user, community, parse_period(params.period))
     from cultivate.evaluation.stories.actions import story_path
@@ -180,7 +180,7 @@ def get_matrix(request: HttpRequest, slug: str, params: Query[PeriodQuery]):
 
 @router.get("/value/rollup", response=RollupOut,
             summary="Computed indicators of the communities you sponsor or steward")
-def rollup(request: HttpRequest, params: Query[PeriodQuery]):
+def rollup(request: HttpRequest, params: Query[ValuePeriodQuery]):
     period = parse_period(params.period)
     communities = policy.value_communities(request.user).order_by("name")[:200]
     return {"period": period.key, "communities": [

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
-from cultivate.evaluation.indicators.api import IndicatorOut, PeriodQuery, _indicator
+from cultivate.evaluation.indicators.api import IndicatorOut, ValuePeriodQuery, _indicator
 from cultivate.evaluation.periods import parse_period
 from cultivate.evaluation.reports import builder
 from cultivate.evaluation.stories.actions import story_path
@@ -53,7 +53,7 @@ def _out(found) -> dict:
 
 @router.get("/communities/{slug}/value/report", response=CommunityReportOut,
             summary="The sponsor report of a community for a period")
-def community_report(request: HttpRequest, slug: str, params: Query[PeriodQuery]):
+def community_report(request: HttpRequest, slug: str, params: Query[ValuePeriodQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
     return _out(builder.community_report(request.user, community,
                                          parse_period(params.period)))
@@ -61,7 +61,7 @@ def community_report(request: HttpRequest, slug: str, params: Query[PeriodQuery]
 
 @router.get("/value/report", response=LandscapeReportOut,
             summary="The landscape report: every community you sponsor (admins: all)")
-def landscape_report(request: HttpRequest, params: Query[PeriodQuery]):
+def landscape_report(request: HttpRequest, params: Query[ValuePeriodQuery]):
     communities = policy.value_communities(request.user).order_by("name")[:100]
     if not communities:
         raise NotAllowed("no community to report on")

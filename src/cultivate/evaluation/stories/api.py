@@ -15,30 +15,30 @@ from cultivate.policy import Can
 router = Router(tags=["value creation"])
 
 
-class EvidenceOut(Schema):
+class ValueEvidenceOut(Schema):
     label: str
     url: str
     on_this_site: bool
     removed: bool
 
 
-class CorroborationOut(Schema):
+class ValueCorroborationOut(Schema):
     by: str
     note: str
     created_at: datetime
 
 
-class StepOut(Schema):
+class ValueStepOut(Schema):
     id: int
     cycle: str
     text: str
     text_html: str
     aspirational: bool
-    evidence: list[EvidenceOut]
-    corroborations: list[CorroborationOut]
+    evidence: list[ValueEvidenceOut]
+    corroborations: list[ValueCorroborationOut]
 
 
-class StoryOut(Schema):
+class ValueStoryOut(Schema):
     id: int
     community: str
     title: str
@@ -51,10 +51,10 @@ class StoryOut(Schema):
                                                   "a facilitator approved).")
     published_at: datetime | None
     url: str
-    steps: list[StepOut]
+    steps: list[ValueStepOut]
 
 
-class StepIn(Schema):
+class ValueStepIn(Schema):
     cycle: str = Field(description="immediate, potential, applied, realized or reframing")
     text: str = ""
     aspirational: bool = False
@@ -63,13 +63,13 @@ class StepIn(Schema):
                                             "optionally as 'label | link'.")
 
 
-class StoryIn(Schema):
+class ValueStoryIn(Schema):
     title: str
     visibility: str = "community"
     teller: str = Field("", description="Username of the member whose story it is "
                                         "(facilitators and conveners; needs consent_note).")
     consent_note: str = ""
-    steps: list[StepIn]
+    steps: list[ValueStepIn]
     publish: bool = False
 
 
@@ -77,7 +77,7 @@ class CorroborateIn(Schema):
     note: str = ""
 
 
-class DecisionIn(Schema):
+class VisibilityDecisionIn(Schema):
     approve: bool
 
 
@@ -101,7 +101,7 @@ def _out(story) -> dict:
                   for s in story.steps.all()]}
 
 
-def _values(payload: StoryIn) -> dict:
+def _values(payload: ValueStoryIn) -> dict:
     values = {"title": payload.title, "visibility": payload.visibility,
               "teller": payload.teller, "consent_note": payload.consent_note}
     for step in payload.steps:
@@ -120,7 +120,7 @@ def _signed_in(request):
     return request.user
 
 
-@router.get("/communities/{slug}/value-stories", response=list[StoryOut],
+@router.get("/communities/{slug}/value-stories", response=list[ValueStoryOut],
             summary="Published value-creation stories you may read, and your drafts")
 def list_stories(request: HttpRequest, slug: str):
     community, standing = policy.access_community(request.user, slug, Can.SEE)
@@ -128,15 +128,15 @@ def list_stories(request: HttpRequest, slug: str):
     return [_out(story) for story in [*found["mine"], *found["published"][:50]]]
 
 
-@router.get("/communities/{slug}/value-stories/{story_id}", response=StoryOut)
+@router.get("/communities/{slug}/value-stories/{story_id}", response=ValueStoryOut)
 def get_story(request: HttpRequest, slug: str, story_id: int):
     story, _standing = actions.access_story(request.user, slug, story_id)
     return _out(story)
 
 
-@router.post("/communities/{slug}/value-stories", response={201: StoryOut},
+@router.post("/communities/{slug}/value-stories", response={201: ValueStoryOut},
              summary="Write a value-creation story")
-def write_story(request: HttpRequest, slug: str, payload: StoryIn):
+def write_story(request: HttpRequest, slug: str, payload: ValueStoryIn):
     actor = _signed_in(request)
     community, _standing = policy.access_community(actor, slug, Can.WRITE_VALUE_STORY)
     story = actions.do_save_story(actor=actor, community=community, values=_values(payload),
@@ -144,9 +144,9 @@ def write_story(request: HttpRequest, slug: str, payload: StoryIn):
     return Status(201, _out(story))
 
 
-@router.put("/communities/{slug}/value-stories/{story_id}", response=StoryOut,
+@router.put("/communities/{slug}/value-stories/{story_id}", response=ValueStoryOut,
             summary="Edit or extend a story (its steps are replaced by those given)")
-def edit_story(request: HttpRequest, slug: str, story_id: int, payload: StoryIn):
+def edit_story(request: HttpRequest, slug: str, story_id: int, payload: ValueStoryIn):
     actor = _signed_in(request)
     story, _standing = actions.access_story(actor, slug, story_id)
     story = actions.do_save_story(actor=actor, community=story.community,
@@ -155,7 +155,7 @@ def edit_story(request: HttpRequest, slug: str, story_id: int, payload: StoryIn)
     return _out(story)
 
 
-@router.post("/communities/{slug}/value-stories/{story_id}/publish", response=StoryOut)
+@router.post("/communities/{slug}/value-stories/{story_id}/publish", response=ValueStoryOut)
 def publish_story(request: HttpRequest, slug: str, story_id: int):
     story, _standing = actions.access_story(_signed_in(request), slug, story_id)
     return _out(actions.do_publish(actor=request.user, story=story))
@@ -170,7 +170,7 @@ def dismiss_story(request: HttpRequest, slug: str, story_id: int):
 
 
 @router.post("/communities/{slug}/value-stories/{story_id}/steps/{step_id}/corroborate",
-             response=StoryOut, summary="Confirm a step of someone else's story")
+             response=ValueStoryOut, summary="Confirm a step of someone else's story")
 def corroborate_step(request: HttpRequest, slug: str, story_id: int, step_id: int,
                      payload: CorroborateIn):
     story, _standing = actions.access_story(_signed_in(request), slug, story_id)
@@ -178,9 +178,9 @@ def corroborate_step(request: HttpRequest, slug: str, story_id: int, step_id: in
     return _out(story)
 
 
-@router.post("/communities/{slug}/value-stories/{story_id}/visibility", response=StoryOut,
+@router.post("/communities/{slug}/value-stories/{story_id}/visibility", response=ValueStoryOut,
              summary="Approve or decline reading beyond the community (stewards)")
-def decide_visibility(request: HttpRequest, slug: str, story_id: int, payload: DecisionIn):
+def decide_visibility(request: HttpRequest, slug: str, story_id: int, payload: VisibilityDecisionIn):
     story, _standing = actions.access_story(_signed_in(request), slug, story_id)
     return _out(actions.do_decide_visibility(actor=request.user, story=story,
                                              approve=payload.approve))
