@@ -454,7 +454,8 @@ def may_read_value_story(user, standing: Standing, story) -> bool:
         return True
     if visibility == "landscape":
         return is_signed_in(user)
-    return Can.READ in allowed(standing, story.community)
+    # "The community's members": not every reader of a public community.
+    return standing in MEMBER_STANDINGS or standing == Standing.ADMIN
 
 
 def readable_value_stories(user, stories: QuerySet) -> QuerySet:
@@ -467,5 +468,5 @@ def readable_value_stories(user, stories: QuerySet) -> QuerySet:
         return stories
     if not is_signed_in(user):
         return stories.filter(public)
-    in_readable = Q(community__in=readable_communities(user))
-    return stories.filter(approved_wider | in_readable)
+    members = Q(Exists(Membership.objects.filter(community=OuterRef("community"), user=user)))
+    return stories.filter(approved_wider | members)

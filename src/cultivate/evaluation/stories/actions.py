@@ -264,10 +264,16 @@ def index_story(story: ValueStory) -> None:
     if story.status != StoryStatus.PUBLISHED:
         search.remove_document("value_story", story.pk)
         return
+    public = story.effective_visibility == StoryVisibility.PUBLIC
+    if not public and story.community.visibility == "public":
+        # Search scopes rows by who reads the community; in a public community that is
+        # everyone, but the story is for its members: leave it out of the search.
+        search.remove_document("value_story", story.pk)
+        return
     body = "\n\n".join(step.text for step in story.steps.all())
     search.index_document("value_story", story.pk, title=story.title, body=body,
                           url=story_path(story), community_ids=[story.community_id],
-                          public=story.effective_visibility == StoryVisibility.PUBLIC)
+                          public=public)
 
 
 def story_path(story) -> str:

@@ -125,11 +125,10 @@ def test_wider_visibility_waits_for_a_facilitator(world, signed_in, client):
                                   values=_values(world, visibility="public"), publish=True)
     path = actions.story_path(story)
     other = world["audit"]
-    assert client.get(path).status_code == 200  # the community is public: visitors read it
-    world["budget"].visibility = "listed"
-    world["budget"].save()
-    assert client.get(path).status_code == 404  # not approved yet: only the community
+    # Not approved yet: only the community's members, even though the community is public.
+    assert client.get(path).status_code == 404
     assert signed_in(world["pia"]).get(path).status_code == 404
+    assert signed_in(world["bea"]).get(path).status_code == 200
     signed_in(world["ben"]).post(f"{path}visibility/", {"decision": "approve"})
     story.refresh_from_db()
     assert story.visibility_approved_at is None  # a member cannot approve
@@ -174,7 +173,14 @@ def test_published_stories_are_found_by_search(world):
     actions.do_save_story(actor=world["pia"], community=world["audit"], publish=True,
                           values={"title": "Audit plans that changed", "immediate_text":
                                   "A private clinic on audit plans."})
-    hits = search_documents(world["bea"], "citizens budget")
+    # A members-only story of a public community stays out of the search; approved for
+    # everyone, it is found by anyone.
+    assert search_documents(world["bea"], "citizens budget") == []
+    story = ValueStory.objects.get(community=world["budget"])
+    story.visibility = "public"
+    story.save()
+    actions.do_decide_visibility(actor=world["fay"], story=story, approve=True)
+    hits = search_documents(world["pia"], "citizens budget")
     assert [h.kind for h in hits] == ["value_story"]
     assert search_documents(world["ben"], "audit plans clinic") == []
     assert [h.title for h in search_documents(world["sid"], "audit plans clinic")] == [
