@@ -12,7 +12,9 @@ Deleting contributions ("delete" mode), the rule for content others built on:
 - a method they created: removed when nobody else saved a version of it or told a story about
   it; otherwise it stays, pseudonymised, as the shared page it has become;
 - stories (with the comments on them), their comments, live items: removed;
-- library resources: soft-deleted as the resources app deletes.
+- library resources: soft-deleted as the resources app deletes;
+- value-creation stories told as theirs: removed; "I applied this" records and follow-ups stay
+  as counts (indicators do not move) with their words removed.
 """
 
 import secrets
@@ -72,9 +74,21 @@ def delete_contributions(user: User) -> dict:
     Item.objects.filter(participant__user=user).delete()
     removed_resources = Resource.objects.filter(added_by=user, deleted_at__isnull=True).update(
         deleted_at=now, deleted_by=user)
+    _delete_value_contributions(user)
     return {"topics_removed": len(lonely), "posts_removed": removed_posts,
             "methods_removed": removed_methods, "stories_removed": removed_stories,
             "resources_removed": removed_resources}
+
+
+def _delete_value_contributions(user: User) -> None:
+    """Their value-creation stories go; their applied records stay as counts, without words."""
+    from cultivate.evaluation.models import AppliedRecord, Corroboration, FollowUp, ValueStory
+
+    ValueStory.objects.filter(teller=user).delete()
+    AppliedRecord.objects.filter(user=user).update(note="")
+    FollowUp.objects.filter(applied__user=user).update(what_changed="", for_whom="",
+                                                       may_quote=False)
+    Corroboration.objects.filter(user=user).update(note="")
 
 
 def end_memberships(user: User) -> None:
