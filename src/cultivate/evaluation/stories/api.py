@@ -180,7 +180,8 @@ def corroborate_step(request: HttpRequest, slug: str, story_id: int, step_id: in
 
 @router.post("/communities/{slug}/value-stories/{story_id}/visibility", response=ValueStoryOut,
              summary="Approve or decline reading beyond the community (stewards)")
-def decide_visibility(request: HttpRequest, slug: str, story_id: int, payload: VisibilityDecisionIn):
+def decide_visibility(request: HttpRequest, slug: str, story_id: int,
+                      payload: VisibilityDecisionIn):
     story, _standing = actions.access_story(_signed_in(request), slug, story_id)
     return _out(actions.do_decide_visibility(actor=request.user, story=story,
                                              approve=payload.approve))
