@@ -252,6 +252,7 @@ def test_community_formats_page_query_count_does_not_grow(signed_in, budget, peo
     # Session, user, community, role, the formats left to adapt, the adaptations.
     with django_assert_max_num_queries(6):
         assert fay.get("/c/budget-practitioners/formats/").status_code == 200
-    # Session, user, community, role, the adaptation with its format and author.
-    with django_assert_max_num_queries(5):
+    # Session, user, community, role, the adaptation with its format and author, and value
+    # creation's "I applied this" (whether the reader may apply, and the count).
+    with django_assert_max_num_queries(7):
         assert fay.get(f"/c/budget-practitioners/formats/{fmt.slug}/").status_code == 200
