@@ -14,6 +14,7 @@ from cultivate.evaluation.cycles import CYCLES
 from cultivate.evaluation.indicators import actions, computed, queries
 from cultivate.evaluation.indicators.forms import IndicatorForm, ValueForm
 from cultivate.evaluation.periods import current_quarter, parse_period
+from cultivate.evaluation.value_cache import shared_body
 from cultivate.policy import Can
 
 
@@ -29,11 +30,11 @@ def period_of(request):
 def matrix(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
     period, period_error = period_of(request)
-    built = value_matrix.build(request.user, community, period)
+    body = shared_body("value-matrix", "evaluation/_matrix_body.html", community, period,
+                       lambda: {"matrix": value_matrix.build(request.user, community, period),
+                                "cycles": CYCLES, "community": community, "period": period})
     return render(request, "evaluation/matrix.html", {
-        "community": community, "period": period, "period_error": period_error,
-        "matrix": built, "cycles": CYCLES,
-        "verbs": policy.allowed(standing, community)},
+        "community": community, "period": period, "period_error": period_error, "body": body},
         status=400 if period_error else 200)
 
 

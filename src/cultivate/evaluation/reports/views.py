@@ -14,6 +14,7 @@ from cultivate import policy
 from cultivate.evaluation.indicators.views import period_of
 from cultivate.evaluation.reports import builder
 from cultivate.evaluation.reports.pdf import PdfUnavailable, html_to_pdf
+from cultivate.evaluation.value_cache import shared_body
 from cultivate.policy import Can
 
 MAX_LANDSCAPE = 100
@@ -35,9 +36,13 @@ def _landscape(request):
 
 @require_safe
 def report(request, slug):
-    found, period_error = _community_report(request, slug)
+    community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
+    period, period_error = period_of(request)
+    body = shared_body("value-report", "evaluation/reports/_community_body.html", community,
+                       period, lambda: {"report": builder.community_report(
+                           request.user, community, period)}, linked=True)
     return render(request, "evaluation/reports/community.html",
-                  {"report": found, "community": found.community, "period": found.period,
+                  {"body": body, "community": community, "period": period,
                    "period_error": period_error}, status=400 if period_error else 200)
 
 
