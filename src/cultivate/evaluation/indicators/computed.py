@@ -9,6 +9,7 @@ form for them.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -106,7 +107,10 @@ def weekly_series(community_id: int, period: Period) -> dict[str, list[tuple]]:
 
 
 def _within(field: str, period: Period) -> dict:
-    return {f"{field}__date__gte": period.start, f"{field}__date__lte": period.end}
+    """A range on the timestamp itself (not its date), so its index serves the query."""
+    start = datetime.combine(period.start, time.min, tzinfo=UTC)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=UTC)
+    return {f"{field}__gte": start, f"{field}__lt": end}
 
 
 def _weekly_rows(ids, period: Period):

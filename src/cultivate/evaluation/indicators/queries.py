@@ -5,10 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cultivate.core.fragments import cached
 from cultivate.evaluation.cycles import position
 from cultivate.evaluation.indicators import computed
 from cultivate.evaluation.indicators.models import Aggregation, Indicator, IndicatorValue
 from cultivate.evaluation.periods import Period
+from cultivate.evaluation.value_cache import figures_stamp
 
 
 @dataclass
@@ -50,9 +52,11 @@ def custom_indicators(community, *, archived: bool = False):
 def indicator_rows(community, period: Period, *, with_trend: bool = True) -> list[IndicatorRow]:
     """Every indicator of the community (computed, then custom, by cycle) for the period."""
     previous = period.previous()
-    now = computed.values_for([community.pk], period)[community.pk]
-    before = computed.values_for([community.pk], previous)[community.pk]
-    series = computed.weekly_series(community.pk, period) if with_trend else {}
+    now, before, series = cached(
+        "value-computed", community.pk, period.key, with_trend, figures_stamp(community),
+        compute=lambda: (computed.values_for([community.pk], period)[community.pk],
+                         computed.values_for([community.pk], previous)[community.pk],
+                         computed.weekly_series(community.pk, period) if with_trend else {}))
     targets = {i.key: i.target for i in Indicator.objects.filter(community=community)
                .exclude(key="") if i.target is not None}
     rows = [IndicatorRow(indicator=c, value=now.get(c.key), previous=before.get(c.key),
