@@ -10,7 +10,6 @@ from cultivate.evaluation.cycles import position
 from cultivate.evaluation.indicators import computed
 from cultivate.evaluation.indicators.models import Aggregation, Indicator, IndicatorValue
 from cultivate.evaluation.periods import Period
-from cultivate.evaluation.value_cache import figures_stamp
 
 
 @dataclass
@@ -53,7 +52,7 @@ def indicator_rows(community, period: Period, *, with_trend: bool = True) -> lis
     """Every indicator of the community (computed, then custom, by cycle) for the period."""
     previous = period.previous()
     now, before, series = cached(
-        "value-computed", community.pk, period.key, with_trend, figures_stamp(community),
+        "value-computed", community.pk, period.key, with_trend,
         compute=lambda: (computed.values_for([community.pk], period)[community.pk],
                          computed.values_for([community.pk], previous)[community.pk],
                          computed.weekly_series(community.pk, period) if with_trend else {}))
