@@ -239,17 +239,17 @@ def pdf_table(seconds: list[float]) -> str:
 
 
 def loaded_table(samples, written: int, seconds: float) -> str:
-    floor_rate = len(samples["floor"]) / seconds
+    """Each thread requests the pages in turn, so they are served at the same rate: the
+    table gives the rate of the whole mix, and each page's times against the floor's."""
+    total = sum(len(values) for values in samples.values()) / seconds
     floor_p50 = statistics.median(samples["floor"])
-    lines = ["| Page | Requests/s | × floor | p50 ms | p99 ms | p50 × floor |",
-             "|---|--:|--:|--:|--:|--:|"]
+    lines = ["| Page | p50 ms | p99 ms | p50 × floor |", "|---|--:|--:|--:|"]
     for name, path in LOADED:
-        rate = len(samples[name]) / seconds
         p50, p99 = statistics.median(samples[name]), pages.p99(samples[name])
-        lines.append(f"| {name} (`{path}`) | {rate:.1f} | {rate / floor_rate:.2f} | {p50:.0f} "
-                     f"| {p99:.0f} | {p50 / floor_p50:.2f} |")
+        lines.append(f"| {name} (`{path}`) | {p50:.0f} | {p99:.0f} | {p50 / floor_p50:.2f} |")
     lines.append("")
-    lines.append(f"The writer posted {written} replies in {seconds:.0f} s "
+    lines.append(f"{total:.1f} requests per second in all (the three pages in turn); the "
+                 f"writer posted {written} replies in {seconds:.0f} s "
                  f"({written / seconds:.1f} per second).")
     return "\n".join(lines)
 
@@ -276,7 +276,8 @@ def section(args, facts, counts, runs, rows, pdf, loaded) -> str:
         "from the applied records and follow-ups at page time: the job has no step of its own "
         "for them. Target ≤ 60 s.", "", insights_bench.job_table(runs), "",
         "### Pages against the signed-in floor", "",
-        f"Target: median and p95 ≤ {RATIO_TARGET:g}× the floor's, same session.", "",
+        f"Target (matrix and report): median and p95 ≤ {RATIO_TARGET:g}× the floor's, same "
+        "session. The indicators page is measured too, though the issue sets it no target.", "",
         page_table(rows), "", "### The sponsor report as PDF", "", pdf_table(pdf), "",
         f"### {args.in_flight} requests in flight while a writer posts replies", "",
         loaded_table(*loaded), "",
