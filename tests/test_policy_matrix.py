@@ -49,6 +49,15 @@ FACILITATOR, CONVENER, ADMIN = (
     verbs | {"write_story_for_others", "approve_story_visibility", "define_indicators",
              "enter_indicator_values", "view_value"}
     for verbs in (FACILITATOR, CONVENER, ADMIN))
+# Community health (cultivate.health): members answer pulse surveys and check in at events;
+# stewards read the health check, tune it, move the stage, send surveys and take attendance;
+# sponsors read the health check.
+MEMBER, SPONSOR, FACILITATOR, CONVENER = (
+    verbs | {"answer_pulse", "check_in"} for verbs in (MEMBER, SPONSOR, FACILITATOR, CONVENER))
+SPONSOR = SPONSOR | {"view_health"}
+FACILITATOR, CONVENER, ADMIN = (
+    verbs | {"view_health", "tune_health", "change_stage", "send_pulse", "record_attendance"}
+    for verbs in (FACILITATOR, CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".
 EXPECTED_OPEN = {

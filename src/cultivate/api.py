@@ -21,6 +21,7 @@ from cultivate.core.errors import ActionError, NotAllowed, RateLimited
 from cultivate.evaluation.api import router as evaluation_router
 from cultivate.events.api import router as events_router
 from cultivate.formats.api import router as formats_router
+from cultivate.health.api import router as health_router
 from cultivate.history.api import router as history_router
 from cultivate.insights.api import router as insights_router
 from cultivate.insights.levels_api import router as levels_router
@@ -73,6 +74,7 @@ api.add_router("/", insights_router)
 api.add_router("/", history_router)
 api.add_router("/", audit_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", health_router)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None):

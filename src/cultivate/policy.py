@@ -75,6 +75,14 @@ class Can(StrEnum):
     DEFINE_INDICATORS = "define_indicators"  # custom indicators and their targets
     ENTER_INDICATOR_VALUES = "enter_indicator_values"  # figures of custom indicators
     VIEW_VALUE = "view_value"  # indicators, the value-creation matrix, the sponsor report
+    # Community health (the health app)
+    VIEW_HEALTH = "view_health"  # the health check, stage history, pulse results
+    TUNE_HEALTH = "tune_health"  # the signals' thresholds for this community
+    CHANGE_STAGE = "change_stage"  # move the lifecycle stage, saying why
+    SEND_PULSE = "send_pulse"  # send a pulse survey to the members
+    ANSWER_PULSE = "answer_pulse"  # answer one, once
+    RECORD_ATTENDANCE = "record_attendance"  # the check-in list of an event's occurrence
+    CHECK_IN = "check_in"  # one's own attendance with the room's code
 
 
 MEMBER_STANDINGS = frozenset(
@@ -131,6 +139,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
     if is_member:
         verbs |= {Can.LEAVE, Can.MEET_PEOPLE}
         verbs |= {Can.RECORD_APPLIED, Can.WRITE_VALUE_STORY, Can.CORROBORATE}
+        verbs |= {Can.ANSWER_PULSE, Can.CHECK_IN}
     if is_member or standing == Standing.ADMIN:
         verbs |= {Can.START_TOPIC, Can.REPLY, Can.RSVP, Can.TAKE_PART_LIVE}
     if standing in (Standing.OUTSIDER, Standing.PENDING) and Can.SEE in verbs:
@@ -146,9 +155,11 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         verbs |= {Can.VIEW_INSIGHTS, Can.TUNE_LEVELS}
         verbs |= {Can.WRITE_STORY_FOR_OTHERS, Can.APPROVE_STORY_VISIBILITY,
                   Can.DEFINE_INDICATORS, Can.ENTER_INDICATOR_VALUES, Can.VIEW_VALUE}
+        verbs |= {Can.VIEW_HEALTH, Can.TUNE_HEALTH, Can.CHANGE_STAGE, Can.SEND_PULSE,
+                  Can.RECORD_ATTENDANCE}
     if standing == Standing.SPONSOR:
         verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
-        verbs |= {Can.VIEW_VALUE, Can.ENTER_INDICATOR_VALUES}
+        verbs |= {Can.VIEW_VALUE, Can.ENTER_INDICATOR_VALUES, Can.VIEW_HEALTH}
     if standing in MANAGERS:
         verbs |= {Can.MANAGE_MEMBERS, Can.CHANGE_VISIBILITY, Can.SEE_AUDIT}
     return frozenset(verbs)
@@ -342,6 +353,11 @@ def insight_communities(user) -> QuerySet[Community]:
 def value_communities(user) -> QuerySet[Community]:
     """Communities whose indicators, matrix and sponsor report this user may read: the
     queryset twin of VIEW_VALUE (the same people as for insights)."""
+    return insight_communities(user)
+
+
+def health_communities(user) -> QuerySet[Community]:
+    """Communities whose health check this user may read: the queryset twin of VIEW_HEALTH."""
     return insight_communities(user)
 
 

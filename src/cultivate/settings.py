@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "cultivate.history",
     "cultivate.audit",
     "cultivate.evaluation",
+    "cultivate.health",
     "django_tasks",
     "django_tasks_db",
 ]

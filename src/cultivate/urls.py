@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("cultivate.history.urls")),
     path("", include("cultivate.audit.urls")),
     path("", include("cultivate.evaluation.urls")),
+    path("", include("cultivate.health.urls")),
 ]

@@ -217,3 +217,24 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class StageChange(models.Model):
+    """The lifecycle stage's history: who moved it, when and why. The stage itself is never
+    changed by the platform; the health page only suggests one."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE,
+                                  related_name="stage_changes")
+    from_stage = models.CharField(max_length=16, choices=Stage, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage)
+    reason = models.TextField(_("why"), max_length=2000, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["community", "-changed_at"], name="stage_change_time")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: {self.from_stage or '-'} -> {self.to_stage}"

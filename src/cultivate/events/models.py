@@ -62,6 +62,11 @@ class Event(models.Model):
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code,
                                  editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Repeating events (recurrence.py): an RFC 5545 rule without "RRULE:", the occurrences
+    # skipped (their original starts as occurrence keys) and when the last one ends.
+    recurrence = models.CharField(_("repeats"), max_length=300, blank=True)
+    recurrence_exceptions = models.JSONField(default=list, blank=True)
+    series_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Calendars (RFC 5545 SEQUENCE): bumped whenever what a calendar shows changes.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -81,12 +86,21 @@ class Event(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        from cultivate.events.recurrence import last_end
+
         for field in ("description", "agenda", "notes", "outputs"):
             setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
+        self.series_ends_at = last_end(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "series_ends_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"pk": self.pk})
+
+    @property
+    def repeats(self) -> bool:
+        return bool(self.recurrence)
 
     @property
     def is_past(self) -> bool:
@@ -145,3 +159,52 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.user_id}"
+
+
+class ChangedOccurrence(models.Model):
+    """One occurrence of a repeating event moved or cancelled on its own; the others follow the
+    rule. `original_start` identifies it (RFC 5545 RECURRENCE-ID)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE,
+                              related_name="changed_occurrences")
+    original_start = models.DateTimeField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cancelled = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "original_start"],
+                                               name="changed_occurrence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.original_start}"
+
+
+class CheckIn(models.TextChoices):
+    LIST = "list", _("checked in by a facilitator")
+    CODE = "code", _("checked in with the room's code")
+    LIVE = "live", _("took part in the live backchannel")
+
+
+class Attendance(models.Model):
+    """Who was there, per occurrence (`occurrence` is the original start; the event's own
+    start for an event that does not repeat). Feeds levels and dashboards through the
+    activity log."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
+    occurrence = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="attendances")
+    how = models.CharField(max_length=8, choices=CheckIn, default=CheckIn.LIST)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "occurrence", "user"],
+                                               name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.event_id} {self.occurrence}"

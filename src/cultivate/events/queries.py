@@ -181,3 +181,21 @@ def format_agenda(community, slug: str):
     if fmt.outputs.strip():
         parts += [f"### {_('Outputs')}", fmt.outputs.strip()]
     return fmt, adaptation, "\n\n".join(parts)
+
+
+def occurrence_starts(community_ids, *, since, until) -> dict[int, list]:
+    """community id -> the starts of its events between `since` and `until`, each occurrence
+    of a repeating event included, cancelled ones left out (one query)."""
+    from cultivate.events.recurrence import occurrences
+
+    events = (Event.objects.filter(Q(series_ends_at__gte=since)
+                                   | Q(series_ends_at__isnull=True, ends_at__gte=since),
+                                   community_id__in=community_ids, cancelled_at__isnull=True,
+                                   starts_at__lte=until)
+              .prefetch_related("changed_occurrences").order_by())
+    starts: dict[int, list] = {}
+    for event in events:
+        for occurrence in occurrences(event, since=since, until=until):
+            if not occurrence.cancelled:
+                starts.setdefault(event.community_id, []).append(occurrence.starts_at)
+    return starts

@@ -11,6 +11,10 @@ from cultivate.core.page_cache import bump_content_version
 from cultivate.insights import figures, levels
 from cultivate.insights.models import InteractionEdge, MemberLevel, NetworkMember
 
+# Steps other apps add after the network (name, callable(now=, community_ids=)): they read what
+# this job stored, so the job runs them without knowing them (health registers its own).
+LATER_STEPS: list[tuple[str, object]] = []
+
 
 def recompute(*, now=None, community_ids=None) -> dict:
     """Recompute everything (or some communities); returns seconds per step."""
@@ -21,7 +25,7 @@ def recompute(*, now=None, community_ids=None) -> dict:
     with _planned_for_whole_results():
         for name, step in (("levels", levels.compute_levels),
                            ("figures", figures.compute_figures),
-                           ("network", network.compute_networks)):
+                           ("network", network.compute_networks), *LATER_STEPS):
             started = time.perf_counter()
             step(now=now, community_ids=community_ids)
             seconds[name] = round(time.perf_counter() - started, 3)

@@ -21,6 +21,7 @@ from cultivate.communities.models import (
     Membership,
     Role,
     Stage,
+    StageChange,
     Visibility,
 )
 from cultivate.core.errors import (
@@ -122,6 +123,7 @@ def do_create_community(*, actor, tags=(), **values) -> Community:
     except IntegrityError as error:
         raise Conflict(_("A community with this name or address already exists.")) from error
     community.tags.set(tags_from_names(tag_names))
+    StageChange.objects.create(community=community, to_stage=community.stage, changed_by=actor)
     membership = Membership.objects.create(community=community, user=actor, role=Role.CONVENER)
     adjust_member_count(community, +1)
     record_activity(actor=actor, verb=Verb.COMMUNITY_CREATED, community=community,
@@ -168,16 +170,32 @@ def _check_visibility_change(standing, community: Community, cleaned: dict, chan
                  "counts": counts})
 
 
+MAX_STAGE_REASON = 2000
+
+
+def _record_stage_change(actor, community: Community, to_stage: str, reason: str) -> None:
+    reason = str(reason or "").strip()
+    if len(reason) > MAX_STAGE_REASON:
+        message = _("Keep this under %(max)d characters.") % {"max": MAX_STAGE_REASON}
+        raise ActionError(message, fields={"stage_reason": [message]})
+    StageChange.objects.create(community=community, from_stage=community.stage,
+                               to_stage=to_stage, reason=reason, changed_by=actor)
+
+
 @transaction.atomic
 def do_update_community(*, actor, community: Community, tags=None,
-                        confirm_visibility: bool = False, **values) -> Community:
-    """`confirm_visibility`: the actor saw what a wider visibility exposes and goes ahead."""
+                        confirm_visibility: bool = False, stage_reason: str = "",
+                        **values) -> Community:
+    """`confirm_visibility`: the actor saw what a wider visibility exposes and goes ahead.
+    `stage_reason`: why the lifecycle stage moved, kept in its history."""
     standing = policy.standing_of(actor, community)
     policy.check(standing, Can.EDIT, community)
     cleaned = _clean_community_fields(values, instance=community)
     changed = [key for key, value in cleaned.items() if getattr(community, key) != value]
     _check_visibility_change(standing, community, cleaned, changed, confirm_visibility)
     record_revision(community, fields=changed, actor=actor)
+    if "stage" in changed:
+        _record_stage_change(actor, community, cleaned["stage"], stage_reason)
     for key in changed:
         setattr(community, key, cleaned[key])
     if changed:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    """Community health: signals read from what the platform knows and from pulse surveys,
+    with thresholds conveners can tune, and the stage history they inform."""
+
+    name = "cultivate.health"
+    label = "health"
+
+    def ready(self):
+        from cultivate.health.jobs import compute_health_step
+        from cultivate.insights import jobs
+
+        if not any(name == "health" for name, _step in jobs.LATER_STEPS):
+            jobs.LATER_STEPS.append(("health", compute_health_step))

@@ -1,0 +1,107 @@
+"""What the hourly job concludes about a community's health, the thresholds its conveners
+chose, and the pulse surveys they send (answers stored with no link to who gave them)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cultivate.health.thresholds import VERDICTS
+
+MAX_QUESTION = 300
+MAX_OPEN_ANSWER = 2000
+
+
+class HealthSettings(models.Model):
+    """A community's own thresholds: {key: {"healthy": x, "at_risk": y}}; missing keys use the
+    defaults of thresholds.py."""
+
+    community = models.OneToOneField("communities.Community", on_delete=models.CASCADE,
+                                     related_name="health_settings")
+    thresholds = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"health settings of {self.community_id}"
+
+
+class HealthSignal(models.Model):
+    """One signal's latest reading. `since`: when the verdict last changed, so the page can say
+    "at risk since 12 March"."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="+")
+    key = models.CharField(max_length=32)
+    verdict = models.CharField(max_length=10, choices=list(VERDICTS.items()))
+    figure = models.FloatField(null=True)
+    details = models.JSONField(default=dict)  # the numbers behind the figure
+    since = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "key"],
+                                               name="health_signal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.key}: {self.verdict}"
+
+
+class PulseSurvey(models.Model):
+    """A short survey a convener sends to members: four 5-point statements and one open
+    question. Results show only as aggregates, only from PULSE_MIN_ANSWERS answers."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="pulse_surveys")
+    open_question = models.CharField(
+        _("open question"), max_length=MAX_QUESTION,
+        default=_("What one thing would make this community more useful to you?"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    recipients = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"pulse {self.pk} of {self.community_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return timezone.now() < self.closes_at
+
+
+class PulseReceipt(models.Model):
+    """That a person answered a survey: nothing more, so they cannot answer twice. No time and
+    no reference to the answer are kept."""
+
+    survey = models.ForeignKey(PulseSurvey, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "user"], name="pulse_once")]
+
+    def __str__(self) -> str:
+        return f"answered pulse {self.survey_id}"
+
+
+class PulseAnswer(models.Model):
+    """One anonymous answer. A random key and no timestamp, so neither the order of rows nor
+    their times can be matched with the receipts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(PulseSurvey, on_delete=models.CASCADE, related_name="answers")
+    passion = models.PositiveSmallIntegerField(null=True)
+    trust = models.PositiveSmallIntegerField(null=True)
+    value_felt = models.PositiveSmallIntegerField(null=True)
+    identification = models.PositiveSmallIntegerField(null=True)
+    open_answer = models.TextField(max_length=MAX_OPEN_ANSWER, blank=True)
+
+    def __str__(self) -> str:
+        return f"an answer to pulse {self.survey_id}"

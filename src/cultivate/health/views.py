@@ -1,0 +1,72 @@
+"""The health check page, the thresholds form and the stage's history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from cultivate import policy
+from cultivate.core.errors import ActionError
+from cultivate.core.forms import show_action_error
+from cultivate.health import actions, queries
+from cultivate.health.forms import StageForm
+from cultivate.policy import Can
+
+
+def _page(request, community, standing, *, stage_form=None, status=200):
+    verbs = policy.allowed(standing, community)
+    check = queries.health_check(community)
+    return render(request, "health/health.html", {
+        "community": community, "check": check, "verbs": verbs,
+        "may_plan": Can.PLAN_EVENTS in verbs, "may_tune": Can.TUNE_HEALTH in verbs,
+        "may_move_stage": Can.CHANGE_STAGE in verbs,
+        "stage_form": stage_form or StageForm(initial={"stage": check.suggested_stage})},
+        status=status)
+
+
+@require_safe
+def health(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.VIEW_HEALTH)
+    return _page(request, community, standing)
+
+
+@require_POST
+@login_required
+def change_stage(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.CHANGE_STAGE)
+    form = StageForm(request.POST)
+    try:
+        actions.do_change_stage(actor=request.user, community=community,
+                                stage=str(request.POST.get("stage", ""))[:20],
+                                reason=str(request.POST.get("stage_reason", "")))
+    except ActionError as error:
+        form.is_valid()
+        show_action_error(form, error)
+        return _page(request, community, standing, stage_form=form, status=error.status)
+    messages.success(request, _("The stage is moved and the history keeps why."))
+    return redirect("health:health", slug=slug)
+
+
+def thresholds(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.TUNE_HEALTH)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            actions.do_tune_thresholds(actor=request.user, community=community,
+                                       values=request.POST, reset="reset" in request.POST)
+        except ActionError as error:
+            errors, status = error.fields, error.status
+        else:
+            messages.success(request, _("Thresholds saved. The signals use them from the next "
+                                        "run of the hourly job."))
+            return redirect("health:thresholds", slug=slug)
+    rows = queries.threshold_rows(community)
+    for row in rows:  # what was typed survives a refusal
+        key = row["threshold"].key
+        row["healthy_value"] = request.POST.get(f"{key}__healthy", row["healthy"])
+        row["at_risk_value"] = request.POST.get(f"{key}__at_risk", row["at_risk"])
+        row["healthy_errors"] = errors.get(f"{key}__healthy", [])
+        row["at_risk_errors"] = errors.get(f"{key}__at_risk", [])
+    return render(request, "health/thresholds.html", {
+        "community": community, "rows": rows, "has_errors": bool(errors)}, status=status)
