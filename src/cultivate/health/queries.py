@@ -100,63 +100,79 @@ def _number(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+class _Filled(dict):
+    """Details written by an older version of the job may lack a number: show a dash."""
+
+    def __missing__(self, key):
+        return "–"
+
+
 def explain(key: str, figure, details: dict, limits: dict) -> str:
     """The sentence behind a signal's figure, with the threshold it is read against."""
-    d = {k: _number(v) if isinstance(v, int | float) else v for k, v in details.items()}
-    d["figure"] = _number(figure)
+    if figure is None and key in ("core_group", "core_energy", "rhythm_conversation",
+                                  "practice", "movement"):
+        if key == "core_energy":
+            return _("No core group yet, so no sign of its energy.")
+        return _("Not enough activity yet to read this signal.")
+    numbers = {k: _number(v) if isinstance(v, int | float) else v for k, v in details.items()}
+    numbers["figure"] = _number(figure)
     healthy = {k: _number(v[0]) for k, v in limits.items()}
     at_risk = {k: _number(v[1]) for k, v in limits.items()}
+
+    def fill(**extra) -> _Filled:
+        return _Filled({**numbers, **extra})
+
     if key == "core_group":
         return _("%(core)s people in the core group: %(figure)s%% of %(members)s members "
-                 "(healthy from %(h)s%%, at risk under %(r)s%% or fewer than %(p)s people).") % {
-            **d, "h": healthy["core_share"], "r": at_risk["core_share"],
-            "p": at_risk["core_min_people"]}
+                 "(healthy from %(h)s%%, at risk under %(r)s%% or fewer than %(p)s "
+                 "people).") % fill(h=healthy["core_share"], r=at_risk["core_share"],
+                                    p=at_risk["core_min_people"])
     if key == "core_energy":
         before = details.get("core_before")
-        trend = (_(" %(before)s were in the core four weeks ago.") % {"before": before}
+        trend = (" " + _("%(before)s were in the core four weeks ago.") % {"before": before}
                  if before is not None else "")
-        return _("Core members were active in %(active_weeks)s weeks of the last 13 on average "
-                 "(%(figure)s%%; healthy from %(h)s%%).") % {
-            **d, "h": healthy["core_energy"]} + trend
+        return _("Core members were active in %(active_weeks)s weeks of the last 13 on "
+                 "average (%(figure)s%%; healthy from %(h)s%%).") % fill(
+            h=healthy["core_energy"]) + trend
     if key == "rhythm_events":
         if not details.get("events") and not details.get("next"):
             return _("No event in the last six months and none planned.")
         return _("%(events)s events in the last six months; the longest stretch without one "
-                 "was %(figure)s weeks (healthy up to %(h)s, at risk over %(r)s).") % {
-            **d, "h": healthy["event_gap_weeks"], "r": at_risk["event_gap_weeks"]}
+                 "was %(figure)s weeks (healthy up to %(h)s, at risk over %(r)s).") % fill(
+            h=healthy["event_gap_weeks"], r=at_risk["event_gap_weeks"])
     if key == "rhythm_conversation":
         return _("Members contributed in %(weeks)s of the last %(of)s weeks (healthy from "
-                 "%(h)s%%).") % {**d, "h": healthy["conversation_weeks"]}
+                 "%(h)s%%).") % fill(h=healthy["conversation_weeks"])
     if key == "one_to_one":
         if figure is None:
             return _("No newcomer old enough to judge; %(without_tie)s members have no tie "
-                     "(network density %(density)s).") % {**d, "density": details.get("density")}
-        return _("%(unconnected)s of %(newcomers)s newcomers have no tie after %(settle_weeks)s "
-                 "weeks (%(figure)s%%; at risk over %(r)s%%); %(without_tie)s members have no "
-                 "tie in all.") % {**d, "r": at_risk["newcomers_unconnected"]}
+                     "(network density %(density)s).") % fill(density=details.get("density"))
+        return _("%(unconnected)s of %(newcomers)s newcomers have no tie after "
+                 "%(settle_weeks)s weeks (%(figure)s%%; at risk over %(r)s%%); "
+                 "%(without_tie)s members have no tie in all.") % fill(
+            r=at_risk["newcomers_unconnected"])
     if key == "practice":
         return _("%(practice)s of %(all)s contributions in the last 12 weeks were answers, "
-                 "methods, stories or resources (%(figure)s%%; healthy from %(h)s%%).") % {
-            **d, "h": healthy["practice_share"]}
+                 "methods, stories or resources (%(figure)s%%; healthy from %(h)s%%).") % fill(
+            h=healthy["practice_share"])
     if key == "movement":
         return _("%(inward)s people moved to a more central level in 90 days, %(outward)s "
-                 "outwards: %(figure)s per 100 members (healthy from %(h)s).") % {
-            **d, "h": healthy["inward_moves"]}
+                 "outwards: %(figure)s per 100 members (healthy from %(h)s).") % fill(
+            h=healthy["inward_moves"])
     if key == "open_competence":
         if figure is None:
             return _("Fewer than five newcomers this year: nothing to judge yet.")
-        return _("%(rising)s of %(newcomers)s newcomers of the past year are now active or in "
-                 "the core (%(figure)s%%; healthy from %(h)s%%).") % {
-            **d, "h": healthy["newcomers_rising"]}
+        return _("%(rising)s of %(newcomers)s newcomers of the past year are now active or "
+                 "in the core (%(figure)s%%; healthy from %(h)s%%).") % fill(
+            h=healthy["newcomers_rising"])
     if key == "leadership":
         return _("%(leaders)s people facilitated or answered in the last 90 days; the busiest "
-                 "did %(top_share)s%% of it (healthy: %(h)s people or more, under %(t)s%%).") % {
-            **d, "h": healthy["leaders"], "t": healthy["top_leader_share"]}
-    # pulse signals
-    if figure is None:
+                 "did %(top_share)s%% of it (healthy: %(h)s people or more, under "
+                 "%(t)s%%).") % fill(h=healthy["leaders"], t=healthy["top_leader_share"])
+    if figure is None:  # the pulse signals
         return _("No pulse survey with at least five answers yet.")
     return _("%(figure)s of 5 on average from %(answers)s answers to the latest pulse survey "
-             "(healthy from %(h)s).") % {**d, "h": healthy["pulse_score"]}
+             "(healthy from %(h)s).") % fill(h=healthy["pulse_score"])
 
 
 def threshold_rows(community) -> list[dict]:

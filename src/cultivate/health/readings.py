@@ -38,11 +38,18 @@ def read_all(community_ids: list[int], *, now: datetime) -> dict[int, dict]:
     readings: dict[int, dict] = {pk: {} for pk in community_ids}
     for pk, members, created_at in (Community.objects.filter(pk__in=community_ids)
                                     .values_list("pk", "member_count", "created_at")):
-        readings[pk].update(members=members, age_days=(now - created_at).days)
+        readings[pk].update(members=members, age_days=(now - created_at).days,
+                            created_at=created_at)
+    _read_all_steps(readings, community_ids, now)
+    for reading in readings.values():
+        reading.pop("created_at", None)  # stored signals keep only numbers
+    return readings
+
+
+def _read_all_steps(readings, community_ids, now) -> None:
     for reader in (_levels, _core_trend, _weeks, _events, _network, _newcomers_settled,
                    _movement, _rising, _leaders, _pulse):
         reader(readings, community_ids, now)
-    return readings
 
 
 def _levels(readings, ids, now) -> None:
@@ -100,7 +107,10 @@ def _events(readings, ids, now) -> None:
         upcoming = [t for t in times if t > now]
         readings[pk]["events_past"] = len(past)
         readings[pk]["next_event"] = upcoming[0].isoformat() if upcoming else None
-        readings[pk]["event_gap_weeks"] = _longest_gap(past, upcoming[:1], since=since, now=now)
+        # A community younger than the window is not blamed for the months before it began.
+        created_at = readings[pk].get("created_at") or since
+        start = since if created_at <= since else min([created_at, *past[:1]])
+        readings[pk]["event_gap_weeks"] = _longest_gap(past, upcoming[:1], since=start, now=now)
         readings[pk]["last_event"] = past[-1].isoformat() if past else None
 
 

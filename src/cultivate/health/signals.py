@@ -118,7 +118,10 @@ def _rhythm_events(reading, limits):
     gap = reading.get("event_gap_weeks")
     details = {"events": reading.get("events_past", 0), "last": reading.get("last_event"),
                "next": reading.get("next_event")}
-    return _verdict("event_gap_weeks", gap, limits), gap, details
+    verdict = _verdict("event_gap_weeks", gap, limits)
+    if not details["events"] and not details["next"] and verdict == HEALTHY:
+        verdict = UNKNOWN  # too young to have missed an event: no rhythm to read yet
+    return verdict, gap, details
 
 
 def _rhythm_conversation(reading, limits):
