@@ -70,6 +70,8 @@ class Verb:
     EVENT_CANCELLED = "event.cancelled"
     EVENT_RSVP = "event.rsvp"
     EVENT_OUTCOME_RECORDED = "event.outcome_recorded"
+    EVENT_ATTENDED = "event.attended"  # checked in (list or code): attendance
+    EVENT_FEEDBACK_GIVEN = "event.feedback_given"
     APPLIED_RECORDED = "value.applied"  # "I applied this"
     FOLLOW_UP_ANSWERED = "value.follow_up_answered"
     VALUE_STORY_PUBLISHED = "value.story_published"

@@ -12,7 +12,7 @@ waits on the list.
 """
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
+from cultivate.events import recurrence
 from cultivate.events.models import (
     MAX_CAPACITY,
     MAX_MARKDOWN,
@@ -33,6 +34,7 @@ from cultivate.events.models import (
     Rsvp,
     new_feed_token,
 )
+from cultivate.events.recurrence import REPEATS, build_rule, check_series
 from cultivate.events.reminders import mail_cancellation, mail_promotion
 from cultivate.formats.models import LearningFormat
 from cultivate.history.revisions import record_revision
@@ -46,7 +48,8 @@ MAX_DURATION = timedelta(days=14)
 CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "time_zone", "online_url",
                    "venue")
 EVENT_FIELDS = ("title", "description", "agenda", "starts_at", "ends_at", "time_zone",
-                "online_url", "venue", "capacity", "learning_format")
+                "online_url", "venue", "capacity", "learning_format", "repeats", "repeat_until")
+SERIES_FIELDS = ("repeats", "repeat_until")  # they make `recurrence`; not set one by one
 
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -172,8 +175,46 @@ def _check_event(values: dict) -> dict:
         checked.refuse("learning_format", _("No such learning format in the catalogue."))
         learning_format = None
     checked.values["learning_format"] = learning_format
+    _check_series(checked, values, zone)
     checked.raise_errors()
     return checked.values
+
+
+def _date(value):
+    """A date from a date, a datetime or ISO text; None when empty; False when unreadable."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(_text(value)[:10])
+    except ValueError:
+        return False
+
+
+def _check_series(checked: _Checked, values: dict, zone) -> None:
+    """`repeats` and `repeat_until` make the RFC 5545 rule (recurrence.py)."""
+    repeats = _text(values.get("repeats"))
+    until = _date(values.get("repeat_until"))
+    checked.values["repeats"], checked.values["repeat_until"] = repeats, until or None
+    checked.values["recurrence"] = ""
+    if repeats not in REPEATS:
+        checked.refuse("repeats", choose_one_of([key for key in REPEATS if key]))
+        return
+    if until is False:
+        checked.refuse("repeat_until", _("Give a date such as 2027-06-30."))
+        return
+    starts = checked.values.get("starts_at")
+    if not repeats or starts is None or zone is None:
+        return
+    local_start = starts.astimezone(zone)
+    problems = check_series(local_start, repeats, until)
+    for problem in problems:
+        checked.refuse("repeat_until", problem)
+    if not problems:
+        checked.values["recurrence"] = build_rule(repeats, local_start, until)
 
 
 def _check_plan(actor, community) -> None:
@@ -188,14 +229,18 @@ def _locked(event: Event) -> Event:
 @transaction.atomic
 def do_plan_event(*, actor, community, title: str, starts_at, ends_at, time_zone: str,
                   description: str = "", agenda: str = "", online_url: str = "",
-                  venue: str = "", capacity=None, learning_format=None) -> Event:
-    """Plan an event. Times without an offset are wall-clock times in `time_zone`."""
+                  venue: str = "", capacity=None, learning_format=None, repeats: str = "",
+                  repeat_until=None) -> Event:
+    """Plan an event. Times without an offset are wall-clock times in `time_zone`. With
+    `repeats` (recurrence.REPEATS) it repeats until `repeat_until`, a date in that zone."""
     _check_plan(actor, community)
     values = _check_event({
         "title": title, "description": description, "agenda": agenda,
         "starts_at": starts_at, "ends_at": ends_at, "time_zone": time_zone,
         "online_url": online_url, "venue": venue, "capacity": capacity,
-        "learning_format": learning_format})
+        "learning_format": learning_format, "repeats": repeats, "repeat_until": repeat_until})
+    for name in SERIES_FIELDS:
+        values.pop(name)
     event = Event.objects.create(community=community, created_by=actor, **values)
     fmt = values["learning_format"]
     record_activity(actor=actor, verb=Verb.EVENT_PLANNED, community=community, target=event,
@@ -223,19 +268,22 @@ def do_change_event(*, actor, event: Event, **changes) -> Event:
         merged["starts_at"] = event.starts_at.astimezone(zone).replace(tzinfo=None)
         merged["ends_at"] = event.ends_at.astimezone(zone).replace(tzinfo=None)
     values = _check_event(merged)
-    changed = [name for name in EVENT_FIELDS if values[name] != current[name]]
+    changed = [name for name in EVENT_FIELDS
+               if name not in SERIES_FIELDS and values[name] != current[name]]
+    if values["recurrence"] != event.recurrence:
+        changed.append("recurrence")
     if not changed:
         return event
     record_revision(event, fields=changed, actor=actor)
     for name in changed:
         setattr(event, name, values[name])
-    if set(changed) & set(CALENDAR_FIELDS):
+    if set(changed) & {*CALENDAR_FIELDS, "recurrence"}:
         event.sequence += 1
     if "starts_at" in changed:
         event.reminder_sent_at = None  # a new time deserves its own reminder
     event.save()
     if "capacity" in changed:
-        _fill_places(event)
+        _fill_every_occurrence(event)
     record_activity(actor=actor, verb=Verb.EVENT_CHANGED, community=event.community,
                     target=event, payload={"fields": changed})
     return event
@@ -258,18 +306,28 @@ def do_cancel_event(*, actor, event: Event) -> Event:
     return event
 
 
-def _places_taken(event: Event) -> int:
-    return Rsvp.objects.filter(event=event, answer=Answer.GOING, waitlisted=False).count()
+def _places_taken(event: Event, occurrence=None) -> int:
+    return Rsvp.objects.filter(event=event, occurrence=occurrence, answer=Answer.GOING,
+                               waitlisted=False).count()
 
 
-def _fill_places(event: Event) -> list[Rsvp]:
+def _fill_every_occurrence(event: Event) -> None:
+    """After the places changed: each occurrence with people waiting moves them up."""
+    occurrences = set(Rsvp.objects.filter(event=event, answer=Answer.GOING, waitlisted=True)
+                      .values_list("occurrence", flat=True))
+    for occurrence in sorted(occurrences, key=lambda moment: (moment is not None, moment)):
+        _fill_places(event, occurrence)
+
+
+def _fill_places(event: Event, occurrence=None) -> list[Rsvp]:
     """Move the earliest waiting answers up while there are places; mail each person moved.
     The caller holds the event's lock."""
-    waiting = Rsvp.objects.filter(event=event, answer=Answer.GOING, waitlisted=True)
+    waiting = Rsvp.objects.filter(event=event, occurrence=occurrence, answer=Answer.GOING,
+                                  waitlisted=True)
     if event.capacity is None:
         promoted = list(waiting.select_related("user"))
     else:
-        free = event.capacity - _places_taken(event)
+        free = event.capacity - _places_taken(event, occurrence)
         promoted = list(waiting.select_related("user").order_by("answered_at", "pk")[:free]
                         ) if free > 0 else []
     if not promoted:
@@ -282,10 +340,34 @@ def _fill_places(event: Event) -> list[Rsvp]:
     return promoted
 
 
+def which_occurrence(event: Event, occurrence=None):
+    """The occurrence of a repeating event an answer or attendance is about: the one given
+    (its original start) or the next that has not ended; None for an event that does not
+    repeat. Raises ActionError for one the series does not have."""
+    if not event.is_repeating:
+        if occurrence not in (None, "") and occurrence != event.starts_at:
+            raise ActionError(_("This event does not repeat."),
+                              fields={"occurrence": [_("Leave it out for this event.")]})
+        return None
+    if occurrence in (None, ""):
+        upcoming = recurrence.occurrences(event, since=timezone.now(),
+                                          until=event.series_ends_at or event.ends_at)
+        upcoming = [item for item in upcoming if not item.cancelled]
+        if not upcoming:
+            raise Conflict(_("This series is over."), code="event_over")
+        return upcoming[0].original_start
+    found = recurrence.find(event, occurrence) if isinstance(occurrence, datetime) else None
+    if found is None:
+        raise ActionError(_("This series has no such occurrence."),
+                          fields={"occurrence": [_("Choose a date of the series.")]})
+    return found.original_start
+
+
 @transaction.atomic
-def do_rsvp(*, actor, event: Event, answer: str) -> Rsvp:
+def do_rsvp(*, actor, event: Event, answer: str, occurrence=None) -> Rsvp:
     """Answer going, maybe or not going. "Going" to a full event joins the waiting list;
-    leaving a place moves the earliest waiting person up (and mails them)."""
+    leaving a place moves the earliest waiting person up (and mails them). For a repeating
+    event the answer is about one occurrence (the next one unless `occurrence` says)."""
     community = event.community
     policy.check(policy.standing_of(actor, community), Can.RSVP, community)
     if answer not in Answer.values:
@@ -294,29 +376,39 @@ def do_rsvp(*, actor, event: Event, answer: str) -> Rsvp:
     event = _locked(event)
     if event.is_cancelled:
         raise Conflict(_("This event was cancelled."), code="event_cancelled")
-    if event.is_past:
+    occurrence = which_occurrence(event, occurrence)
+    if occurrence is not None:
+        item = recurrence.find(event, occurrence)
+        if item.cancelled:
+            raise Conflict(_("This occurrence was cancelled."), code="event_cancelled")
+        if item.ends_at <= timezone.now():
+            raise Conflict(_("This event is over."), code="event_over")
+    elif event.is_past:
         raise Conflict(_("This event is over."), code="event_over")
-    rsvp = Rsvp.objects.filter(event=event, user=actor).first()
+    rsvp = Rsvp.objects.filter(event=event, user=actor, occurrence=occurrence).first()
     if rsvp is not None and rsvp.answer == answer:
         return rsvp
     had_place = rsvp is not None and rsvp.answer == Answer.GOING and not rsvp.waitlisted
     now = timezone.now()
     waitlisted = False
     if answer == Answer.GOING:
-        someone_waits = Rsvp.objects.filter(event=event, answer=Answer.GOING,
-                                            waitlisted=True).exists()
+        someone_waits = Rsvp.objects.filter(event=event, occurrence=occurrence,
+                                            answer=Answer.GOING, waitlisted=True).exists()
         waitlisted = event.capacity is not None and (
-            someone_waits or _places_taken(event) >= event.capacity)
+            someone_waits or _places_taken(event, occurrence) >= event.capacity)
     if rsvp is None:
-        rsvp = Rsvp.objects.create(event=event, user=actor, answer=answer,
+        rsvp = Rsvp.objects.create(event=event, user=actor, answer=answer, occurrence=occurrence,
                                    waitlisted=waitlisted, answered_at=now)
     else:
         rsvp.answer, rsvp.waitlisted, rsvp.answered_at = answer, waitlisted, now
         rsvp.save(update_fields=["answer", "waitlisted", "answered_at"])
     if had_place:
-        _fill_places(event)
+        _fill_places(event, occurrence)
+    payload = {"answer": answer, "waitlisted": waitlisted}
+    if occurrence is not None:
+        payload["occurrence"] = recurrence.occurrence_key(occurrence)
     record_activity(actor=actor, verb=Verb.EVENT_RSVP, community=community, target=event,
-                    payload={"answer": answer, "waitlisted": waitlisted}, occurred_at=now)
+                    payload=payload, occurred_at=now)
     return rsvp
 
 
@@ -375,3 +467,62 @@ def do_regenerate_calendar_feed(*, actor) -> CalendarFeed:
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
     return feed
+
+
+@transaction.atomic
+def do_change_occurrence(*, actor, event: Event, occurrence, starts_at=None, ends_at=None,
+                         skip: bool = False, restore: bool = False):
+    """Change one occurrence of a repeating event, as calendar apps do: move it (new start and
+    end, wall-clock times in the event's zone), skip it (calendars drop it: EXDATE) or bring
+    a skipped or moved one back to the rule. The rest of the series is untouched."""
+    from cultivate.events.models import ChangedOccurrence
+
+    _check_plan(actor, event.community)
+    event = _locked(event)
+    if not event.is_repeating:
+        raise ActionError(_("This event does not repeat: edit the event itself."),
+                          fields={"occurrence": [_("Only for repeating events.")]})
+    original = occurrence if isinstance(occurrence, datetime) else None
+    key = recurrence.occurrence_key(original) if original else ""
+    skipped = list(event.recurrence_exceptions or [])
+    if original is None or (recurrence.find(event, original) is None and key not in skipped):
+        raise ActionError(_("This series has no such occurrence."),
+                          fields={"occurrence": [_("Choose a date of the series.")]})
+    if restore:
+        event.recurrence_exceptions = [k for k in skipped if k != key]
+        ChangedOccurrence.objects.filter(event=event, original_start=original).delete()
+    elif skip:
+        event.recurrence_exceptions = sorted({*skipped, key})
+        ChangedOccurrence.objects.filter(event=event, original_start=original).delete()
+    else:
+        values = _check_occurrence_times(event, starts_at, ends_at)
+        ChangedOccurrence.objects.update_or_create(
+            event=event, original_start=original,
+            defaults={**values, "cancelled": False, "changed_at": timezone.now()})
+    event.sequence += 1
+    event.save()
+    record_activity(actor=actor, verb=Verb.EVENT_CHANGED, community=event.community,
+                    target=event, payload={"occurrence": key,
+                                           "change": "restore" if restore else
+                                           "skip" if skip else "move"})
+    return event
+
+
+def _check_occurrence_times(event: Event, starts_at, ends_at) -> dict:
+    checked = _Checked()
+    zone = event.zone
+    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        when = in_zone(value, zone)
+        if value in (None, ""):
+            checked.refuse(field, _("Give a date and a time."))
+        elif when is None:
+            checked.refuse(field, _("Give a date and time such as 2026-03-14 15:00."))
+        checked.values[field] = when
+    starts, ends = checked.values["starts_at"], checked.values["ends_at"]
+    if starts and ends and ends <= starts:
+        checked.refuse("ends_at", _("The end must be after the start."))
+    elif starts and ends and ends - starts > MAX_DURATION:
+        checked.refuse("ends_at", _("An event lasts at most %(days)d days.") % {
+            "days": MAX_DURATION.days})
+    checked.raise_errors()
+    return checked.values

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vRecur
 from icalendar import Event as CalendarEvent
 
 from cultivate.core.markdown import plain_text
+from cultivate.events import recurrence
 from cultivate.events.models import Event
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -49,15 +50,34 @@ def _description(event: Event) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _component(event: Event, stamp) -> CalendarEvent:
+def _component(event: Event, stamp, *, occurrence=None) -> CalendarEvent:
+    """One VEVENT: the event (with its rule when it repeats), or one changed occurrence of a
+    series (RECURRENCE-ID: its original start)."""
     item = CalendarEvent()
     item.add("uid", event_uid(event))
     item.add("dtstamp", stamp)
     item.add("created", event.created_at)
     item.add("last-modified", event.updated_at)
     item.add("sequence", event.sequence)
-    item.add("dtstart", event.starts_at.astimezone(UTC))
-    item.add("dtend", event.ends_at.astimezone(UTC))
+    if occurrence is not None:
+        zone = event.zone
+        item.add("recurrence-id", occurrence.original_start.astimezone(zone))
+        item.add("dtstart", occurrence.starts_at.astimezone(zone))
+        item.add("dtend", occurrence.ends_at.astimezone(zone))
+    elif event.is_repeating:
+        # A series is written in its own zone, so every occurrence keeps its wall-clock
+        # time across daylight-saving changes (a UTC start would drift by an hour).
+        zone = event.zone
+        item.add("dtstart", event.starts_at.astimezone(zone))
+        item.add("dtend", event.ends_at.astimezone(zone))
+        item.add("rrule", vRecur.from_ical(event.recurrence))
+        for key in event.recurrence_exceptions or ():
+            moment = recurrence.parse_occurrence_key(key)
+            if moment is not None:
+                item.add("exdate", moment.astimezone(zone))
+    else:
+        item.add("dtstart", event.starts_at.astimezone(UTC))
+        item.add("dtend", event.ends_at.astimezone(UTC))
     summary = event.title
     if event.is_cancelled:
         summary = _("Cancelled: %(title)s") % {"title": event.title}
@@ -82,6 +102,12 @@ def calendar_of(events, *, name: str | None = None, method: str = "PUBLISH") -> 
     stamp = timezone.now().astimezone(UTC)
     for event in events:
         calendar.add_component(_component(event, stamp))
+        if event.is_repeating:
+            for change in event.changed_occurrences.all():
+                moved = recurrence.Occurrence(change.original_start, change.starts_at,
+                                              change.ends_at)
+                calendar.add_component(_component(event, stamp, occurrence=moved))
+    calendar.add_missing_timezones()  # VTIMEZONE for every zone a series is written in
     return calendar.to_ical()
 
 

@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.events.models import MAX_CAPACITY, MAX_MARKDOWN, MAX_TITLE
+from cultivate.events.recurrence import REPEATS
 
 MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists, [links](https://example.org).")
 INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
@@ -80,6 +81,15 @@ class EventForm(forms.Form):
         help_text=_("Leave empty for no limit. When all places are taken, people who say "
                     "they are going join a waiting list."))
 
+    repeats = forms.ChoiceField(
+        label=_("Repeats"), required=False, choices=list(REPEATS.items()),
+        help_text=_("A rhythm helps a community: the same slot, week after week. Each "
+                    "occurrence keeps its own answers and attendance."))
+    repeat_until = forms.DateField(
+        label=_("Last date of the series"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Needed for a repeating event; a series can run up to five years."))
+
     def __init__(self, *args, format_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["learning_format"].choices = [("", _("None")), *format_choices]
@@ -96,7 +106,7 @@ class EventForm(forms.Form):
         data = self.cleaned_data
         return {name: data[name] for name in (
             "title", "description", "agenda", "starts_at", "ends_at", "time_zone",
-            "online_url", "venue", "capacity")} | {
+            "online_url", "venue", "capacity", "repeats", "repeat_until")} | {
             "learning_format": data["learning_format"] or None}
 
     @staticmethod
@@ -108,7 +118,8 @@ class EventForm(forms.Form):
                 "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
                 "ends_at": event.ends_at.astimezone(zone).replace(tzinfo=None),
                 "time_zone": event.time_zone, "online_url": event.online_url,
-                "venue": event.venue, "capacity": event.capacity}
+                "venue": event.venue, "capacity": event.capacity,
+                "repeats": event.repeats, "repeat_until": event.repeat_until}
 
 
 class OutcomeForm(forms.Form):

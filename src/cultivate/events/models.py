@@ -99,8 +99,21 @@ class Event(models.Model):
         return reverse("events:detail", kwargs={"pk": self.pk})
 
     @property
-    def repeats(self) -> bool:
+    def is_repeating(self) -> bool:
         return bool(self.recurrence)
+
+    @property
+    def repeats(self) -> str:
+        """One of recurrence.REPEATS ("" when it does not repeat)."""
+        from cultivate.events.recurrence import preset_of
+
+        return preset_of(self.recurrence)[0]
+
+    @property
+    def repeat_until(self):
+        from cultivate.events.recurrence import preset_of
+
+        return preset_of(self.recurrence)[1]
 
     @property
     def is_past(self) -> bool:
@@ -139,10 +152,18 @@ class Rsvp(models.Model):
     waitlisted = models.BooleanField(default=False)
     answered_at = models.DateTimeField(default=timezone.now)
     attended = models.BooleanField(default=False)
+    # Of a repeating event: which occurrence (its original start); None for one that does not
+    # repeat. Places and the waiting list are counted per occurrence.
+    occurrence = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["answered_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="rsvp_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="rsvp_once",
+                                    condition=models.Q(occurrence__isnull=True)),
+            models.UniqueConstraint(fields=["event", "occurrence", "user"],
+                                    name="rsvp_once_per_occurrence",
+                                    condition=models.Q(occurrence__isnull=False))]
         indexes = [models.Index(fields=["event", "answer", "waitlisted"], name="rsvp_event_answer")]
 
     def __str__(self) -> str:
@@ -200,6 +221,7 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    feedback_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
@@ -208,3 +230,25 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} at {self.event_id} {self.occurrence}"
+
+
+class EventFeedback(models.Model):
+    """An attendee's two answers after an occurrence: how useful it was, and what they will
+    apply. Feeds the immediate cycle (usefulness) and, when they name something, the applied
+    cycle."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+    occurrence = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="event_feedback")
+    usefulness = models.PositiveSmallIntegerField(_("how useful was it"))
+    will_apply = models.TextField(_("what will you apply"), max_length=2000, blank=True)
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "occurrence", "user"],
+                                               name="event_feedback_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.event_id}: {self.usefulness}"

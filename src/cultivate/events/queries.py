@@ -22,23 +22,47 @@ WHEN = ("upcoming", "past", "all")
 
 
 def _count(**filters) -> Coalesce:
-    rows = (Rsvp.objects.filter(event=OuterRef("pk"), **filters).order_by()
+    rows = (Rsvp.objects.filter(event=OuterRef("pk"), occurrence__isnull=True, **filters)
+            .order_by()
             .values("event").annotate(n=Count("pk")).values("n")[:1])
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
 def with_numbers(events: QuerySet[Event], user=None) -> QuerySet[Event]:
     """Events with going_count, waiting_count, maybe_count and, for a signed-in reader, their
-    own my_answer and my_waitlisted (None when they have not answered)."""
+    own my_answer and my_waitlisted (None when they have not answered). A repeating event's
+    numbers are per occurrence: `at_occurrence` sets them for one."""
     events = events.annotate(
         going_count=_count(answer=Answer.GOING, waitlisted=False),
         waiting_count=_count(answer=Answer.GOING, waitlisted=True),
         maybe_count=_count(answer=Answer.MAYBE))
     if policy.is_signed_in(user):
-        mine = Rsvp.objects.filter(event=OuterRef("pk"), user=user)
+        mine = Rsvp.objects.filter(event=OuterRef("pk"), user=user, occurrence__isnull=True)
         events = events.annotate(my_answer=Subquery(mine.values("answer")[:1]),
                                  my_waitlisted=Subquery(mine.values("waitlisted")[:1]))
     return events
+
+
+def at_occurrence(event: Event, occurrence, user=None) -> Event:
+    """Set a repeating event's numbers and the reader's answer to those of one occurrence
+    (two queries)."""
+    counts = _pairs(event, occurrence)
+    event.going_count = counts.get((Answer.GOING, False), 0)
+    event.waiting_count = counts.get((Answer.GOING, True), 0)
+    event.maybe_count = sum(n for (answer, _w), n in counts.items() if answer == Answer.MAYBE)
+    event.my_answer = event.my_waitlisted = None
+    if policy.is_signed_in(user):
+        mine = Rsvp.objects.filter(event=event, occurrence=occurrence, user=user).first()
+        if mine is not None:
+            event.my_answer, event.my_waitlisted = mine.answer, mine.waitlisted
+    event.occurrence = occurrence
+    return event
+
+
+def _pairs(event, occurrence) -> dict:
+    rows = (Rsvp.objects.filter(event=event, occurrence=occurrence).order_by()
+            .values("answer", "waitlisted").annotate(n=Count("pk")))
+    return {(row["answer"], row["waitlisted"]): row["n"] for row in rows}
 
 
 def places_left(event: Event) -> int | None:
@@ -102,7 +126,8 @@ def my_answer(event: Event, user) -> MyAnswer | None:
     waitlisted = bool(event.my_waitlisted)
     position = None
     if waitlisted:
-        rsvp = Rsvp.objects.filter(event=event, user=user).first()
+        rsvp = Rsvp.objects.filter(event=event, user=user,
+                                   occurrence=getattr(event, "occurrence", None)).first()
         if rsvp is not None:
             position = waitlist_position(rsvp)
             waitlisted = rsvp.waitlisted
@@ -114,14 +139,15 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
         return None
     earlier = Q(answered_at__lt=rsvp.answered_at) | Q(answered_at=rsvp.answered_at,
                                                        pk__lt=rsvp.pk)
-    return Rsvp.objects.filter(earlier, event_id=rsvp.event_id, answer=Answer.GOING,
-                               waitlisted=True).count() + 1
+    return Rsvp.objects.filter(earlier, event_id=rsvp.event_id, occurrence=rsvp.occurrence,
+                               answer=Answer.GOING, waitlisted=True).count() + 1
 
 
 def going_people(event: Event) -> list:
     """Who holds a place, in the order they answered (one query)."""
     return [rsvp.user for rsvp in Rsvp.objects.filter(
-        event=event, answer=Answer.GOING, waitlisted=False).select_related("user")
+        event=event, occurrence=getattr(event, "occurrence", None), answer=Answer.GOING,
+        waitlisted=False).select_related("user")
         .order_by("answered_at", "pk")[:GOING_SHOWN]]
 
 
@@ -144,7 +170,8 @@ def feed_token_of(user) -> str | None:
 
 def community_feed_events(community) -> QuerySet[Event]:
     """Every event of a community, past and upcoming, for its calendar feed."""
-    return Event.objects.filter(community=community).order_by("starts_at", "pk")
+    return (Event.objects.filter(community=community).order_by("starts_at", "pk")
+            .prefetch_related("changed_occurrences"))
 
 
 def formats_to_plan_with(community) -> tuple[list[CommunityFormat], list[LearningFormat]]:
@@ -161,7 +188,8 @@ def personal_events(user) -> QuerySet[Event]:
     """Events of every community the person is a member of (one membership per community,
     so no event comes twice)."""
     return (Event.objects.filter(community__memberships__user=user)
-            .select_related("community").order_by("starts_at", "pk"))
+            .select_related("community").order_by("starts_at", "pk")
+            .prefetch_related("changed_occurrences"))
 
 
 def my_upcoming(user) -> QuerySet[Event]:

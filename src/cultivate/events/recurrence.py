@@ -196,3 +196,9 @@ def describe(event) -> str:
 
     return _("%(repeats)s, until %(until)s") % {
         "repeats": REPEATS[repeats], "until": date_format(until, "DATE_FORMAT") if until else "?"}
+
+
+def zoneinfo_of(name: str):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cultivate.events import views
+from cultivate.events import attendance_views, views
 
 app_name = "events"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("events/<int:pk>/rsvp/", views.rsvp, name="rsvp"),
     path("events/<int:pk>/outcome/", views.outcome, name="outcome"),
     path("events/<int:pk>/event.ics", views.event_ics, name="ics"),
+    path("events/<int:pk>/occurrence/", attendance_views.change_occurrence, name="occurrence"),
+    path("events/<int:pk>/attendance/", attendance_views.attendance_page, name="attendance"),
+    path("events/<int:pk>/check-in/", attendance_views.check_in, name="check-in"),
+    path("events/<int:pk>/feedback/", attendance_views.feedback, name="feedback"),
     path("me/events/", views.my_events, name="mine"),
     path("me/events/calendar/", views.regenerate_feed, name="regenerate-feed"),
     path("calendar/<str:token>.ics", views.personal_feed, name="personal-feed"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,7 +17,7 @@ from cultivate import policy
 from cultivate.communities.queries import in_community
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
-from cultivate.events import actions, calendars, queries
+from cultivate.events import actions, calendars, queries, recurrence
 from cultivate.events.forms import EventForm, OutcomeForm, WallClockField, time_zone_choices
 from cultivate.events.models import Answer
 from cultivate.policy import Can
@@ -151,13 +152,56 @@ def edit(request, pk):
     return _event_form_page(request, event.community, event=event)
 
 
-def _rsvp_context(request, event, standing) -> dict:
+def _chosen_occurrence(request, event, key: str | None = None):
+    """A repeating event's occurrence the page is about (?at=, else the next one), with the
+    event's numbers set to its own; None for an event that does not repeat."""
+    if not event.is_repeating:
+        return None
+    key = key if key is not None else str(request.GET.get("at", ""))[:20]
+    if key:
+        moment = recurrence.parse_occurrence_key(key)
+        item = recurrence.find(event, moment) if moment else None
+        if item is None:
+            raise NotAllowed("no such occurrence", hide=True)
+    else:
+        now = timezone.now()
+        coming = [o for o in recurrence.occurrences(event, since=now, until=event.series_ends_at
+                                                    or event.ends_at) if not o.cancelled]
+        item = coming[0] if coming else (recurrence.occurrences(event) or [None])[-1]
+    if item is not None:
+        queries.at_occurrence(event, item.original_start, request.user)
+    return item
+
+
+def _rsvp_context(request, event, standing, occurrence=None) -> dict:
     verbs = policy.allowed(standing, event.community)
-    return {"event": event, "community": event.community,
+    if occurrence is not None:
+        open_for_answers = not occurrence.cancelled and occurrence.ends_at > timezone.now()
+    else:
+        open_for_answers = not event.is_past
+    return {"event": event, "community": event.community, "occurrence": occurrence,
             "mine": queries.my_answer(event, request.user),
             "places_left": queries.places_left(event),
-            "can_rsvp": Can.RSVP in verbs and not event.is_cancelled and not event.is_past,
+            "can_rsvp": Can.RSVP in verbs and not event.is_cancelled and open_for_answers,
             "answers": Answer.choices, "standing": standing}
+
+
+def _series_context(event, occurrence) -> dict:
+    if occurrence is None:
+        return {}
+    now = timezone.now()
+    ends = event.series_ends_at or event.ends_at
+    zone = event.zone
+    return {"series_text": recurrence.describe(event),
+            "occurrence_local_start": occurrence.starts_at.astimezone(zone).strftime(
+                "%Y-%m-%dT%H:%M"),
+            "occurrence_local_end": occurrence.ends_at.astimezone(zone).strftime(
+                "%Y-%m-%dT%H:%M"),
+            "coming": recurrence.occurrences(event, since=now, until=ends)[:8],
+            "recent": recurrence.occurrences(event, since=now - timedelta(weeks=12),
+                                             until=now)[-3:],
+            "skipped": [recurrence.parse_occurrence_key(key)
+                        for key in event.recurrence_exceptions or ()]}
 
 
 def detail(request, pk):
@@ -165,10 +209,15 @@ def detail(request, pk):
     community = event.community
     verbs = policy.allowed(standing, community)
     can_plan = Can.PLAN_EVENTS in verbs
+    occurrence = _chosen_occurrence(request, event)
+    started = occurrence.starts_at <= timezone.now() if occurrence else event.has_started
     return render(request, "events/detail.html", {
-        **_rsvp_context(request, event, standing), "can": verbs,
+        **_rsvp_context(request, event, standing, occurrence), "can": verbs,
+        **_series_context(event, occurrence),
         "can_plan": can_plan and not event.is_cancelled,
-        "can_record": can_plan and event.has_started and not event.is_cancelled,
+        "can_record": can_plan and started and not event.is_cancelled,
+        "can_take_attendance": Can.RECORD_ATTENDANCE in verbs and not event.is_cancelled,
+        "can_check_in": Can.CHECK_IN in verbs and not event.is_cancelled,
         "going": queries.going_people(event),
         "ics_url": event.get_ics_url()})
 
@@ -178,21 +227,28 @@ def detail(request, pk):
 def rsvp(request, pk):
     event, standing = queries.access_event(request.user, pk)
     answer = str(request.POST.get("answer", ""))[:20]
+    key = str(request.POST.get("at", ""))[:20]
+    occurrence = _chosen_occurrence(request, event, key)
     try:
-        saved = actions.do_rsvp(actor=request.user, event=event, answer=answer)
+        saved = actions.do_rsvp(actor=request.user, event=event, answer=answer,
+                                occurrence=occurrence.original_start if occurrence else None)
     except ActionError as error:
         messages.error(request, error.message)
         saved = None
     if request.htmx:
         event, standing = queries.access_event(request.user, pk)
+        occurrence = _chosen_occurrence(request, event, key)
         return render(request, "events/_rsvp.html", {
-            **_rsvp_context(request, event, standing), "just_answered": saved is not None})
+            **_rsvp_context(request, event, standing, occurrence),
+            "just_answered": saved is not None})
     if saved is not None:
         if saved.waitlisted:
             messages.success(request, _("The event is full: you are on the waiting list."))
         else:
             messages.success(request, _("Your answer is saved: %(answer)s.") % {
                 "answer": Answer(saved.answer).label})
+    if occurrence is not None:
+        return redirect(f"{event.get_absolute_url()}?at={occurrence.key}")
     return redirect(event)
 
 

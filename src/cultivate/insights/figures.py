@@ -72,7 +72,7 @@ def _weekly_contributions(scope) -> dict:
             continue
         kind = VERB_KIND[verb]
         figures["contributions"][kind] = figures["contributions"].get(kind, 0) + n
-        if verb == Verb.LIVE_JOINED:
+        if verb in (Verb.LIVE_JOINED, Verb.EVENT_ATTENDED):
             figures["attendance"] += n
     return weeks
 

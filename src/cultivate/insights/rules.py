@@ -27,7 +27,8 @@ KINDS: dict[str, tuple[float, tuple[str, ...]]] = {
     "answering": (5, (Verb.ANSWER_POSTED,)),
     "sharing": (5, (Verb.STORY_TOLD, Verb.METHOD_CREATED, Verb.METHOD_EDITED,
                     Verb.RESOURCE_ADDED, Verb.PRACTITIONER_ADDED, Verb.APPLIED_RECORDED,
-                    Verb.FOLLOW_UP_ANSWERED, Verb.VALUE_STORY_PUBLISHED)),
+                    Verb.FOLLOW_UP_ANSWERED, Verb.VALUE_STORY_PUBLISHED,
+                    Verb.EVENT_FEEDBACK_GIVEN)),
     "facilitating": (4, (Verb.EVENT_PLANNED, Verb.EVENT_OUTCOME_RECORDED, Verb.LIVE_HARVESTED,
                          Verb.TOPIC_MODERATED, Verb.FLAGS_RESOLVED, Verb.KEY_RESOURCES_CURATED,
                          Verb.JOIN_APPROVED, Verb.INVITATION_SENT, Verb.CHARTER_EDITED,
@@ -35,7 +36,7 @@ KINDS: dict[str, tuple[float, tuple[str, ...]]] = {
     "posting": (2, (Verb.TOPIC_STARTED, Verb.QUESTION_ASKED, Verb.POST_REPLIED,
                     Verb.STORY_COMMENTED, Verb.LIVE_QUESTION_ASKED, Verb.LIVE_COMMENTED,
                     Verb.POST_MARKED_HELPFUL, Verb.STEP_CORROBORATED)),
-    "attending": (2, (Verb.LIVE_JOINED, Verb.EVENT_RSVP)),
+    "attending": (2, (Verb.LIVE_JOINED, Verb.EVENT_ATTENDED, Verb.EVENT_RSVP)),
     "reading": (0.5, (Verb.COMMUNITY_VISITED,)),
 }
 KIND_LABELS = {

@@ -8,6 +8,8 @@ register = template.Library()
 SENTENCES = {
     Verb.COMMUNITY_VISITED: lambda: _("visited"),
     Verb.LIVE_JOINED: lambda: _("joined an event's backchannel"),
+    Verb.EVENT_ATTENDED: lambda: _("attended an event"),
+    Verb.EVENT_FEEDBACK_GIVEN: lambda: _("said how useful an event was"),
     Verb.LIVE_QUESTION_ASKED: lambda: _("asked a question during an event"),
     Verb.LIVE_COMMENTED: lambda: _("commented during an event"),
     Verb.LIVE_HARVESTED: lambda: _("harvested an event's backchannel"),

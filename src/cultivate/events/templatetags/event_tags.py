@@ -18,19 +18,22 @@ def _span(starts, ends) -> str:
 
 
 @register.simple_tag
-def event_when(event) -> SafeString:
-    """`<time>` in the viewer's zone, then the same span in the event's zone when it differs."""
+def event_when(event, occurrence=None) -> SafeString:
+    """`<time>` in the viewer's zone, then the same span in the event's zone when it differs.
+    `occurrence`: one date of a repeating event instead of its first."""
     viewer_zone = timezone.get_current_timezone()
     viewer_name = str(getattr(viewer_zone, "key", viewer_zone))
-    starts, ends = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    start_at, end_at = ((occurrence.starts_at, occurrence.ends_at) if occurrence is not None
+                        else (event.starts_at, event.ends_at))
+    starts, ends = timezone.localtime(start_at), timezone.localtime(end_at)
     html = format_html('<time datetime="{}">{}</time> <span class="zone">({})</span>',
-                       event.starts_at.isoformat(), _span(starts, ends),
+                       start_at.isoformat(), _span(starts, ends),
                        _("your time, %(zone)s") % {"zone": viewer_name})
     if viewer_name != event.time_zone:
         zone = event.zone
         html += format_html(
             '<br><span class="meta">{}</span>',
             _("%(when)s in %(zone)s, the event's time zone") % {
-                "when": _span(event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)),
+                "when": _span(start_at.astimezone(zone), end_at.astimezone(zone)),
                 "zone": event.time_zone})
     return html
