@@ -363,6 +363,15 @@ def which_occurrence(event: Event, occurrence=None):
     return found.original_start
 
 
+def which_occurrence_or_none(event: Event):
+    """The next occurrence of a series (or its last, when all are over); None if none."""
+    try:
+        return which_occurrence(event)
+    except ActionError:
+        dates = recurrence.occurrences(event)
+        return dates[-1].original_start if dates else None
+
+
 @transaction.atomic
 def do_rsvp(*, actor, event: Event, answer: str, occurrence=None) -> Rsvp:
     """Answer going, maybe or not going. "Going" to a full event joins the waiting list;

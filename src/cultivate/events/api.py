@@ -1,10 +1,11 @@
 """JSON routes of events over the same actions and queries as the pages."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -12,9 +13,9 @@ from pydantic import ConfigDict, Field
 from cultivate import policy
 from cultivate.communities.queries import in_community
 from cultivate.core.api_schemas import Person
-from cultivate.core.errors import ActionError
+from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.paging import page_of
-from cultivate.events import actions, calendars, queries
+from cultivate.events import actions, attendance, calendars, queries, recurrence
 from cultivate.events.models import Answer
 from cultivate.policy import Can
 
@@ -30,6 +31,15 @@ class MyAnswerOut(Schema):
     answer: str = Field(description="going, maybe or not_going")
     waitlisted: bool
     waitlist_position: int | None = Field(description="From 1, when on the waiting list.")
+
+
+class OccurrenceOut(Schema):
+    key: str = Field(description="Its original start in UTC (20270112T090000Z): pass it as "
+                                 "`at` or `occurrence`.")
+    starts_at: datetime
+    ends_at: datetime
+    changed: bool = Field(description="Moved from the series' usual time.")
+    cancelled: bool
 
 
 class EventOut(Schema):
@@ -68,6 +78,13 @@ class EventOut(Schema):
     ics_url: str = Field(description="This event as an iCalendar file.")
     feed_url: str = Field(description="The community's calendar feed (non-public "
                                       "communities: add ?token= with your personal token).")
+    repeats: str = Field("", description="'', weekly, biweekly or monthly (the n-th weekday "
+                                         "of the first date).")
+    repeat_until: date | None = Field(None, description="The series' last date, in its zone.")
+    recurrence: str = Field("", description="The RFC 5545 rule (RRULE value).")
+    occurrence: OccurrenceOut | None = Field(
+        None, description="For a repeating event: the occurrence the numbers and my_answer "
+                          "are about (the next one unless ?at= says).")
 
 
 class EventPage(Schema):
@@ -98,6 +115,8 @@ class EventIn(Schema):
     venue: str = ""
     capacity: int | None = None
     learning_format: str | None = Field(None, description="A catalogue format's slug.")
+    repeats: Literal["", "weekly", "biweekly", "monthly"] = ""
+    repeat_until: date | None = Field(None, description="Needed when it repeats.")
 
 
 class EventChange(Schema):
@@ -115,12 +134,55 @@ class EventChange(Schema):
     venue: str | None = None
     capacity: int | None = Field(None, description="null in the body: no limit.")
     learning_format: str | None = Field(None, description="A slug; null or '' for none.")
+    repeats: Literal["", "weekly", "biweekly", "monthly"] | None = None
+    repeat_until: date | None = None
 
 
 class RsvpIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     answer: Literal["going", "maybe", "not_going"]
+    occurrence: str = Field("", description="A repeating event's occurrence key; the next "
+                                            "one when left out.")
+
+
+class OccurrenceChangeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    occurrence: str = Field(description="The occurrence's key.")
+    change: Literal["move", "skip", "restore"]
+    starts_at: datetime | None = Field(None, description="For move: wall-clock time in the "
+                                                         "event's zone.")
+    ends_at: datetime | None = None
+
+
+class AttendanceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    occurrence: str = Field("", description="The occurrence's key (repeating events).")
+    present: list[int] = Field(default_factory=list, description="User ids to tick.")
+    absent: list[int] = Field(default_factory=list, description="User ids to untick.")
+
+
+class AttendanceOut(Schema):
+    occurrence: str
+    check_in_code: str
+    present: list[Person]
+
+
+class CheckInIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    occurrence: str = ""
+
+
+class FeedbackIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    occurrence: str = ""
+    usefulness: int = Field(description="1 (not useful) to 5 (very useful).")
+    will_apply: str = ""
 
 
 class OutcomeIn(Schema):
@@ -137,7 +199,14 @@ def _person(user) -> dict | None:
     return {"id": user.pk, "username": user.username, "display_name": user.public_name}
 
 
-def _out(event, user, *, feed_url: str) -> dict:
+def _occurrence(item) -> dict | None:
+    if item is None:
+        return None
+    return {"key": item.key, "starts_at": item.starts_at, "ends_at": item.ends_at,
+            "changed": item.changed, "cancelled": item.cancelled}
+
+
+def _out(event, user, *, feed_url: str, occurrence=None) -> dict:
     zone = event.zone
     mine = queries.my_answer(event, user) if policy.is_signed_in(user) else None
     fmt = event.learning_format
@@ -160,12 +229,31 @@ def _out(event, user, *, feed_url: str) -> dict:
                       "waitlist_position": mine.position} if mine else None,
         "created_by": _person(event.created_by),
         "html_url": settings.SITE_URL + event.get_absolute_url(),
-        "ics_url": settings.SITE_URL + event.get_ics_url(), "feed_url": feed_url}
+        "ics_url": settings.SITE_URL + event.get_ics_url(), "feed_url": feed_url,
+        "repeats": event.repeats, "repeat_until": event.repeat_until,
+        "recurrence": event.recurrence, "occurrence": _occurrence(occurrence)}
 
 
-def _fresh(request, event_id) -> dict:
+def _key(event, key: str):
+    """The original start named by an occurrence key; 404 when the series lacks it."""
+    if not key:
+        return None
+    moment = recurrence.parse_occurrence_key(key)
+    if moment is None or recurrence.find(event, moment) is None:
+        raise NotAllowed("no such occurrence", hide=True)
+    return moment
+
+
+def _fresh(request, event_id, at: str = "") -> dict:
     event, _standing = queries.access_event(request.user, event_id)
-    return _out(event, request.user, feed_url=calendars.community_feed_url(event.community))
+    occurrence = None
+    if event.is_repeating:
+        moment = _key(event, at) if at else actions.which_occurrence_or_none(event)
+        if moment is not None:
+            occurrence = recurrence.find(event, moment)
+            queries.at_occurrence(event, moment, request.user)
+    return _out(event, request.user, feed_url=calendars.community_feed_url(event.community),
+                occurrence=occurrence)
 
 
 @router.get("/communities/{slug}/events", response=EventPage,
@@ -188,9 +276,90 @@ def plan_event(request: HttpRequest, slug: str, payload: EventIn):
     return Status(201, _fresh(request, event.pk))
 
 
+class AtQuery(Schema):
+    at: str = Field("", description="A repeating event's occurrence key.")
+
+
 @router.get("/events/{event_id}", response=EventOut)
-def get_event(request: HttpRequest, event_id: int):
+def get_event(request: HttpRequest, event_id: int, params: Query[AtQuery]):
+    return _fresh(request, event_id, params.at)
+
+
+@router.get("/events/{event_id}/occurrences", response=list[OccurrenceOut],
+            summary="A repeating event's dates in a window (default: the next 90 days)")
+def list_occurrences(request: HttpRequest, event_id: int, since: datetime | None = None,
+                     until: datetime | None = None):
+    event, _standing = queries.access_event(request.user, event_id)
+    since = since or timezone.now()
+    until = until or since + timedelta(days=90)
+    if until < since or until - since > timedelta(days=3 * 366):
+        raise ActionError(_("Please correct the marked fields."),
+                          fields={"until": [_("Ask for at most three years after `since`.")]})
+    return [_occurrence(item) for item in recurrence.occurrences(event, since=since,
+                                                                 until=until)]
+
+
+@router.post("/events/{event_id}/occurrences", response=EventOut,
+             summary="Move, skip or restore one date of a series (stewards)")
+def change_occurrence(request: HttpRequest, event_id: int, payload: OccurrenceChangeIn):
+    event, standing = queries.access_event(request.user, event_id)
+    policy.check(standing, Can.PLAN_EVENTS, event.community)
+    moment = recurrence.parse_occurrence_key(payload.occurrence)
+    actions.do_change_occurrence(
+        actor=request.user, event=event, occurrence=moment,
+        starts_at=payload.starts_at.replace(tzinfo=None) if payload.starts_at else None,
+        ends_at=payload.ends_at.replace(tzinfo=None) if payload.ends_at else None,
+        skip=payload.change == "skip", restore=payload.change == "restore")
     return _fresh(request, event_id)
+
+
+def _attendance(event, original) -> dict:
+    from cultivate.events.models import Attendance
+
+    present = (Attendance.objects.filter(event=event, occurrence=original)
+               .select_related("user").order_by("user__username"))
+    return {"occurrence": recurrence.occurrence_key(original),
+            "check_in_code": attendance.check_in_code(event, original),
+            "present": [_person(row.user) for row in present]}
+
+
+@router.get("/events/{event_id}/attendance", response=AttendanceOut,
+            summary="Who was at an occurrence, and its check-in code (stewards)")
+def get_attendance(request: HttpRequest, event_id: int, params: Query[AtQuery]):
+    event, standing = queries.access_event(request.user, event_id)
+    policy.check(standing, Can.RECORD_ATTENDANCE, event.community)
+    original, _item = attendance.occurrence_of(event, _key(event, params.at))
+    return _attendance(event, original)
+
+
+@router.put("/events/{event_id}/attendance", response=AttendanceOut,
+            summary="Tick and untick members on an occurrence's check-in list (stewards)")
+def record_attendance(request: HttpRequest, event_id: int, payload: AttendanceIn):
+    event, standing = queries.access_event(request.user, event_id)
+    policy.check(standing, Can.RECORD_ATTENDANCE, event.community)
+    original, _item = attendance.occurrence_of(event, _key(event, payload.occurrence))
+    attendance.do_record_attendance(actor=request.user, event=event, occurrence=original,
+                                    present=payload.present, absent=payload.absent)
+    return _attendance(event, original)
+
+
+@router.post("/events/{event_id}/check-in", response={204: None},
+             summary="Check yourself in with the code shown in the room (members)")
+def check_in(request: HttpRequest, event_id: int, payload: CheckInIn):
+    event, _standing = queries.access_event(request.user, event_id)
+    attendance.do_check_in(actor=request.user, event=event, code=payload.code,
+                           occurrence=_key(event, payload.occurrence))
+    return Status(204, None)
+
+
+@router.put("/events/{event_id}/feedback", response={204: None},
+            summary="Say how useful an occurrence was and what you will apply (attendees)")
+def give_feedback(request: HttpRequest, event_id: int, payload: FeedbackIn):
+    event, _standing = queries.access_event(request.user, event_id)
+    attendance.do_give_feedback(actor=request.user, event=event,
+                                occurrence=_key(event, payload.occurrence),
+                                usefulness=payload.usefulness, will_apply=payload.will_apply)
+    return Status(204, None)
 
 
 @router.patch("/events/{event_id}", response=EventOut,
@@ -226,8 +395,11 @@ def cancel_event(request: HttpRequest, event_id: int):
                     "waiting list")
 def rsvp(request: HttpRequest, event_id: int, payload: RsvpIn):
     event, _standing = queries.access_event(request.user, event_id)
-    actions.do_rsvp(actor=request.user, event=event, answer=Answer(payload.answer))
-    return _fresh(request, event_id)
+    moment = _key(event, payload.occurrence) if event.is_repeating else None
+    rsvp = actions.do_rsvp(actor=request.user, event=event, answer=Answer(payload.answer),
+                           occurrence=moment)
+    at = recurrence.occurrence_key(rsvp.occurrence) if rsvp.occurrence else ""
+    return _fresh(request, event_id, at)
 
 
 @router.put("/events/{event_id}/outcome", response=EventOut,

@@ -178,3 +178,49 @@ def test_attendees_give_feedback_once_per_occurrence(clinic, signed_in):
     assert Activity.objects.filter(verb=Verb.EVENT_FEEDBACK_GIVEN).count() == 1
     assert signed_in(clinic["bea"]).post(url, {"at": last_week.key, "usefulness": "3"}
                                          ).status_code == 409  # bea was not there
+
+
+def test_the_api_plans_a_series_and_keeps_answers_and_attendance_per_date(clinic, client,
+                                                                           token_of):
+    ana, ben = token_of(clinic["ana"]), token_of(clinic["ben"])
+    slug = clinic["community"].slug
+    refused = client.post(f"/api/v1/communities/{slug}/events", {
+        "title": "Monthly review", "starts_at": "2027-01-12T14:00:00",
+        "ends_at": "2027-01-12T15:00:00", "time_zone": "Asia/Almaty", "repeats": "monthly"},
+        content_type="application/json", **ana)
+    assert refused.status_code == 400
+    assert "repeat_until" in refused.json()["error"]["fields"]
+    planned = client.post(f"/api/v1/communities/{slug}/events", {
+        "title": "Monthly review", "starts_at": "2027-01-12T14:00:00",
+        "ends_at": "2027-01-12T15:00:00", "time_zone": "Asia/Almaty", "repeats": "monthly",
+        "repeat_until": "2027-06-30"}, content_type="application/json", **ana)
+    assert planned.status_code == 201
+    body = planned.json()
+    assert body["recurrence"].startswith("FREQ=MONTHLY;BYDAY=+2TU")
+    event_id = body["id"]
+    dates = client.get(f"/api/v1/events/{event_id}/occurrences?since=2027-01-01T00:00:00Z"
+                       "&until=2027-12-31T00:00:00Z", **ben).json()
+    assert len(dates) == 6
+    answer = client.put(f"/api/v1/events/{event_id}/rsvp",
+                        {"answer": "going", "occurrence": dates[2]["key"]},
+                        content_type="application/json", **ben)
+    assert answer.status_code == 200
+    assert answer.json()["occurrence"]["key"] == dates[2]["key"]
+    assert answer.json()["my_answer"]["answer"] == "going"
+    assert client.get(f"/api/v1/events/{event_id}?at={dates[3]['key']}", **ben
+                      ).json()["my_answer"] is None
+    wrong = client.put(f"/api/v1/events/{event_id}/rsvp",
+                       {"answer": "going", "occurrence": "20270113T080000Z"},
+                       content_type="application/json", **ben)
+    assert wrong.status_code == 404
+    # attendance of a past date of the clinic, through the API
+    clinic_id = clinic["event"].pk
+    past = recurrence.occurrences(clinic["event"])[1]
+    taken = client.put(f"/api/v1/events/{clinic_id}/attendance",
+                       {"occurrence": past.key, "present": [clinic["bea"].pk]},
+                       content_type="application/json", **ana)
+    assert taken.status_code == 200
+    assert [p["username"] for p in taken.json()["present"]] == ["bea"]
+    assert client.put(f"/api/v1/events/{clinic_id}/attendance",
+                      {"occurrence": past.key, "present": [clinic["ben"].pk]},
+                      content_type="application/json", **ben).status_code == 403
