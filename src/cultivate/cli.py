@@ -8,7 +8,8 @@ ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchan
            "send-digests": "send_digests", "send-event-reminders": "send_event_reminders",
            "recompute-insights": "recompute_insights", "erase-due-accounts": "erase_due_accounts",
            "purge-deleted": "purge_deleted", "send-follow-ups": "send_follow_ups",
-           "propose-stories": "propose_stories"}
+           "propose-stories": "propose_stories",
+           "send-feedback-requests": "send_feedback_requests", "send-pulse": "send_pulse"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -69,6 +69,25 @@ def _list_id(community: Community | None) -> str:
     return f"{community.slug if community else 'digest'}.{host}"
 
 
+def member_message(person, community: Community, *, template: str, context: dict,
+                   list_name: str):
+    """A one-off mail to a member about their community (a follow-up, a survey, a feedback
+    form), or None when they have no address, turned the community's mail off, or may no
+    longer read it. The list id names what the mail is, so filters can sort it."""
+    if not person.email or not person.is_active:
+        return None
+    mode = (CommunitySubscription.objects.filter(user=person, community=community)
+            .values_list("email_mode", flat=True).first())
+    if mode == EmailMode.NOTHING:
+        return None
+    if policy.Can.READ not in policy.allowed(policy.standing_of(person, community), community):
+        return None
+    return list_message(to=person.email, template=template,
+                        context={"person": person, "community": community, **context},
+                        unsubscribe_url=unsubscribe_url(person.pk, community.pk),
+                        list_id=f"{list_name}.{community.slug}")
+
+
 # --- a mail for every post ---------------------------------------------------------------
 
 def email_post(post: Post, *, actor) -> int:

@@ -222,6 +222,8 @@ class NotificationKind(models.TextChoices):
     ANSWER_ACCEPTED = "accepted", _("Your answer was accepted")
     NEW_TOPIC = "new_topic", _("New topic in a community you follow")
     FOLLOW_UP = "follow_up", _("Did what you applied make a difference?")
+    FEEDBACK = "feedback", _("How useful was the event?")
+    PULSE = "pulse", _("A pulse survey of your community")
 
 
 class Notification(models.Model):

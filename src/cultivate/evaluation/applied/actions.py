@@ -14,15 +14,13 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
-from cultivate.conversations.mailing import unsubscribe_url
+from cultivate.conversations.mailing import member_message
 from cultivate.conversations.models import (
-    CommunitySubscription,
-    EmailMode,
     Notification,
     NotificationKind,
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
-from cultivate.core.mail import list_message, send_messages
+from cultivate.core.mail import send_messages
 from cultivate.evaluation.applied import targets
 from cultivate.evaluation.applied.models import (
     MAX_CHANGE,
@@ -220,23 +218,12 @@ def _follow_up(record_id: int, now) -> int:
 
 
 def _mail(record: AppliedRecord, title: str, link: str):
-    person = record.user
-    if not person.email or not person.is_active:
-        return None
-    mode = (CommunitySubscription.objects.filter(user=person, community=record.community)
-            .values_list("email_mode", flat=True).first())
-    if mode == EmailMode.NOTHING:
-        return None
-    if Can.READ not in policy.allowed(policy.standing_of(person, record.community),
-                                      record.community):
-        return None
-    context = {"person": person, "record": record, "title": title,
-               "community": record.community, "url": settings.SITE_URL + link,
-               "weeks": settings.CULTIVATE_FOLLOW_UP_WEEKS}
-    return list_message(to=person.email, template="evaluation/applied/email/follow_up",
-                        context=context, unsubscribe_url=unsubscribe_url(person.pk,
-                                                                         record.community.pk),
-                        list_id=f"follow-up.{record.community.slug}")
+    return member_message(record.user, record.community,
+                          template="evaluation/applied/email/follow_up",
+                          context={"record": record, "title": title,
+                                   "url": settings.SITE_URL + link,
+                                   "weeks": settings.CULTIVATE_FOLLOW_UP_WEEKS},
+                          list_name="follow-up")
 
 
 def kind_label(kind: str) -> str:

@@ -224,3 +224,21 @@ def test_the_api_plans_a_series_and_keeps_answers_and_attendance_per_date(clinic
     assert client.put(f"/api/v1/events/{clinic_id}/attendance",
                       {"occurrence": past.key, "present": [clinic["ben"].pk]},
                       content_type="application/json", **ben).status_code == 403
+
+
+def test_attendees_are_asked_once_by_mail_and_in_the_app(clinic, smtp_server):
+    from cultivate.conversations.models import Notification
+    from cultivate.events.feedback_requests import send_feedback_requests
+
+    event = clinic["event"]
+    last_week = recurrence.occurrences(event)[2]
+    attendance.do_record_attendance(actor=clinic["ana"], event=event,
+                                    occurrence=last_week.original_start,
+                                    present=[clinic["ben"].pk, clinic["bea"].pk])
+    assert send_feedback_requests() == 2
+    assert send_feedback_requests() == 0  # once per attendance
+    mails = smtp_server.messages
+    assert sorted(m["To"] for m in mails) == ["bea@example.org", "ben@example.org"]
+    body = mails[0].get_body(("plain",)).get_content()
+    assert f"/events/{event.pk}/feedback/?at={last_week.key}" in body
+    assert Notification.objects.filter(kind="feedback").count() == 2

@@ -30,16 +30,18 @@ class Command(BaseCommand):
         from cultivate.core.retention import purge_when_due
         from cultivate.evaluation.tasks import enqueue_value_work
         from cultivate.events.reminders import send_due_reminders
+        from cultivate.events.tasks import enqueue_event_work
         from cultivate.insights.tasks import enqueue_recompute
         from cultivate.people.mydata.erasure import carry_out_due_erasures
 
         # One clock: digests, the reminders of events that start soon, the recomputation of
         # levels and dashboards (run at once, or queued for the task worker), the account
         # erasures whose grace period ended, and once a day the purge of deletions past their
-        # restore window; value creation's follow-ups and proposed stories (task worker).
+        # restore window; value creation's follow-ups and proposed stories, and the feedback
+        # forms of events that just ended (task worker).
         start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
                            also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures,
-                                 purge_when_due, enqueue_value_work])
+                                 purge_when_due, enqueue_value_work, enqueue_event_work])
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
