@@ -16,4 +16,9 @@ class EvaluationConfig(AppConfig):
 
         if applied_on_posts not in thread.POST_EXTRAS:
             thread.POST_EXTRAS.append(applied_on_posts)
+        from cultivate.evaluation.applied.actions import applied_from_feedback
+        from cultivate.events.attendance import FEEDBACK_LISTENERS
+
+        if applied_from_feedback not in FEEDBACK_LISTENERS:
+            FEEDBACK_LISTENERS.append(applied_from_feedback)
         forget_when_deleted(ValueStory, "value_story")

@@ -30,6 +30,9 @@ CHECK_IN_OPENS = timedelta(minutes=30)  # before the start
 CHECK_IN_CLOSES = timedelta(hours=6)  # after the end
 FEEDBACK_DAYS = 14  # how long after an occurrence its feedback is taken
 MAX_LIST = 500
+# Called with each saved feedback (value creation turns "what will you apply" into an applied
+# record); events do not know who listens.
+FEEDBACK_LISTENERS: list = []
 
 
 def check_in_code(event: Event, occurrence) -> str:
@@ -199,4 +202,6 @@ def do_give_feedback(*, actor, event: Event, occurrence=None, usefulness=None,
         record_activity(actor=actor, verb=Verb.EVENT_FEEDBACK_GIVEN, community=event.community,
                         target=event, payload={"occurrence": recurrence.occurrence_key(original),
                                                "usefulness": score})
+    for listener in FEEDBACK_LISTENERS:
+        listener(feedback)
     return feedback

@@ -91,6 +91,14 @@ def do_record_applied(*, actor, kind: str, target_id, note: str = "") -> Applied
     return record
 
 
+def applied_from_feedback(feedback) -> None:
+    """An attendee's "what will you apply" after an event becomes their applied record of the
+    event (its follow-up asks weeks later whether it made a difference)."""
+    if feedback.will_apply:
+        do_record_applied(actor=feedback.user, kind=AppliedKind.EVENT,
+                          target_id=feedback.event_id, note=feedback.will_apply[:MAX_NOTE])
+
+
 @transaction.atomic
 def do_withdraw_applied(*, actor, kind: str, target_id) -> bool:
     """Take back one's "I applied this" (and its follow-up); False when there was none."""

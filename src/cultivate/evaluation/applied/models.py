@@ -20,6 +20,7 @@ class AppliedKind(models.TextChoices):
     RESOURCE = "resource", _("resource")
     FORMAT = "format", _("learning format")
     LIVE_QUESTION = "live_question", _("harvested question")
+    EVENT = "event", _("event")
 
 
 class AppliedRecord(models.Model):

@@ -15,6 +15,7 @@ MODELS = {
     AppliedKind.RESOURCE: "resources.Resource",
     AppliedKind.FORMAT: "formats.CommunityFormat",
     AppliedKind.LIVE_QUESTION: "live.Item",
+    AppliedKind.EVENT: "events.Event",
 }
 
 

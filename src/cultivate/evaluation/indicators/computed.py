@@ -13,13 +13,14 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.evaluation.applied.models import AppliedRecord, Difference, FigureKind, FollowUp
 from cultivate.evaluation.periods import Period
+from cultivate.events.models import EventFeedback
 from cultivate.insights.models import LEVEL_ORDER, LevelChange, WeeklyFigures
 
 
@@ -52,6 +53,9 @@ CATALOGUE: tuple[ComputedIndicator, ...] = (
                       _("questions"), _("Questions asked in the period that got an answer.")),
     ComputedIndicator("first_answer_hours", "immediate", _("Time to a first answer"),
                       _("hours (median)"), _("How long a question waited for its first answer.")),
+    ComputedIndicator("event_usefulness", "immediate", _("Usefulness of events"),
+                      _("of 5 (average)"), _("How useful attendees said events were for their "
+                                             "work, in the feedback after each one.")),
     ComputedIndicator("returning_members", "immediate", _("Returning members"), _("people"),
                       _("People who came back after a quiet spell.")),
     ComputedIndicator("knowledge_shared", "potential", _("Methods, stories and resources shared"),
@@ -84,6 +88,7 @@ def values_for(community_ids, period: Period) -> dict[int, dict[str, Decimal | N
     _from_weekly(ids, period, figures)
     _from_levels(ids, period, figures)
     _from_applied(ids, period, figures)
+    _from_feedback(ids, period, figures)
     return figures
 
 
@@ -177,6 +182,14 @@ def _from_applied(ids, period, figures) -> None:
         found["differences"] = Decimal(row["differences"])
         found["hours_saved"] = row["hours"]
         found["people_reached"] = row["reached"]
+
+
+def _from_feedback(ids, period, figures) -> None:
+    rows = (EventFeedback.objects.filter(event__community_id__in=ids,
+                                         **_within("given_at", period))
+            .values("event__community_id").annotate(average=Avg("usefulness")).order_by())
+    for row in rows:
+        figures[row["event__community_id"]]["event_usefulness"] = _decimal(row["average"])
 
 
 def _decimal(value: float) -> Decimal:

@@ -242,3 +242,26 @@ def test_attendees_are_asked_once_by_mail_and_in_the_app(clinic, smtp_server):
     body = mails[0].get_body(("plain",)).get_content()
     assert f"/events/{event.pk}/feedback/?at={last_week.key}" in body
     assert Notification.objects.filter(kind="feedback").count() == 2
+
+
+def test_what_an_attendee_will_apply_becomes_an_applied_record(clinic):
+    from cultivate.evaluation.applied.models import AppliedRecord
+    from cultivate.evaluation.indicators.computed import values_for
+    from cultivate.evaluation.periods import parse_period
+
+    event = clinic["event"]
+    last_week = recurrence.occurrences(event)[2]
+    attendance.do_record_attendance(actor=clinic["ana"], event=event,
+                                    occurrence=last_week.original_start,
+                                    present=[clinic["ben"].pk, clinic["bea"].pk])
+    attendance.do_give_feedback(actor=clinic["ben"], event=event,
+                                occurrence=last_week.original_start, usefulness=4,
+                                will_apply="The peer-review checklist.")
+    attendance.do_give_feedback(actor=clinic["bea"], event=event,
+                                occurrence=last_week.original_start, usefulness=5)
+    record = AppliedRecord.objects.get()
+    assert (record.user, record.kind, record.target_id, record.note) == (
+        clinic["ben"], "event", event.pk, "The peer-review checklist.")
+    period = parse_period(str(timezone.now().year))
+    figures = values_for([clinic["community"].pk], period)[clinic["community"].pk]
+    assert figures["event_usefulness"] == 4.5
