@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cultivate import policy
-from cultivate.health import actions, queries
+from cultivate.core.errors import NotAllowed
+from cultivate.health import actions, pulse, queries
+from cultivate.health.models import PulseSurvey
 from cultivate.policy import Can
 
 router = Router(tags=["community health"])
@@ -130,3 +132,74 @@ def tune_thresholds(request: HttpRequest, slug: str, payload: ThresholdsIn):
     actions.do_tune_thresholds(actor=request.user, community=community,
                                values=payload.thresholds, reset=payload.reset)
     return _thresholds(community)
+
+
+class PulseStatementOut(Schema):
+    key: str
+    statement: str
+    average: float | None
+    distribution: list[int] = Field(description="Answers at 1, 2, 3, 4 and 5.")
+
+
+class PulseOut(Schema):
+    id: int
+    open_question: str
+    opened_at: datetime
+    closes_at: datetime
+    is_open: bool
+    recipients: int
+    answers: int
+    results_shown: bool = Field(description="Results show from five answers.")
+    statements: list[PulseStatementOut] = Field(default_factory=list)
+    open_answers: list[str] = Field(default_factory=list)
+
+
+class PulseIn(Schema):
+    open_question: str = ""
+    days: int = 14
+
+
+class PulseAnswerIn(Schema):
+    passion: int
+    trust: int
+    value_felt: int
+    identification: int
+    open_answer: str = ""
+
+
+def _pulse(survey) -> dict:
+    found = pulse.results(survey)
+    return {"id": survey.pk, "open_question": survey.open_question,
+            "opened_at": survey.opened_at, "closes_at": survey.closes_at,
+            "is_open": survey.is_open, "recipients": survey.recipients,
+            "answers": found["count"], "results_shown": found["shown"],
+            "statements": found.get("statements", []),
+            "open_answers": found.get("open_answers", [])}
+
+
+@router.get("/communities/{slug}/pulse", response=list[PulseOut],
+            summary="Pulse surveys with their aggregate results (stewards and sponsors)")
+def list_pulse(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.VIEW_HEALTH)
+    return [_pulse(s) for s in PulseSurvey.objects.filter(community=community)[:12]]
+
+
+@router.post("/communities/{slug}/pulse", response={201: PulseOut},
+             summary="Send a pulse survey to every member (stewards)")
+def send_pulse(request: HttpRequest, slug: str, payload: PulseIn):
+    community, _standing = policy.access_community(request.user, slug, Can.SEND_PULSE)
+    survey = pulse.do_send_pulse(actor=request.user, community=community,
+                                 open_question=payload.open_question, days=payload.days)
+    return Status(201, _pulse(survey))
+
+
+@router.post("/communities/{slug}/pulse/{survey_id}/answers", response={204: None},
+             summary="Answer a pulse survey, once and anonymously (members)")
+def answer_pulse(request: HttpRequest, slug: str, survey_id: int, payload: PulseAnswerIn):
+    community, _standing = policy.access_community(request.user, slug, Can.ANSWER_PULSE)
+    survey = PulseSurvey.objects.filter(pk=survey_id, community=community).first()
+    if survey is None:
+        raise NotAllowed("no such survey", hide=True)
+    pulse.do_answer_pulse(actor=request.user, survey=survey,
+                          values={k: str(v) for k, v in payload.dict().items()})
+    return Status(204, None)

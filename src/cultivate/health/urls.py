@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cultivate.health import views
+from cultivate.health import pulse_views, views
 
 app_name = "health"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("c/<slug:slug>/health/", views.health, name="health"),
     path("c/<slug:slug>/health/stage/", views.change_stage, name="stage"),
     path("c/<slug:slug>/health/thresholds/", views.thresholds, name="thresholds"),
+    path("c/<slug:slug>/health/pulse/", pulse_views.surveys, name="pulse"),
+    path("c/<slug:slug>/health/pulse/send/", pulse_views.send, name="pulse-send"),
+    path("c/<slug:slug>/pulse/<int:survey_id>/", pulse_views.answer, name="pulse-answer"),
+    path("pulse/<str:token>/", pulse_views.answer_from_link, name="pulse-link"),
 ]
