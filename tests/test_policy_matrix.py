@@ -56,7 +56,8 @@ MEMBER, SPONSOR, FACILITATOR, CONVENER = (
     verbs | {"answer_pulse", "check_in"} for verbs in (MEMBER, SPONSOR, FACILITATOR, CONVENER))
 SPONSOR = SPONSOR | {"view_health"}
 FACILITATOR, CONVENER, ADMIN = (
-    verbs | {"view_health", "tune_health", "change_stage", "send_pulse", "record_attendance"}
+    verbs | {"view_health", "tune_health", "change_stage", "send_pulse", "record_attendance",
+             "assess_maturity", "plan"}
     for verbs in (FACILITATOR, CONVENER, ADMIN))
 
 # visibility -> standing -> verbs, for a community whose join policy is "open".

@@ -83,6 +83,8 @@ class Can(StrEnum):
     ANSWER_PULSE = "answer_pulse"  # answer one, once
     RECORD_ATTENDANCE = "record_attendance"  # the check-in list of an event's occurrence
     CHECK_IN = "check_in"  # one's own attendance with the room's code
+    ASSESS_MATURITY = "assess_maturity"  # open, rate and close a maturity self-assessment
+    PLAN = "plan"  # write the community's action plan
 
 
 MEMBER_STANDINGS = frozenset(
@@ -156,7 +158,7 @@ def allowed(standing: Standing, community: Community) -> frozenset[Can]:
         verbs |= {Can.WRITE_STORY_FOR_OTHERS, Can.APPROVE_STORY_VISIBILITY,
                   Can.DEFINE_INDICATORS, Can.ENTER_INDICATOR_VALUES, Can.VIEW_VALUE}
         verbs |= {Can.VIEW_HEALTH, Can.TUNE_HEALTH, Can.CHANGE_STAGE, Can.SEND_PULSE,
-                  Can.RECORD_ATTENDANCE}
+                  Can.RECORD_ATTENDANCE, Can.ASSESS_MATURITY, Can.PLAN}
     if standing == Standing.SPONSOR:
         verbs.add(Can.VIEW_INSIGHTS)  # sponsors see the value created, not page views
         verbs |= {Can.VIEW_VALUE, Can.ENTER_INDICATOR_VALUES, Can.VIEW_HEALTH}

@@ -105,3 +105,41 @@ class PulseAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"an answer to pulse {self.survey_id}"
+
+
+class MaturityAssessment(models.Model):
+    """One round of the maturity self-assessment (maturity.py), e.g. "2026"."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="maturity_assessments")
+    label = models.CharField(_("name"), max_length=80)
+    include_core = models.BooleanField(_("the core group rates too"), default=False)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.label}"
+
+
+class MaturityRating(models.Model):
+    """One rater's level for one dimension of one assessment."""
+
+    assessment = models.ForeignKey(MaturityAssessment, on_delete=models.CASCADE,
+                                   related_name="ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    dimension = models.CharField(max_length=20)
+    level = models.PositiveSmallIntegerField()
+    note = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "user", "dimension"],
+                                               name="maturity_rating_once")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.dimension}: {self.level}"
