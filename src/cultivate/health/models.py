@@ -143,3 +143,86 @@ class MaturityRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.dimension}: {self.level}"
+
+
+class Plan(models.Model):
+    """The community's action plan for a period (usually a year): goals, and the activities
+    that serve them."""
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE,
+                                  related_name="plans")
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F(
+            "starts_on")), name="plan_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanGoal(models.Model):
+    """A goal of a plan; it may point at a value indicator (computed key or custom id) or name
+    its own target."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    indicator = models.CharField(_("indicator"), max_length=40, blank=True)  # "key" or "id"
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cadence(models.TextChoices):
+    ONCE = "once", _("once")
+    WEEKLY = "weekly", _("every week")
+    BIWEEKLY = "biweekly", _("every other week")
+    MONTHLY = "monthly", _("every month")
+    QUARTERLY = "quarterly", _("every quarter")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    UNDER_WAY = "under_way", _("under way")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+class PlanActivity(models.Model):
+    """Something the community will do for a goal, built from a learning format, with an
+    owner, dates or a cadence, and a status."""
+
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("activity"), max_length=200)
+    learning_format = models.ForeignKey("formats.LearningFormat", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        verbose_name=_("learning format"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("owner"))
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence,
+                               default=Cadence.ONCE)
+    status = models.CharField(_("status"), max_length=10, choices=ActivityStatus,
+                              default=ActivityStatus.PLANNED)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cultivate.health import maturity_views, pulse_views, views
+from cultivate.health import maturity_views, plan_views, pulse_views, views
 
 app_name = "health"
 
@@ -19,4 +19,16 @@ urlpatterns = [
          name="maturity-rate"),
     path("c/<slug:slug>/health/maturity/<int:assessment_id>/close/", maturity_views.close_round,
          name="maturity-close"),
+    path("c/<slug:slug>/plan/", plan_views.plan_page, name="plan"),
+    path("c/<slug:slug>/plan/start/", plan_views.start, name="plan-start"),
+    path("c/<slug:slug>/plan/<int:plan_id>/goals/", plan_views.add_goal, name="plan-goal"),
+    path("c/<slug:slug>/plan/<int:plan_id>/copy/", plan_views.copy, name="plan-copy"),
+    path("c/<slug:slug>/plan/<int:plan_id>.md", plan_views.export_markdown, name="plan-md"),
+    path("c/<slug:slug>/plan/<int:plan_id>.pdf", plan_views.export_pdf, name="plan-pdf"),
+    path("c/<slug:slug>/plan/goals/<int:goal_id>/activities/", plan_views.add_activity,
+         name="plan-activity"),
+    path("c/<slug:slug>/plan/goals/<int:goal_id>/remove/", plan_views.remove_goal,
+         name="plan-goal-remove"),
+    path("c/<slug:slug>/plan/activities/<int:activity_id>/", plan_views.change_activity,
+         name="plan-activity-change"),
 ]

@@ -58,7 +58,7 @@ def landscape(request):
 @require_safe
 def report_markdown(request, slug):
     found, _error = _community_report(request, slug)
-    return _download(render_to_string("evaluation/reports/community.md", {
+    return file_download(render_to_string("evaluation/reports/community.md", {
         "report": found, "site_url": settings.SITE_URL}), "text/markdown; charset=utf-8",
         f"{found.community.slug}-{found.period.key}.md")
 
@@ -67,7 +67,7 @@ def report_markdown(request, slug):
 @login_required
 def landscape_markdown(request):
     found, _error = _landscape(request)
-    return _download(render_to_string("evaluation/reports/landscape.md", {
+    return file_download(render_to_string("evaluation/reports/landscape.md", {
         "report": found, "site_url": settings.SITE_URL}), "text/markdown; charset=utf-8",
         f"landscape-{found.period.key}.md")
 
@@ -75,7 +75,7 @@ def landscape_markdown(request):
 @require_safe
 def report_pdf(request, slug):
     found, _error = _community_report(request, slug)
-    return _pdf(request, "evaluation/reports/community_print.html", {"report": found},
+    return pdf_download(request, "evaluation/reports/community_print.html", {"report": found},
                 f"{found.community.slug}-{found.period.key}.pdf")
 
 
@@ -83,11 +83,11 @@ def report_pdf(request, slug):
 @login_required
 def landscape_pdf(request):
     found, _error = _landscape(request)
-    return _pdf(request, "evaluation/reports/landscape_print.html", {"report": found},
+    return pdf_download(request, "evaluation/reports/landscape_print.html", {"report": found},
                 f"landscape-{found.period.key}.pdf")
 
 
-def _pdf(request, template, context, filename):
+def pdf_download(request, template, context, filename):
     if is_ratelimited(request, group="cultivate.report-pdf", key="user_or_ip",
                       rate=settings.CULTIVATE_PDF_RATE, increment=True):
         response = HttpResponse(_("Too many reports at once: try again in a minute."),
@@ -100,7 +100,7 @@ def _pdf(request, template, context, filename):
         document = html_to_pdf(html)
     except PdfUnavailable:
         return render(request, "evaluation/reports/pdf_unavailable.html", status=503)
-    return _download(document, "application/pdf", filename)
+    return file_download(document, "application/pdf", filename)
 
 
 def _print_css() -> str:
@@ -109,7 +109,7 @@ def _print_css() -> str:
         return css.read()
 
 
-def _download(content, content_type, filename) -> HttpResponse:
+def file_download(content, content_type, filename) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -1,0 +1,36 @@
+"""Template tags of community health: the plan's forms, and "what we are doing this quarter"
+on the community home."""
+
+from django import template
+
+from cultivate.health import plans
+
+register = template.Library()
+
+
+@register.inclusion_tag("health/_goal_fields.html", takes_context=True)
+def goal_fields(context, prefix: str):
+    errors, values = context.get("errors") or {}, context.get("values") or {}
+    mine = context.get("form") in ("goal", "start")
+    pick = (lambda key: values.get(f"{prefix}{key}", "")) if mine else (lambda key: "")
+    errs = (lambda key: errors.get(f"{prefix}{key}", [])) if mine else (lambda key: [])
+    return {"prefix": prefix, "indicators": context.get("indicators", []),
+            "title": pick("title"), "indicator": pick("indicator"), "target": pick("target"),
+            "title_errors": errs("title"), "indicator_errors": errs("indicator"),
+            "target_errors": errs("target")}
+
+
+@register.inclusion_tag("health/_activity_form.html", takes_context=True)
+def activity_form(context, goal):
+    mine = context.get("form") == f"activity-{goal.pk}"
+    return {"goal": goal, "community": context["community"], "mine": mine,
+            "errors": context.get("errors") if mine else {},
+            "values": context.get("values") if mine else {},
+            "formats": context.get("formats", []), "owners": context.get("owners", []),
+            "cadences": context.get("cadences", []), "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("health/_this_quarter.html")
+def this_quarter(community, can):
+    return {"community": community, "activities": plans.this_quarter(community),
+            "can": can}
