@@ -1,15 +1,16 @@
 """JSON routes of the health check, its thresholds and the stage, with the pages' permissions."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
-from cultivate.health import actions, pulse, queries
-from cultivate.health.models import PulseSurvey
+from cultivate.health import actions, maturity, plans, pulse, queries
+from cultivate.health.models import MaturityAssessment, PlanActivity, PulseSurvey
 from cultivate.policy import Can
 
 router = Router(tags=["community health"])
@@ -203,3 +204,210 @@ def answer_pulse(request: HttpRequest, slug: str, survey_id: int, payload: Pulse
     pulse.do_answer_pulse(actor=request.user, survey=survey,
                           values={k: str(v) for k, v in payload.dict().items()})
     return Status(204, None)
+
+
+# --- maturity ------------------------------------------------------------------------------
+
+class MaturityRoundOut(Schema):
+    id: int
+    label: str
+    include_core: bool
+    opened_at: datetime
+    closed_at: datetime | None
+    raters: int
+    averages: dict[str, float] = Field(description="Dimension key -> average level (1-5).")
+
+
+class MaturityIn(Schema):
+    label: str = ""
+    include_core: bool = False
+
+
+class RatingsIn(Schema):
+    levels: dict[str, int] = Field(description="Each dimension key -> 1..5: domain, "
+                                               "community, practice, rhythm, value, "
+                                               "sponsorship, technology.")
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
+def _rounds(community) -> list[dict]:
+    rounds = list(MaturityAssessment.objects.filter(community=community)[:12])
+    found = maturity.averages(rounds)
+    return [{"id": r.pk, "label": r.label, "include_core": r.include_core,
+             "opened_at": r.opened_at, "closed_at": r.closed_at,
+             "raters": found[r.pk].get("raters", 0),
+             "averages": {k: v for k, v in found[r.pk].items() if k != "raters"}}
+            for r in rounds]
+
+
+def _may_read_maturity(request, slug):
+    community, standing = policy.access_community(request.user, slug, Can.SEE)
+    if Can.VIEW_HEALTH not in policy.allowed(standing, community) \
+            and standing != policy.Standing.CORE:
+        raise NotAllowed("not allowed to read the maturity assessment")
+    return community
+
+
+@router.get("/communities/{slug}/maturity", response=list[MaturityRoundOut],
+            summary="Rounds of the maturity self-assessment with their averages")
+def list_maturity(request: HttpRequest, slug: str):
+    return _rounds(_may_read_maturity(request, slug))
+
+
+@router.post("/communities/{slug}/maturity", response={201: list[MaturityRoundOut]},
+             summary="Open a round of the maturity self-assessment (stewards)")
+def open_maturity(request: HttpRequest, slug: str, payload: MaturityIn):
+    community, _standing = policy.access_community(request.user, slug, Can.ASSESS_MATURITY)
+    maturity.do_open_assessment(actor=request.user, community=community, label=payload.label,
+                                include_core=payload.include_core)
+    return Status(201, _rounds(community))
+
+
+@router.put("/communities/{slug}/maturity/{round_id}/ratings",
+            response=list[MaturityRoundOut], summary="Rate every dimension of an open round")
+def rate_maturity(request: HttpRequest, slug: str, round_id: int, payload: RatingsIn):
+    community, _standing = policy.access_community(request.user, slug, Can.SEE)
+    found = MaturityAssessment.objects.filter(pk=round_id, community=community).first()
+    if found is None:
+        raise NotAllowed("no such assessment", hide=True)
+    values = {key: str(level) for key, level in payload.levels.items()}
+    values |= {f"{key}_note": note for key, note in payload.notes.items()}
+    maturity.do_rate(actor=request.user, assessment=found, values=values)
+    return _rounds(community)
+
+
+# --- the action plan -------------------------------------------------------------------------
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    learning_format: str | None
+    owner: str | None
+    starts_on: date | None
+    ends_on: date | None
+    cadence: str
+    status: str
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    indicator: str
+    indicator_name: str
+    target: str
+    activities: list[ActivityOut]
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    goals: list[GoalOut]
+    markdown_url: str
+    pdf_url: str
+
+
+class PlanIn(Schema):
+    title: str
+    starts_on: str
+    ends_on: str
+    goal_title: str = Field(description="A plan starts with its first goal.")
+    goal_indicator: str = ""
+    goal_target: str = ""
+
+
+class GoalIn(Schema):
+    title: str
+    indicator: str = ""
+    target: str = ""
+
+
+class ActivityIn(Schema):
+    title: str
+    learning_format: str = ""
+    owner: int | None = None
+    starts_on: str = ""
+    ends_on: str = ""
+    cadence: str = "once"
+    status: str = "planned"
+
+
+class StatusIn(Schema):
+    status: str
+
+
+def _plan(plan) -> dict:
+    base = settings.SITE_URL + f"/c/{plan.community.slug}/plan/{plan.pk}"
+    return {"id": plan.pk, "title": plan.title, "starts_on": plan.starts_on,
+            "ends_on": plan.ends_on, "markdown_url": base + ".md", "pdf_url": base + ".pdf",
+            "goals": [{"id": g.pk, "title": g.title, "indicator": g.indicator,
+                       "indicator_name": g.indicator_name, "target": g.target,
+                       "activities": [{
+                           "id": a.pk, "title": a.title,
+                           "learning_format": a.learning_format.slug if a.learning_format
+                           else None, "owner": a.owner.username if a.owner else None,
+                           "starts_on": a.starts_on, "ends_on": a.ends_on,
+                           "cadence": a.cadence, "status": a.status}
+                           for a in g.activities.all()]}
+                      for g in plans.goals_with_activities(plan)]}
+
+
+@router.get("/communities/{slug}/plans", response=list[PlanOut],
+            summary="The community's action plans, latest first (members read)")
+def list_plans(request: HttpRequest, slug: str):
+    community, _standing = policy.access_community(request.user, slug, Can.READ)
+    return [_plan(p) for p in community.plans.select_related("community")
+            .order_by("-starts_on")[:10]]
+
+
+@router.post("/communities/{slug}/plans", response={201: PlanOut},
+             summary="Start a plan with its first goal (stewards)")
+def start_plan(request: HttpRequest, slug: str, payload: PlanIn):
+    community, _standing = policy.access_community(request.user, slug, Can.PLAN)
+    return Status(201, _plan(plans.do_start_plan(actor=request.user, community=community,
+                                                 values=payload.dict())))
+
+
+@router.post("/communities/{slug}/plans/{plan_id}/goals", response={201: PlanOut},
+             summary="Add a goal (stewards)")
+def add_goal(request: HttpRequest, slug: str, plan_id: int, payload: GoalIn):
+    community, _standing = policy.access_community(request.user, slug, Can.PLAN)
+    plan = plans.plan_of(request.user, community, plan_id)
+    plans.do_add_goal(actor=request.user, plan=plan, values=payload.dict())
+    return Status(201, _plan(plan))
+
+
+@router.post("/communities/{slug}/plans/{plan_id}/goals/{goal_id}/activities",
+             response={201: PlanOut}, summary="Add an activity to a goal (stewards)")
+def add_activity(request: HttpRequest, slug: str, plan_id: int, goal_id: int,
+                 payload: ActivityIn):
+    community, _standing = policy.access_community(request.user, slug, Can.PLAN)
+    plan = plans.plan_of(request.user, community, plan_id)
+    goal = plan.goals.filter(pk=goal_id).first()
+    if goal is None:
+        raise NotAllowed("no such goal", hide=True)
+    values = {**payload.dict(), "owner": str(payload.owner or "")}
+    plans.do_add_activity(actor=request.user, goal=goal, values=values)
+    return Status(201, _plan(plan))
+
+
+@router.patch("/communities/{slug}/plans/{plan_id}/activities/{activity_id}",
+              response=PlanOut, summary="Set an activity's status (stewards)")
+def set_status(request: HttpRequest, slug: str, plan_id: int, activity_id: int,
+               payload: StatusIn):
+    community, _standing = policy.access_community(request.user, slug, Can.PLAN)
+    plan = plans.plan_of(request.user, community, plan_id)
+    activity = PlanActivity.objects.filter(pk=activity_id, goal__plan=plan).first()
+    if activity is None:
+        raise NotAllowed("no such activity", hide=True)
+    plans.do_set_status(actor=request.user, activity=activity, status=payload.status)
+    return _plan(plan)
+
+
+@router.post("/communities/{slug}/plans/{plan_id}/copy", response={201: PlanOut},
+             summary="Copy a plan into the next period (stewards)")
+def copy_plan(request: HttpRequest, slug: str, plan_id: int):
+    community, _standing = policy.access_community(request.user, slug, Can.PLAN)
+    plan = plans.plan_of(request.user, community, plan_id)
+    return Status(201, _plan(plans.do_copy_plan(actor=request.user, plan=plan)))

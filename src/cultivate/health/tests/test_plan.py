@@ -111,3 +111,48 @@ def test_the_plan_exports_and_copies_into_the_next_period(budget, signed_in, cli
                                                                            "starts_on"))
     assert copied == [("Peer assists before each reform", "planned",
                        date(plan.starts_on.year + 1, 3, 1))]
+
+
+def test_the_api_writes_and_reads_plans_and_maturity(budget, client, token_of):
+    slug = budget["community"].slug
+    ana, ben = token_of(budget["ana"]), token_of(budget["ben"])
+    refused = client.post(f"/api/v1/communities/{slug}/plans", {
+        "title": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+        "goal_title": ""}, content_type="application/json", **ana)
+    assert refused.status_code == 400 and "goal_title" in refused.json()["error"]["fields"]
+    made = client.post(f"/api/v1/communities/{slug}/plans", {
+        "title": "2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+        "goal_title": "More peer help", "goal_indicator": "questions_answered"},
+        content_type="application/json", **ana)
+    assert made.status_code == 201
+    plan = made.json()
+    goal_id = plan["goals"][0]["id"]
+    added = client.post(f"/api/v1/communities/{slug}/plans/{plan['id']}/goals/{goal_id}"
+                        "/activities", {"title": "Help desk", "learning_format": "help-desk",
+                                        "cadence": "weekly"},
+                        content_type="application/json", **ana)
+    assert added.status_code == 201
+    activity = added.json()["goals"][0]["activities"][0]
+    assert activity["learning_format"] == "help-desk"
+    assert client.post(f"/api/v1/communities/{slug}/plans", {
+        "title": "x", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+        "goal_title": "y", "goal_target": "z"}, content_type="application/json",
+        **ben).status_code == 403
+    listed = client.get(f"/api/v1/communities/{slug}/plans", **ben).json()
+    assert listed[0]["goals"][0]["indicator_name"] == "Questions answered"
+    opened = client.post(f"/api/v1/communities/{slug}/maturity", {"label": "2027"},
+                         content_type="application/json", **ana)
+    assert opened.status_code == 201
+    round_id = opened.json()[0]["id"]
+    levels = {"domain": 3, "community": 2, "practice": 2, "rhythm": 4, "value": 1,
+              "sponsorship": 3, "technology": 4}
+    rated = client.put(f"/api/v1/communities/{slug}/maturity/{round_id}/ratings",
+                       {"levels": levels}, content_type="application/json", **ana)
+    assert rated.status_code == 200 and rated.json()[0]["averages"]["rhythm"] == 4
+    bad = client.put(f"/api/v1/communities/{slug}/maturity/{round_id}/ratings",
+                     {"levels": {**levels, "value": 7}}, content_type="application/json",
+                     **ana)
+    assert bad.status_code == 400 and "value" in bad.json()["error"]["fields"]
+    assert client.put(f"/api/v1/communities/{slug}/maturity/{round_id}/ratings",
+                      {"levels": levels}, content_type="application/json",
+                      **ben).status_code == 403
