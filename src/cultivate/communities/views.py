@@ -67,8 +67,9 @@ def create(request):
         except ActionError as error:
             show_action_error(form, error)
         else:
-            messages.success(request, _("Your community is ready. Invite the first members."))
-            return redirect(community)
+            messages.success(request, _("Your community is started. The guide below takes you "
+                                        "through the next steps."))
+            return redirect("health:startup", slug=community.slug)
     return render(request, "communities/form.html", {"form": form, "creating": True})
 
 

@@ -226,3 +226,17 @@ class PlanActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StartupGuide(models.Model):
+    """Where a new community's convener is in the start-up guide (startup.py)."""
+
+    community = models.OneToOneField("communities.Community", on_delete=models.CASCADE,
+                                     related_name="startup_guide")
+    step = models.CharField(max_length=10, default="charter")
+    skipped = models.JSONField(default=list)  # steps the convener chose to leave for later
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"start-up guide of {self.community_id}: {self.step}"

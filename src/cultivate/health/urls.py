@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cultivate.health import maturity_views, plan_views, pulse_views, views
+from cultivate.health import maturity_views, plan_views, pulse_views, startup_views, views
 
 app_name = "health"
 
@@ -19,6 +19,7 @@ urlpatterns = [
          name="maturity-rate"),
     path("c/<slug:slug>/health/maturity/<int:assessment_id>/close/", maturity_views.close_round,
          name="maturity-close"),
+    path("c/<slug:slug>/start/", startup_views.guide, name="startup"),
     path("c/<slug:slug>/plan/", plan_views.plan_page, name="plan"),
     path("c/<slug:slug>/plan/start/", plan_views.start, name="plan-start"),
     path("c/<slug:slug>/plan/<int:plan_id>/goals/", plan_views.add_goal, name="plan-goal"),

@@ -30,6 +30,16 @@ def activity_form(context, goal):
             "cadences": context.get("cadences", []), "csrf_token": context.get("csrf_token")}
 
 
+@register.inclusion_tag("health/_startup_banner.html")
+def startup_banner(community, can):
+    """For stewards of a community still in its start-up guide: where they are."""
+    from cultivate.health.models import StartupGuide
+
+    guide = StartupGuide.objects.filter(community=community).only("step", "finished_at").first()
+    show = "edit" in can and guide is not None and guide.finished_at is None and guide.step
+    return {"community": community, "show": show}
+
+
 @register.inclusion_tag("health/_this_quarter.html")
 def this_quarter(community, can):
     return {"community": community, "activities": plans.this_quarter(community),
