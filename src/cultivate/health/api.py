@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
@@ -54,6 +54,8 @@ class HealthOut(Schema):
 
 
 class StageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     stage: str
     reason: str
 
@@ -68,6 +70,8 @@ class ThresholdOut(Schema):
 
 
 class ThresholdsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     thresholds: dict[str, dict[str, float]] = Field(
         default_factory=dict,
         description='{"core_share": {"healthy": 12, "at_risk": 4}, ...}; keys left out keep '
@@ -156,11 +160,15 @@ class PulseOut(Schema):
 
 
 class PulseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     open_question: str = ""
     days: int = 14
 
 
 class PulseAnswerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     passion: int
     trust: int
     value_felt: int
@@ -219,11 +227,15 @@ class MaturityRoundOut(Schema):
 
 
 class MaturityIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     label: str = ""
     include_core: bool = False
 
 
 class RatingsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     levels: dict[str, int] = Field(description="Each dimension key -> 1..5: domain, "
                                                "community, practice, rhythm, value, "
                                                "sponsorship, technology.")
@@ -278,7 +290,7 @@ def rate_maturity(request: HttpRequest, slug: str, round_id: int, payload: Ratin
 
 # --- the action plan -------------------------------------------------------------------------
 
-class ActivityOut(Schema):
+class PlanActivityOut(Schema):
     id: int
     title: str
     learning_format: str | None
@@ -295,7 +307,7 @@ class GoalOut(Schema):
     indicator: str
     indicator_name: str
     target: str
-    activities: list[ActivityOut]
+    activities: list[PlanActivityOut]
 
 
 class PlanOut(Schema):
@@ -309,6 +321,8 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     title: str
     starts_on: str
     ends_on: str
@@ -318,12 +332,16 @@ class PlanIn(Schema):
 
 
 class GoalIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     title: str
     indicator: str = ""
     target: str = ""
 
 
-class ActivityIn(Schema):
+class PlanActivityIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     title: str
     learning_format: str = ""
     owner: int | None = None
@@ -334,6 +352,8 @@ class ActivityIn(Schema):
 
 
 class StatusIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     status: str
 
 
@@ -381,7 +401,7 @@ def add_goal(request: HttpRequest, slug: str, plan_id: int, payload: GoalIn):
 @router.post("/communities/{slug}/plans/{plan_id}/goals/{goal_id}/activities",
              response={201: PlanOut}, summary="Add an activity to a goal (stewards)")
 def add_activity(request: HttpRequest, slug: str, plan_id: int, goal_id: int,
-                 payload: ActivityIn):
+                 payload: PlanActivityIn):
     community, _standing = policy.access_community(request.user, slug, Can.PLAN)
     plan = plans.plan_of(request.user, community, plan_id)
     goal = plan.goals.filter(pk=goal_id).first()

@@ -35,8 +35,11 @@ def startup_banner(community, can):
     """For stewards of a community still in its start-up guide: where they are."""
     from cultivate.health.models import StartupGuide
 
-    guide = StartupGuide.objects.filter(community=community).only("step", "finished_at").first()
-    show = "edit" in can and guide is not None and guide.finished_at is None and guide.step
+    guide = None
+    if "edit" in can:  # members never see it: no query for them
+        guide = (StartupGuide.objects.filter(community=community)
+                 .only("step", "finished_at").first())
+    show = guide is not None and guide.finished_at is None and bool(guide.step)
     return {"community": community, "show": show}
 
 
