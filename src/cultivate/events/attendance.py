@@ -127,7 +127,8 @@ def do_check_in(*, actor, event: Event, code: str, occurrence=None) -> bool:
     policy.check(policy.standing_of(actor, community), Can.CHECK_IN, community)
     original, item = _current_occurrence(event, occurrence)
     typed = str(code or "").strip().upper().replace(" ", "")[:20]
-    if not hmac.compare_digest(typed, check_in_code(event, original)):
+    # compare_digest refuses text beyond ASCII: such a code is wrong anyway
+    if not typed.isascii() or not hmac.compare_digest(typed, check_in_code(event, original)):
         raise ActionError(_("This is not the code shown in the room."),
                           fields={"code": [_("Check the code and try again.")]})
     return _record(event, original, actor, how=CheckIn.CODE, actor=actor)

@@ -265,3 +265,15 @@ def test_what_an_attendee_will_apply_becomes_an_applied_record(clinic):
     period = parse_period(str(timezone.now().year))
     figures = values_for([clinic["community"].pk], period)[clinic["community"].pk]
     assert figures["event_usefulness"] == 4.5
+
+
+def test_a_code_with_any_characters_is_simply_wrong(clinic):
+    now = timezone.now()
+    single = actions.do_plan_event(
+        actor=clinic["ana"], community=clinic["community"], title="Help desk",
+        starts_at=(now - timedelta(minutes=5)).replace(tzinfo=None, microsecond=0),
+        ends_at=(now + timedelta(minutes=55)).replace(tzinfo=None, microsecond=0),
+        time_zone="UTC")
+    for code in ("yż9\udd1d6Y", "", "\x00" * 6):
+        with pytest.raises(ActionError):
+            attendance.do_check_in(actor=clinic["bea"], event=single, code=code)
