@@ -14,3 +14,8 @@ class HealthConfig(AppConfig):
 
         if not any(name == "health" for name, _step in jobs.LATER_STEPS):
             jobs.LATER_STEPS.append(("health", compute_health_step))
+        from cultivate.health.queries import landscape_health
+        from cultivate.insights.queries import LANDSCAPE_EXTRAS
+
+        if landscape_health not in LANDSCAPE_EXTRAS:
+            LANDSCAPE_EXTRAS.append(landscape_health)

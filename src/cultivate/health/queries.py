@@ -183,3 +183,15 @@ def threshold_rows(community) -> list[dict]:
 
 def signal_of(key: str) -> SignalKind | None:
     return BY_KEY.get(key)
+
+
+def landscape_health(community_ids) -> dict[int, dict]:
+    """For the landscape: community id -> {"health": {verdict: signals}} (one query)."""
+    from django.db.models import Count
+
+    found: dict[int, dict] = {}
+    rows = (HealthSignal.objects.filter(community_id__in=list(community_ids))
+            .values_list("community_id", "verdict").annotate(n=Count("id")).order_by())
+    for community_id, verdict, n in rows:
+        found.setdefault(community_id, {"health": {}})["health"][verdict] = n
+    return found

@@ -11,6 +11,7 @@ from cultivate.core.errors import ActionError
 from cultivate.health import plans, startup
 from cultivate.policy import Can
 
+
 def _render(request, community, *, errors=None, values=None, status=200):
     guide, steps = startup.steps(community)
     today = timezone.localdate()

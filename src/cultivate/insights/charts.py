@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from cultivate.communities.models import Stage
@@ -409,12 +410,15 @@ def landscape_table(rows: list[LandscapeRow], weeks: list[date]) -> Table:
     stages = {value: str(label) for value, label in Stage.choices}
     return Table(
         "landscape", _("Communities side by side"),
-        [_("Community"), _("Lifecycle stage"), _("Members"),
+        [_("Community"), _("Lifecycle stage"), _("Stage since"), _("Signals at risk"),
+         _("Signals to watch"), _("Members"),
          *(level_label(level) for level in LEVEL_ORDER),
          _("Contributions in the last %(weeks)s weeks") % {"weeks": len(weeks)},
          *(_("Week of %(day)s") % {"day": day.isoformat()} for day in weeks)],
         [[Link(row.community.name, link.replace("-slug-", row.community.slug)),
-          stages.get(row.community.stage, row.community.stage), row.members,
+          stages.get(row.community.stage, row.community.stage),
+          row.stage_since.date() if row.stage_since else None,
+          row.health.get("at_risk"), row.health.get("watch"), row.members,
           *(row.levels[level] for level in LEVEL_ORDER), row.recent_contributions,
           *row.trend] for row in rows])
 
@@ -442,7 +446,8 @@ def landscape_body_html(rows: list[LandscapeRow]) -> SafeString:
         out.append(
             f'<tr><th scope="row"><a href="{escape(link.replace("-slug-", community.slug))}">'
             f'{escape(community.name)}</a></th>'
-            f'<td>{stages.get(community.stage, escape(community.stage))}</td>'
+            f'<td>{stages.get(community.stage, escape(community.stage))}'
+            f'{_stage_age(row.stage_since)}</td>{_health_cell(row.health)}'
             f'<td class="number">{row.members}</td>'
             f'<td><svg class="level-bar" width="120" height="16" aria-hidden="true" '
             f'focusable="false">{bar}</svg></td>{counts}'
@@ -452,6 +457,21 @@ def landscape_body_html(rows: list[LandscapeRow]) -> SafeString:
             f'<span class="number">{row.recent_contributions}</span> '
             f'<span class="visually-hidden">{per_week} {trend}</span></td></tr>')
     return mark_safe("\n".join(out))  # noqa: S308 - names escaped, the rest are numbers
+
+
+def _stage_age(since) -> str:
+    if since is None:
+        return ""
+    return format_html('<br><span class="meta">{}</span>', _("for %(age)s") % {
+        "age": timesince(since, depth=1)})
+
+
+def _health_cell(health: dict) -> str:
+    """"2 at risk, 3 to watch" (text, not colour alone); empty until the job read it."""
+    if not health:
+        return '<td class="meta">—</td>'
+    return format_html('<td>{}</td>', _("%(risk)d at risk, %(watch)d to watch") % {
+        "risk": health.get("at_risk", 0), "watch": health.get("watch", 0)})
 
 
 def level_bar(levels: dict[str, int], *, width: int = 120) -> list[dict]:

@@ -6,13 +6,13 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
-from cultivate.communities.models import Community
+from cultivate.communities.models import Community, StageChange
 from cultivate.insights.models import (
     LEVEL_ORDER,
     CommunityFigures,
@@ -219,6 +219,8 @@ class LandscapeRow:
     levels: dict[str, int]
     trend: list[int]  # contributions per week, oldest first (TREND_WEEKS)
     computed_at: datetime | None
+    stage_since: datetime | None = None  # when the lifecycle stage last moved
+    health: dict = field(default_factory=dict)  # verdict -> signals (from LANDSCAPE_EXTRAS)
 
     @property
     def members(self) -> int:
@@ -235,6 +237,11 @@ class LandscapeRow:
     @property
     def recent_contributions(self) -> int:
         return sum(self.trend)
+
+
+# Apps that add to each landscape row register a function (community ids -> {id: {field:
+# value}}); health adds its verdict counts without insights knowing it.
+LANDSCAPE_EXTRAS: list = []
 
 
 def landscape_communities(user) -> QuerySet[Community]:
@@ -257,7 +264,15 @@ def landscape_rows(communities, *, until: date | None = None) -> tuple[list[Land
                                      .values_list("community_id", "week", "contributions")):
         values = contributions.values() if isinstance(contributions, dict) else []
         trend[cid][week] = sum(_count(v) for v in values)
+    since = dict(StageChange.objects.filter(community_id__in=ids).values("community_id")
+                 .annotate(at=Max("changed_at")).values_list("community_id", "at").order_by())
     rows = [LandscapeRow(community=c, levels=_levels(figures.get(c.pk, ({}, None))[0]),
                          trend=[trend[c.pk].get(day, 0) for day in days],
-                         computed_at=figures.get(c.pk, ({}, None))[1]) for c in communities]
+                         computed_at=figures.get(c.pk, ({}, None))[1],
+                         stage_since=since.get(c.pk)) for c in communities]
+    for extra in LANDSCAPE_EXTRAS:
+        found = extra(ids)
+        for row in rows:
+            for name, value in found.get(row.community.pk, {}).items():
+                setattr(row, name, value)
     return rows, days
