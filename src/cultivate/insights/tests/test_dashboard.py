@@ -240,18 +240,20 @@ def test_the_landscape_shows_only_ones_own_communities(client, world):
     assert [row[0] for row in rows[1:]] == ["Open Budgets", "Treasury Circle"]
     got = client.get("/insights/landscape.csv")
     lines = list(csv.reader(io.StringIO(got.content.decode())))
-    assert lines[0][:9] == ["Community", "Lifecycle stage", "Members", "Core group", "Active",
-                            "Occasional", "Peripheral", "Transactional",
-                            "Contributions in the last 12 weeks"]
-    assert lines[2][:9] == ["Treasury Circle", "Potential", "5", "3", "7", "12", "40", "5",
-                            "78"]
+    assert lines[0][:12] == ["Community", "Lifecycle stage", "Stage since", "Signals at risk",
+                             "Signals to watch", "Members", "Core group", "Active",
+                             "Occasional", "Peripheral", "Transactional",
+                             "Contributions in the last 12 weeks"]
+    assert lines[2][:12] == ["Treasury Circle", "Potential", lines[2][2], "", "", "5", "3",
+                             "7", "12", "40", "5", "78"]
     assert lines[2][-5:] == ["21", "20", "19", "18",  # the last four weeks, oldest first
                              "http://127.0.0.1:8000/c/treasury-circle/insights/"]
-    assert lines[2][-1 - 12 - 1] == "78" and len(lines[2]) == 9 + 12 + 1
+    assert lines[2][-1 - 12 - 1] == "78" and len(lines[2]) == 12 + 12 + 1
     sheet = openpyxl.load_workbook(io.BytesIO(
         client.get("/insights/landscape.xlsx").content)).active
-    assert [c.value for c in sheet[3]][:9] == ["Treasury Circle", "Potential", 5, 3, 7, 12, 40,
-                                               5, 78]
+    values = [c.value for c in sheet[3]]
+    assert values[:2] == ["Treasury Circle", "Potential"] and values[2] is not None
+    assert values[3:12] == [None, None, 5, 3, 7, 12, 40, 5, 78]
 
 
 LANDSCAPE_QUERIES = 6  # session, user, count, page of communities, figures, weeks
