@@ -256,7 +256,8 @@ def test_the_landscape_shows_only_ones_own_communities(client, world):
     assert values[3:12] == [None, None, 5, 3, 7, 12, 40, 5, 78]
 
 
-LANDSCAPE_QUERIES = 6  # session, user, count, page of communities, figures, weeks
+LANDSCAPE_QUERIES = 8  # session, user, count, page of communities, figures, weeks, stage
+# changes (the stage's age) and health signals (health app)
 
 
 @pytest.mark.parametrize("size", [3, 101])
