@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
 from cultivate.core.errors import ActionError
 from cultivate.core.forms import show_action_error
+from cultivate.core.fragments import cached, cached_fragment
 from cultivate.health import actions, queries
 from cultivate.health.forms import StageForm
 from cultivate.policy import Can
@@ -16,10 +18,17 @@ from cultivate.policy import Can
 
 def _page(request, community, standing, *, stage_form=None, status=200):
     verbs = policy.allowed(standing, community)
-    check = queries.health_check(community)
+    may_plan = Can.PLAN_EVENTS in verbs
+    # The same for every reader until content or the signals change (the job and every write
+    # bump the content version); only the "plan this" links differ between readers.
+    check = cached("health-check", community.pk, compute=lambda: queries.health_check(community))
+    signals_html = cached_fragment(
+        "health-signals", community.pk, may_plan,
+        render=lambda: render_to_string("health/_signals.html", {
+            "community": community, "check": check, "may_plan": may_plan}))
     return render(request, "health/health.html", {
-        "community": community, "check": check, "verbs": verbs,
-        "may_plan": Can.PLAN_EVENTS in verbs, "may_tune": Can.TUNE_HEALTH in verbs,
+        "community": community, "check": check, "verbs": verbs, "signals_html": signals_html,
+        "may_plan": may_plan, "may_tune": Can.TUNE_HEALTH in verbs,
         "may_move_stage": Can.CHANGE_STAGE in verbs,
         "stage_form": stage_form or StageForm(initial={"stage": check.suggested_stage})},
         status=status)

@@ -149,3 +149,24 @@ def test_the_api_has_the_same_rules(budget, client, token_of):
                        content_type="application/json", **token_of(budget["ana"]))
     assert tuned.status_code == 200
     assert next(t for t in tuned.json() if t["key"] == "core_share")["healthy"] == 20
+
+
+def test_the_cached_page_follows_new_thresholds_and_stages(
+        budget, signed_in, settings, django_capture_on_commit_callbacks):
+    settings.PAGE_CACHE_SECONDS = 300  # as in production: the check is cached on content
+    jobs.recompute()
+    community = budget["community"]
+    ana = signed_in(budget["ana"])
+    url = f"/c/{community.slug}/health/"
+    assert "healthy from 10%" in ana.get(url).content.decode()
+    assert "healthy from 10%" in ana.get(url).content.decode()  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):  # the cache expires on commit
+        ana.post(f"/c/{community.slug}/health/thresholds/", {"core_share__healthy": "12",
+                                                              "core_share__at_risk": "3"})
+    assert "healthy from 12%" in ana.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ana.post(f"/c/{community.slug}/health/stage/", {"stage": "maturing",
+                                                        "stage_reason": "A steady core."})
+    assert "A steady core." in ana.get(url).content.decode()
+    sponsor_page = signed_in(budget["sam"]).get(url).content.decode()
+    assert "Plan a" not in sponsor_page  # stewards' links are not served to sponsors

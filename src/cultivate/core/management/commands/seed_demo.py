@@ -42,6 +42,7 @@ from cultivate.core.demo_data import (
 )
 from cultivate.evaluation.demo import plant_value
 from cultivate.events.demo import plant_events
+from cultivate.health.demo import plant as plant_health
 from cultivate.people.actions import do_update_profile
 from cultivate.people.models import User
 from cultivate.practice.demo import plant_methods
@@ -85,6 +86,7 @@ def seed() -> int:
     plant_methods(people)
     plant_events(people)
     plant_value(people)
+    plant_health(people)
     return added
 
 
