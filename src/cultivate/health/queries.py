@@ -25,13 +25,18 @@ from cultivate.health.thresholds import (
 
 @dataclass
 class SignalRow:
-    kind: SignalKind
+    key: str  # the SignalKind's key: lazy translated names stay out of the cache (unpickling
+    # each lazy string costs more than the page's queries)
     verdict: str
     figure: float | None
     details: dict
     since: datetime | None
     explanation: str
     formats: list = field(default_factory=list)  # LearningFormat rows, best first
+
+    @property
+    def kind(self) -> SignalKind:
+        return BY_KEY[self.key]
 
     @property
     def verdict_label(self) -> str:
@@ -75,7 +80,7 @@ def health_check(community) -> HealthCheck:
         verdict = row.verdict if row else UNKNOWN
         figure, details = (row.figure, row.details) if row else (None, {})
         rows.append(SignalRow(
-            kind=kind, verdict=verdict, figure=figure, details=details,
+            key=kind.key, verdict=verdict, figure=figure, details=details,
             since=row.since if row else None,
             explanation=explain(kind.key, figure, details, limits) if row else
             _("Not computed yet: the hourly job has not run since this community started."),
@@ -87,7 +92,7 @@ def health_check(community) -> HealthCheck:
     counts = {verdict: sum(1 for r in rows if r.verdict == verdict) for verdict in VERDICTS}
     return HealthCheck(
         signals=rows, computed_at=max((r.computed_at for r in stored.values()), default=None),
-        suggested_stage=stage, suggestion_reasons=reasons,
+        suggested_stage=str(stage), suggestion_reasons=[str(reason) for reason in reasons],
         next_steps=str(stages.NEXT_STEPS[community.stage]),
         history=list(StageChange.objects.filter(community=community)
                      .select_related("changed_by")[:20]),

@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
+from cultivate.communities.models import Stage
 from cultivate.core.errors import ActionError
-from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached, cached_fragment
 from cultivate.health import actions, queries
-from cultivate.health.forms import StageForm
 from cultivate.policy import Can
 
 
-def _page(request, community, standing, *, stage_form=None, status=200):
+def _page(request, community, standing, *, stage_errors=None, status=200):
     verbs = policy.allowed(standing, community)
     may_plan = Can.PLAN_EVENTS in verbs
     # The same for every reader until content or the signals change (the job and every write
@@ -29,8 +28,10 @@ def _page(request, community, standing, *, stage_form=None, status=200):
     return render(request, "health/health.html", {
         "community": community, "check": check, "verbs": verbs, "signals_html": signals_html,
         "may_plan": may_plan, "may_tune": Can.TUNE_HEALTH in verbs,
-        "may_move_stage": Can.CHANGE_STAGE in verbs,
-        "stage_form": stage_form or StageForm(initial={"stage": check.suggested_stage})},
+        "may_move_stage": Can.CHANGE_STAGE in verbs, "stages": Stage.choices,
+        "stage_errors": stage_errors or {},
+        "stage_value": request.POST.get("stage", check.suggested_stage),
+        "stage_reason": request.POST.get("stage_reason", "")},
         status=status)
 
 
@@ -44,15 +45,13 @@ def health(request, slug):
 @login_required
 def change_stage(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.CHANGE_STAGE)
-    form = StageForm(request.POST)
     try:
         actions.do_change_stage(actor=request.user, community=community,
                                 stage=str(request.POST.get("stage", ""))[:20],
                                 reason=str(request.POST.get("stage_reason", "")))
     except ActionError as error:
-        form.is_valid()
-        show_action_error(form, error)
-        return _page(request, community, standing, stage_form=form, status=error.status)
+        return _page(request, community, standing, status=error.status,
+                     stage_errors={**error.fields, "general": [error.message]})
     messages.success(request, _("The stage is moved and the history keeps why."))
     return redirect("health:health", slug=slug)
 
