@@ -95,7 +95,7 @@ def _health(community) -> dict:
                     for row in check.signals],
         "stage_history": [{"from_stage": c.from_stage, "to_stage": c.to_stage,
                            "reason": c.reason, "changed_at": c.changed_at,
-                           "changed_by": c.changed_by.username if c.changed_by else None}
+                           "changed_by": c.changed_by or None}
                           for c in check.history]}
 
 

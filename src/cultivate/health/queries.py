@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cultivate.communities.models import StageChange
+from cultivate.communities.models import Stage, StageChange
 from cultivate.formats.models import LearningFormat
 from cultivate.health import stages
 from cultivate.health.models import HealthSettings, HealthSignal
@@ -23,6 +23,32 @@ from cultivate.health.thresholds import (
 )
 
 
+@dataclass(frozen=True)
+class FormatRef:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A stage change as plain values: the check is cached, and plain values unpickle fast."""
+
+    from_stage: str
+    to_stage: str
+    reason: str
+    changed_at: datetime
+    changed_by: str  # username, "" when the person is gone
+    changed_by_name: str
+
+    @property
+    def from_label(self) -> str:
+        return str(dict(Stage.choices).get(self.from_stage, self.from_stage))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(Stage.choices).get(self.to_stage, self.to_stage))
+
+
 @dataclass
 class SignalRow:
     key: str  # the SignalKind's key: lazy translated names stay out of the cache (unpickling
@@ -32,7 +58,7 @@ class SignalRow:
     details: dict
     since: datetime | None
     explanation: str
-    formats: list = field(default_factory=list)  # LearningFormat rows, best first
+    formats: list = field(default_factory=list)  # FormatRef, best first
 
     @property
     def kind(self) -> SignalKind:
@@ -72,8 +98,8 @@ def health_check(community) -> HealthCheck:
     stored = {row.key: row for row in HealthSignal.objects.filter(community=community)}
     limits = limits_of(community)
     slugs = {slug for kind in SIGNALS for slug in kind.formats}
-    formats = {fmt.slug: fmt for fmt in LearningFormat.objects.filter(slug__in=slugs)
-               .only("pk", "slug", "name", "summary")}
+    formats = {slug: FormatRef(slug, name) for slug, name in
+               LearningFormat.objects.filter(slug__in=slugs).values_list("slug", "name")}
     rows = []
     for kind in SIGNALS:
         row = stored.get(kind.key)
@@ -94,8 +120,11 @@ def health_check(community) -> HealthCheck:
         signals=rows, computed_at=max((r.computed_at for r in stored.values()), default=None),
         suggested_stage=str(stage), suggestion_reasons=[str(reason) for reason in reasons],
         next_steps=str(stages.NEXT_STEPS[community.stage]),
-        history=list(StageChange.objects.filter(community=community)
-                     .select_related("changed_by")[:20]),
+        history=[HistoryEntry(c.from_stage, c.to_stage, c.reason, c.changed_at,
+                              c.changed_by.username if c.changed_by else "",
+                              c.changed_by.public_name if c.changed_by else "")
+                 for c in StageChange.objects.filter(community=community)
+                 .select_related("changed_by")[:20]],
         counts=counts)
 
 

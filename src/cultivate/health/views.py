@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
 from cultivate.communities.models import Stage
 from cultivate.core.errors import ActionError
-from cultivate.core.fragments import cached, cached_fragment
+from cultivate.core.fragments import cached
 from cultivate.health import actions, queries
 from cultivate.policy import Can
 
@@ -20,19 +21,23 @@ def _page(request, community, standing, *, stage_errors=None, status=200):
     may_plan = Can.PLAN_EVENTS in verbs
     # The same for every reader until content or the signals change (the job and every write
     # bump the content version); only the "plan this" links differ between readers.
-    check = cached("health-check", community.pk, compute=lambda: queries.health_check(community))
-    signals_html = cached_fragment(
-        "health-signals", community.pk, may_plan,
-        render=lambda: render_to_string("health/_signals.html", {
-            "community": community, "check": check, "may_plan": may_plan}))
+    check, signals_html = cached("health-page", community.pk, may_plan,
+                                 compute=lambda: _check_and_signals(community, may_plan))
     return render(request, "health/health.html", {
-        "community": community, "check": check, "verbs": verbs, "signals_html": signals_html,
+        "community": community, "check": check, "verbs": verbs,
+        "signals_html": mark_safe(signals_html),  # noqa: S308 - our template, cached
         "may_plan": may_plan, "may_tune": Can.TUNE_HEALTH in verbs,
         "may_move_stage": Can.CHANGE_STAGE in verbs, "stages": Stage.choices,
         "stage_errors": stage_errors or {},
         "stage_value": request.POST.get("stage", check.suggested_stage),
         "stage_reason": request.POST.get("stage_reason", "")},
         status=status)
+
+
+def _check_and_signals(community, may_plan: bool):
+    check = queries.health_check(community)
+    return check, render_to_string("health/_signals.html", {
+        "community": community, "check": check, "may_plan": may_plan})
 
 
 @require_safe
