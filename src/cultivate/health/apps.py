@@ -19,3 +19,8 @@ class HealthConfig(AppConfig):
 
         if landscape_health not in LANDSCAPE_EXTRAS:
             LANDSCAPE_EXTRAS.append(landscape_health)
+        from cultivate.evaluation.reports.builder import REPORT_EXTRAS
+        from cultivate.health.report import sections
+
+        if sections not in REPORT_EXTRAS:
+            REPORT_EXTRAS.append(sections)

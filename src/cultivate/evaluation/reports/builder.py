@@ -14,6 +14,15 @@ from cultivate.evaluation.stories.queries import strongest_stories
 from cultivate.insights.models import LEVEL_ORDER, CommunityFigures, Level
 
 REPORT_STORIES = 5
+# Apps that add sections to a community's report register a function (community, period) ->
+# [ReportSection]; community health adds its signals, maturity and the plan.
+REPORT_EXTRAS: list = []
+
+
+@dataclass
+class ReportSection:
+    title: str
+    lines: list[str]  # plain text, for the page, the PDF and the Markdown alike
 
 
 @dataclass
@@ -26,6 +35,7 @@ class CommunityReport:
     indicators: list[IndicatorRow]
     stories: list
     stage: str
+    sections: list = field(default_factory=list)  # ReportSection from REPORT_EXTRAS
 
     @property
     def indicators_with_figures(self) -> list[IndicatorRow]:
@@ -58,7 +68,8 @@ def community_report(user, community, period: Period, *, stories=REPORT_STORIES,
         levels=[(str(labels[level]), int(counts.get(level, 0) or 0)) for level in LEVEL_ORDER],
         indicators=indicator_rows(community, period, with_trend=with_trend),
         stories=strongest_stories(user, [community], period, limit=stories),
-        stage=community.get_stage_display())
+        stage=community.get_stage_display(),
+        sections=[section for extra in REPORT_EXTRAS for section in extra(community, period)])
 
 
 def landscape_report(user, communities, period: Period) -> LandscapeReport:

@@ -179,7 +179,9 @@ def test_the_api_gives_the_same_figures(valued, client, token_of):
         created.json()["error"]["fields"])
 
 
-@pytest.mark.parametrize("path, most", [("/c/{slug}/value/", 30), ("/c/{slug}/value/report/", 30)])
+# The report adds community health's sections (signals, thresholds, formats, stage history,
+# maturity rounds, the current plan): six queries more than the matrix.
+@pytest.mark.parametrize("path, most", [("/c/{slug}/value/", 30), ("/c/{slug}/value/report/", 36)])
 def test_query_counts_of_the_matrix_and_report_stay_flat(valued, signed_in, path, most):
     """More stories and indicators must not mean more queries (no N+1)."""
     client = signed_in(valued["ana"])

@@ -156,3 +156,25 @@ def test_the_api_writes_and_reads_plans_and_maturity(budget, client, token_of):
     assert client.put(f"/api/v1/communities/{slug}/maturity/{round_id}/ratings",
                       {"levels": levels}, content_type="application/json",
                       **ben).status_code == 403
+
+
+def test_the_sponsor_report_carries_health_maturity_and_the_plan(budget, signed_in):
+    from cultivate.health import maturity
+    from cultivate.insights import jobs
+
+    slug = budget["community"].slug
+    ana = signed_in(budget["ana"])
+    year_plan(ana, slug)
+    round_ = maturity.do_open_assessment(actor=budget["ana"], community=budget["community"],
+                                         label="2026")
+    maturity.do_rate(actor=budget["ana"], assessment=round_,
+                     values=dict.fromkeys(maturity.DIMENSION_KEYS, "3"))
+    maturity.do_close_assessment(actor=budget["ana"], assessment=round_)
+    jobs.recompute()
+    report = ana.get(f"/c/{slug}/value/report/").content.decode()
+    assert "Community health" in report and "signals healthy" in report
+    assert "Maturity self-assessment (2026, 1 to 5)" in report and "Domain clarity: 3.0" in report
+    assert "What the community plans next" in report
+    assert "Members apply what they learn (40 applied records)" in report
+    markdown = ana.get(f"/c/{slug}/value/report.md").content.decode()
+    assert "### Community health" in markdown and "- Domain clarity: 3.0" in markdown
