@@ -15,6 +15,8 @@ from pypdf import PdfReader
 
 from cultivate.communities.models import Community, Membership
 from cultivate.events.models import Attendance
+from cultivate.formats.builtin import load_builtin_formats
+from cultivate.formats.models import FormatPurpose, LearningFormat
 from cultivate.health import pulse
 from cultivate.health.models import HealthSignal, PulseAnswer
 from cultivate.insights.jobs import recompute
@@ -30,6 +32,8 @@ def serious_violations(page: Page) -> list[str]:
 @pytest.fixture
 def clinic(make_user, make_community):
     """A year-old community with no event: its rhythm of events is at risk."""
+    # Transactional tests empty every table between tests, the catalogue's formats included.
+    load_builtin_formats(LearningFormat, FormatPurpose)
     people = {name: make_user(name) for name in ("ana", "sam", "ben", "bea")}
     community = make_community(people["ana"], name="Budget Clinic")
     for name, role in (("sam", "sponsor"), ("ben", "member"), ("bea", "member")):
