@@ -45,7 +45,8 @@ def plant(people: dict) -> int:
 
 def _stage_history(budget, convener) -> None:
     now = timezone.now()
-    StageChange.objects.filter(community=budget).update(changed_at=now - timedelta(days=1400))
+    StageChange.objects.filter(community=budget).update(changed_at=now - timedelta(days=1400),
+                                                        to_stage="potential")
     for days, before, after, why in (
             (1100, "potential", "coalescing", "First three clinics held; twelve ministries "
                                               "asked to join."),

@@ -30,8 +30,9 @@ def suggest(verdicts: dict[str, str], *, members: int, age_days: int) -> tuple[s
     """(stage, reasons) from the signals' verdicts and two facts about the community."""
     core, rhythm = verdicts.get("core_group"), verdicts.get("rhythm_conversation")
     practice, events = verdicts.get("practice"), verdicts.get("rhythm_events")
-    if members < 10 or (age_days < 60 and rhythm != HEALTHY):
-        return Stage.POTENTIAL, [_("few members or not yet a regular conversation")]
+    if members < 3 or (age_days < 90 and rhythm != HEALTHY):
+        return Stage.POTENTIAL, [_("a new community, still finding its members and its "
+                                   "conversation")]
     fading = [v for v in (core, rhythm, events) if v == AT_RISK]
     if age_days > 365 and len(fading) == 3:
         return Stage.TRANSFORMATION, [_("core group, conversation and events are all at "
