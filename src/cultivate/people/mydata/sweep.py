@@ -89,6 +89,11 @@ def _delete_value_contributions(user: User) -> None:
     FollowUp.objects.filter(applied__user=user).update(what_changed="", for_whom="",
                                                        may_quote=False)
     Corroboration.objects.filter(user=user).update(note="")
+    from cultivate.events.models import EventFeedback
+    from cultivate.health.models import MaturityRating
+
+    EventFeedback.objects.filter(user=user).update(will_apply="")  # the scores stay, wordless
+    MaturityRating.objects.filter(user=user).update(note="")
 
 
 def end_memberships(user: User) -> None:

@@ -120,3 +120,30 @@ def test_the_archive_holds_methods_stories_and_rsvps(world, signed_in):
     assert json.loads(files["stories.json"])[0]["context"] == "Ana's context."
     assert [r["answer"] for r in json.loads(files["rsvps.json"])] == ["maybe"]
     assert json.loads(files["events_planned.json"])[0]["title"] == "Clinic"
+
+
+def test_the_archive_holds_attendance_feedback_and_surveys_but_not_the_answers(world,
+                                                                               signed_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cultivate.events.attendance import do_give_feedback, do_record_attendance
+    from cultivate.events.actions import do_plan_event
+    from cultivate.health.models import PulseAnswer, PulseSurvey
+
+    ana, ben, community = world["ana"], world["ben"], world["community"]
+    starts = (timezone.now() - timedelta(days=1)).replace(microsecond=0)
+    event = do_plan_event(actor=ana, community=community, title="Clinic", starts_at=starts,
+                          ends_at=starts + timedelta(hours=1), time_zone="UTC")
+    do_record_attendance(actor=ana, event=event, present=[ben.pk])
+    do_give_feedback(actor=ben, event=event, usefulness=4, will_apply="Ben's checklist.")
+    survey = PulseSurvey.objects.create(community=community, closes_at=timezone.now())
+    survey.receipts.create(user=ben)
+    PulseAnswer.objects.create(survey=survey, passion=5, open_answer="Ben's secret wish.")
+    content = b"".join(signed_in(ben).post("/me/data/export/").streaming_content)
+    files = _files(content)
+    assert len(json.loads(files["attendance.json"])) == 1
+    assert json.loads(files["event_feedback.json"])[0]["will_apply"] == "Ben's checklist."
+    assert len(json.loads(files["pulse_surveys_answered.json"])) == 1
+    assert b"Ben's secret wish." not in content  # anonymous, even to its author
