@@ -128,8 +128,8 @@ def test_the_archive_holds_attendance_feedback_and_surveys_but_not_the_answers(w
 
     from django.utils import timezone
 
-    from cultivate.events.attendance import do_give_feedback, do_record_attendance
     from cultivate.events.actions import do_plan_event
+    from cultivate.events.attendance import do_give_feedback, do_record_attendance
     from cultivate.health.models import PulseAnswer, PulseSurvey
 
     ana, ben, community = world["ana"], world["ben"], world["community"]
