@@ -11,6 +11,7 @@ from cultivate.communities.models import Community, StageChange
 from cultivate.events import actions as events
 from cultivate.events import attendance, recurrence
 from cultivate.events.models import Event
+from cultivate.formats.models import LearningFormat
 from cultivate.health import maturity, plans
 from cultivate.health.models import MaturityAssessment, Plan, PulseAnswer, PulseSurvey
 
@@ -25,6 +26,11 @@ PULSE_ANSWERS = (  # passion, trust, value felt, identification, open answer
     (5, 4, 4, 4, "The Tuesday clinics are the best hour of my week."),
     (3, 3, 3, 3, ""),
 )
+
+
+def _format(slug: str) -> str:
+    """The slug when the catalogue has it (an emptied catalogue must not stop the demo)."""
+    return slug if LearningFormat.objects.filter(slug=slug).exists() else ""
 
 
 def plant(people: dict) -> int:
@@ -71,7 +77,7 @@ def _clinic_series(budget, facilitator, people) -> None:
                     "hour. Bring your own or come to help.",
         starts_at=f"{first_day.isoformat()}T10:00", ends_at=f"{first_day.isoformat()}T11:00",
         time_zone=zone, online_url="https://meet.example.org/tuesday-clinic",
-        learning_format="case-clinics", repeats="weekly",
+        learning_format=_format("case-clinics") or None, repeats="weekly",
         repeat_until=today + timedelta(weeks=26))
     dates = recurrence.occurrences(event)
     skipped = dates[4]  # the plenary week
@@ -109,13 +115,14 @@ def _plan(budget, convener, people) -> None:
             ("After-action review of the plenary", "after-action-review", "anahit", "once",
              "done")):
         plans.do_add_activity(actor=convener, goal=goal, values={
-            "title": title, "learning_format": fmt, "owner": people[owner].pk,
+            "title": title, "learning_format": _format(fmt), "owner": people[owner].pk,
             "starts_on": f"{year}-01-15", "cadence": cadence, "status": status})
     second = plans.do_add_goal(actor=convener, plan=plan, values={
         "title": "Newcomers find their place", "indicator": "moved_inwards",
         "target": "15 members more active by December"})
     plans.do_add_activity(actor=convener, goal=second, values={
-        "title": "Buddy each newcomer with a core member", "learning_format": "follow-the-leader",
+        "title": "Buddy each newcomer with a core member",
+        "learning_format": _format("follow-the-leader"),
         "owner": people["elena"].pk, "cadence": "monthly", "status": "under_way"})
 
 
