@@ -32,11 +32,17 @@ def test_newcomer_journey(page: Page, live_server, mailoutbox):
     page.get_by_label("Domain").fill("Making budgets work for *everyone*.")
     page.get_by_label(re.compile(r"^Community\b")).fill("Budget officers and auditors.")
     page.get_by_label("Practice").fill("Case clinics on tagging expenditure.")
-    page.get_by_label("Why").fill("Learn what worked in other ministries.")
     page.get_by_role("radio", name=re.compile("Listed")).check()
     page.get_by_role("radio", name=re.compile("On request")).check()
     page.get_by_role("button", name="Start the community").click()
+    # The start-up guide takes over: the case for membership is its next step.
+    expect(page.get_by_role("heading", name="Step 2 of 5: Case for membership")).to_be_visible()
+    page.get_by_label(re.compile("^Why join")).fill("Learn what worked in other ministries.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Step 3 of 5: First core group")).to_be_visible()
+    page.get_by_role("link", name="← Gender Budgeting Practitioners").click()
     expect(page.get_by_role("heading", name="Gender Budgeting Practitioners")).to_be_visible()
+    expect(page.get_by_text("Learn what worked in other ministries.")).to_be_visible()
     expect(page.locator(".charter em")).to_have_text("everyone")
     community_url = page.url
 
