@@ -7,7 +7,7 @@ stays at 10:00 across daylight-saving changes.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
@@ -40,26 +40,20 @@ class Occurrence:
 
 def occurrence_key(moment: datetime) -> str:
     """The address form of an occurrence: its original start in UTC, e.g. 20270112T090000Z."""
-    return moment.astimezone(_utc()).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def parse_occurrence_key(text: str) -> datetime | None:
     try:
-        return datetime.strptime(str(text)[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=_utc())
+        return datetime.strptime(str(text)[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         return None
-
-
-def _utc():
-    from datetime import UTC
-
-    return UTC
 
 
 def build_rule(repeats: str, local_start: datetime, until: date) -> str:
     """The RRULE text for one of REPEATS, ending on `until` (a date in the event's zone)."""
     last = datetime.combine(until, time(23, 59, 59), tzinfo=local_start.tzinfo)
-    until_text = last.astimezone(_utc()).strftime("%Y%m%dT%H%M%SZ")
+    until_text = last.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     if repeats == "weekly":
         return f"FREQ=WEEKLY;UNTIL={until_text}"
     if repeats == "biweekly":
@@ -152,7 +146,7 @@ def occurrences(event, *, since: datetime | None = None,
         moments = series_starts(event)
     found = []
     for moment in moments[:MAX_OCCURRENCES]:
-        original = moment.astimezone(_utc())
+        original = moment.astimezone(UTC)
         if occurrence_key(original) in skipped:
             continue
         change = changes.get(original)

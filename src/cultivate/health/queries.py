@@ -215,10 +215,6 @@ def threshold_rows(community) -> list[dict]:
             for key, t in THRESHOLDS.items()]
 
 
-def signal_of(key: str) -> SignalKind | None:
-    return BY_KEY.get(key)
-
-
 def landscape_health(community_ids) -> dict[int, dict]:
     """For the landscape: community id -> {"health": {verdict: signals}} (one query)."""
     from django.db.models import Count
