@@ -33,8 +33,9 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> N
     raise AssertionError(f"{url} did not answer in {seconds}s")
 
 
-@pytest.fixture
-def served(tmp_path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("served")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env |= {"CULTIVATE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cultivate.settings"}
@@ -83,3 +84,16 @@ def test_healthz_says_so_when_the_database_does_not_answer(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.stdout.split() == ["503", "down"], result.stderr[-1500:]
+
+
+def test_links_in_feeds_and_files_point_at_the_port_it_serves_on(served):
+    """Started on a random port without SITE_URL, absolute links must lead back to it."""
+    events = httpx.get(served + "/api/v1/communities/budget-reform/events").json()["items"]
+    assert events, "the demo plans events"
+    assert events[0]["feed_url"].startswith(served + "/c/budget-reform/events.ics")
+    ics = httpx.get(served + events[0]["ics_url"].removeprefix(served))
+    assert ics.status_code == 200
+    assert f"URL:{served}/events/" in ics.text.replace("\r\n ", "")
+    assert "127.0.0.1:8000" not in ics.text
+    sign_up = httpx.get(served + "/accounts/signup/")
+    assert sign_up.status_code == 200

@@ -77,3 +77,22 @@ def test_posts_and_digests_travel_over_smtp_with_one_click_unsubscribe(
     text = digest.get_content()
     assert "Voucher fairs in winter: 1 new reply" in text
     assert "/unsubscribe/" in digest["List-Unsubscribe"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_mail_names_the_site_and_links_to_its_address(smtp_server, settings):
+    """allauth names the site from django.contrib.sites: never Django's 'example.com'."""
+    from django.test import Client
+
+    from cultivate.core.site import sync_site_record
+
+    settings.SITE_URL, settings.SITE_NAME = "http://127.0.0.1:8231", "Finance Learning Hub"
+    sync_site_record()
+    answer = Client().post("/accounts/signup/", {
+        "email": "nadia@example.org", "username": "nadia",
+        "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"})
+    assert answer.status_code == 302, answer.content[:2000]
+    mail = smtp_server.messages[-1]
+    text = mail.get_content()
+    assert "example.com" not in text + str(mail["Subject"])
+    assert "Finance Learning Hub" in text + str(mail["Subject"])

@@ -33,7 +33,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# `cultivate run` sets SITE_URL to the address it serves on when the operator did not (core/site.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = os.environ.get("SITE_NAME", "Cultivate").strip() or "Cultivate"
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 # Production (said outright, or implied by a public https:// address) must bring its own key;

@@ -22,7 +22,10 @@ class Command(BaseCommand):
         from cultivate.communities.models import Community
         from cultivate.conversations.mailing import start_digest_clock
 
-        call_command("migrate", interactive=False, verbosity=0)
+        from cultivate.core.site import adopt_serving_address, local_address
+
+        address = adopt_serving_address(host, port)
+        call_command("migrate", interactive=False, verbosity=0)  # also names the site record
         if not no_demo and not Community.objects.exists():
             self.stdout.write("Empty database: loading the demo landscape…")
             call_command("seed_demo")
@@ -42,7 +45,10 @@ class Command(BaseCommand):
         start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
                            also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures,
                                  purge_when_due, enqueue_value_work, enqueue_event_work])
-        self.stdout.write(self.style.SUCCESS(f"Cultivate is at http://{host}:{port}/"))
+        serving = local_address(host, port)
+        self.stdout.write(self.style.SUCCESS(f"Cultivate is at {serving}/"))
+        if address != serving:
+            self.stdout.write(f"Links in mails, feeds and files use SITE_URL: {address}/")
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
         uvicorn.run("cultivate.asgi:application", host=host, port=port, workers=workers,
