@@ -33,7 +33,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# `cultivate run` sets SITE_URL to the address it serves on when the operator did not (core/site.py).
+# Unset, `cultivate run` uses the address it serves on (core/site.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Cultivate").strip() or "Cultivate"
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -258,6 +258,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["cultivate.core.locale_formats"]  # one date format everywhere
 
 # --- Static and media files ---
 STATIC_URL = "/static/"
@@ -383,4 +384,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A refused or missing page (4xx) is an ordinary answer, not an incident: log server
+    # errors only, so the terminal that shows mail in the embedded tier stays readable.
+    "loggers": {"django.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "ERROR")}},
 }

@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("bench/floor", core_views.floor, name="bench-floor"),
     path("markdown/preview/", core_views.markdown_preview, name="markdown-preview"),
     path("admin/", admin.site.urls),

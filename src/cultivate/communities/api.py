@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from cultivate import policy
-from cultivate.activity.queries import recent_activity_for_community
+from cultivate.activity.stream import community_stream
 from cultivate.communities import actions, queries
 from cultivate.communities import schemas as s
 from cultivate.communities.models import Community, Invitation, JoinPolicy, Membership
@@ -256,9 +256,11 @@ def accept_invitation(request: HttpRequest, token: str):
 
 
 @router.get("/communities/{slug}/activity", response=list[s.ActivityOut],
-            summary="Recent activity in a community")
+            summary="Recent activity in a community: its news, each linked to what it is about "
+                    "(join requests, invitations and moderation are stewards' business)")
 def community_activity(request: HttpRequest, slug: str, limit: int = 20):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
-    rows = recent_activity_for_community(community, limit=min(max(limit, 1), 100))
-    return [{"id": a.pk, "occurred_at": a.occurred_at, "verb": a.verb,
-             "actor": person(a.actor) if a.actor else None, "payload": a.payload} for a in rows]
+    entries = community_stream(community, limit=min(max(limit, 1), 100))
+    return [{"id": e.activity.pk, "occurred_at": e.activity.occurred_at, "verb": e.activity.verb,
+             "actor": person(e.activity.actor) if e.activity.actor else None,
+             "payload": e.activity.payload, "title": e.title, "url": e.link} for e in entries]

@@ -182,3 +182,7 @@ def exposed_if_public(community: Community) -> dict[str, int]:
         "events": count("events.Event"),
         "members": community.member_count,
     }
+
+
+def convener_count(community) -> int:
+    return Membership.objects.filter(community=community, role=Role.CONVENER).count()

@@ -168,3 +168,5 @@ class ActivityOut(Schema):
     verb: str
     actor: Person | None
     payload: dict
+    title: str = Field("", description="What it happened to, when that still has a page")
+    url: str = Field("", description="Its page, relative to the site; empty when gone")

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from cultivate.communities import views
+from cultivate.communities import inbox_views, views
 
 app_name = "communities"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("c/new/", views.create, name="create"),
+    path("me/stewarding/", inbox_views.stewarding, name="stewarding"),
+    path("me/stewarding/count/", inbox_views.stewarding_nav, name="stewarding-nav"),
+    path("me/communities/menu/", inbox_views.switcher, name="switcher"),
     path("c/<slug:slug>/", views.home, name="home"),
     path("c/<slug:slug>/edit/", views.edit, name="edit"),
     path("c/<slug:slug>/join/", views.join, name="join"),

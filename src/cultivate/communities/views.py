@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cultivate import policy
 from cultivate.activity.actions import record_visit
-from cultivate.activity.queries import recent_activity_for_community
+from cultivate.activity.stream import community_stream
 from cultivate.communities import actions, queries
 from cultivate.communities.actions.invitations import mask_email
 from cultivate.communities.forms import (
@@ -80,6 +80,8 @@ def home(request, slug):
                **_shared_home_parts(community, can_read=Can.READ in verbs)}
     if Can.DECIDE_REQUESTS in verbs:
         context["pending_count"] = queries.pending_request_count(community)
+    if standing == "convener" and Can.LEAVE in verbs and queries.convener_count(community) < 2:
+        context["can"].discard(Can.LEAVE.value)  # the last convener may not leave: no dead button
     context["join_form"] = JoinRequestForm() if Can.REQUEST_TO_JOIN in verbs else None
     if Can.READ in verbs:
         record_visit(user=request.user, community=community)
@@ -105,7 +107,7 @@ def _shared_home_parts(community, *, can_read: bool) -> dict:
                 "people": queries.members_page(community, 1, per_page=queries.PEOPLE_ON_HOME)[0]})
         parts["activity_html"] = fragment(
             "home-activity", "communities/_home_activity.html",
-            lambda: {"activity": recent_activity_for_community(community)})
+            lambda: {"activity": community_stream(community)})
     return parts
 
 

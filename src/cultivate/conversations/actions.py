@@ -2,12 +2,14 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.audit.actions import record_audit
+from cultivate.communities.inbox import notify_stewards
 from cultivate.communities.models import Community
 from cultivate.conversations import links, mailing, notify, queries, search
 from cultivate.conversations.models import (
@@ -349,6 +351,11 @@ def do_flag_post(*, actor, post: Post, reason: str, note: str = "") -> Flag:
     flag = Flag.objects.create(post=post, user=actor, reason=reason, note=note)
     record_activity(actor=actor, verb=Verb.POST_FLAGGED, community=community, target=post,
                     payload={"reason": reason})
+    if not Flag.objects.filter(post=post, status=FlagStatus.OPEN).exclude(pk=flag.pk).exists():
+        notify_stewards(community, title=_("A post was flagged in “%(topic)s”") % {
+            "topic": post.topic.title}, link=reverse("conversations:moderation",
+                                                    args=[community.slug]) + f"#flagged-{post.pk}",
+                        exclude=actor)
     return flag
 
 

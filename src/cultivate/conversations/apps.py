@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ConversationsConfig(AppConfig):
     name = "cultivate.conversations"
     label = "conversations"
+
+    def ready(self) -> None:
+        from cultivate.communities import inbox
+        from cultivate.conversations import inbox as ours
+
+        for source in (ours.flagged_posts, ours.questions_waiting):
+            if source not in inbox.SOURCES:
+                inbox.SOURCES.append(source)
+        if ours.questions_section not in inbox.MEMBER_SOURCES:
+            inbox.MEMBER_SOURCES.append(ours.questions_section)
+        if ours.notify_in_app not in inbox.NOTIFIERS:
+            inbox.NOTIFIERS.append(ours.notify_in_app)

@@ -110,6 +110,9 @@ class Post(models.Model):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return f"{self.topic.get_absolute_url()}#post-{self.pk}"
+
     @property
     def restorable_until(self):
         """When a deleted post can no longer be restored (None while not deleted, or purged)."""
@@ -224,6 +227,7 @@ class NotificationKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Did what you applied make a difference?")
     FEEDBACK = "feedback", _("How useful was the event?")
     PULSE = "pulse", _("A pulse survey of your community")
+    STEWARD = "steward", _("Something needs a steward")
 
 
 class Notification(models.Model):

@@ -54,11 +54,24 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
     if filters.kind:
         found = found.filter(kind=filters.kind)
     if filters.unanswered:
-        found = found.filter(kind=TopicKind.QUESTION, reply_count=0)
+        found = found.filter(kind=TopicKind.QUESTION, answered_at__isnull=True, is_closed=False)
     elif filters.answered:
         found = found.filter(answered_at__isnull=False).order_by("-answered_at", "-id")
     return found.select_related("author", "community").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+def latest_topics(community, limit: int) -> list[Topic]:
+    """The conversations that moved last, for a community's home."""
+    return list(Topic.objects.filter(community=community).select_related("author")
+                .order_by("-last_posted_at", "-id")[:limit])
+
+
+def questions_waiting(community, limit: int) -> list[Topic]:
+    """Open questions without an accepted answer, those waiting longest first."""
+    return list(Topic.objects.filter(community=community, kind=TopicKind.QUESTION,
+                                     answered_at__isnull=True, is_closed=False)
+                .select_related("author").order_by("created_at", "id")[:limit])
 
 
 # What topic pages read of a community: its name and address, what policy decides with and

@@ -9,7 +9,7 @@ import os
 from django.conf import settings
 
 # Hosts that listen everywhere are not addresses a browser can open.
-WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104
 
 
 def local_address(host: str, port: int) -> str:

@@ -227,3 +227,23 @@ def occurrence_starts(community_ids, *, since, until) -> dict[int, list]:
             if not occurrence.cancelled:
                 starts.setdefault(event.community_id, []).append(occurrence.starts_at)
     return starts
+
+
+def next_events(community, limit: int = 3) -> list[tuple[Event, object]]:
+    """The next dates of a community's events, repeating ones included: (event, occurrence)."""
+    from datetime import timedelta
+
+    from cultivate.events import recurrence
+
+    now = timezone.now()
+    candidates = (Event.objects.filter(community=community, cancelled_at__isnull=True,
+                                       series_ends_at__gt=now)
+                  .select_related("learning_format").prefetch_related("changed_occurrences")
+                  .order_by("starts_at", "pk")[:limit * 4])
+    upcoming = []
+    for event in candidates:
+        soon = recurrence.occurrences(event, since=now, until=now + timedelta(days=400))
+        following = next((item for item in soon if not item.cancelled), None)
+        if following is not None:
+            upcoming.append((event, following))
+    return sorted(upcoming, key=lambda pair: pair[1].starts_at)[:limit]

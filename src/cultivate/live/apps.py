@@ -10,3 +10,8 @@ class LiveConfig(AppConfig):
         from cultivate.live.broadcast import GROUP_PREFIX, fill_gap
 
         GAP_FILLERS[GROUP_PREFIX] = fill_gap
+        from cultivate.communities.inbox import SOURCES
+        from cultivate.live.inbox import backchannels_to_harvest
+
+        if backchannels_to_harvest not in SOURCES:
+            SOURCES.append(backchannels_to_harvest)

@@ -49,7 +49,12 @@ def do_request_to_join(*, actor, community: Community, message: str = "") -> Joi
 
 
 def _tell_stewards_about(join_request: JoinRequest) -> None:
+    from cultivate.communities.inbox import notify_stewards
+
     community = join_request.community
+    notify_stewards(community, title=_("%(name)s asks to join") % {
+        "name": join_request.user.public_name},
+        link=reverse("communities:requests", kwargs={"slug": community.slug}))
     stewards = Membership.objects.filter(
         community=community, role__in=[Role.CONVENER, Role.FACILITATOR]
     ).exclude(user__email="").values_list("user__email", flat=True)

@@ -37,3 +37,16 @@ def event_when(event, occurrence=None) -> SafeString:
                 "when": _span(start_at.astimezone(zone), end_at.astimezone(zone)),
                 "zone": event.time_zone})
     return html
+
+
+@register.simple_tag
+def home_events(community) -> SafeString:
+    """The next events panel of a community home (cached per time zone with the content)."""
+    from django.template.loader import render_to_string
+
+    from cultivate.core.fragments import cached_fragment
+    from cultivate.events.queries import next_events
+
+    return cached_fragment("home-events", community.pk, render=lambda: render_to_string(
+        "events/_home_events.html", {"community": community,
+                                     "upcoming": next_events(community)}))

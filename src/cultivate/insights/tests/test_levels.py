@@ -118,7 +118,7 @@ def test_the_rules(counts, asked_only, weeks, member, new, expected):
 
 def test_reading_is_recorded_once_a_day_and_never_shown_in_the_feed(cast, signed_in):
     from cultivate.activity.models import Activity
-    from cultivate.activity.queries import recent_activity_for_community
+    from cultivate.activity.stream import community_stream
 
     community, people = cast
     reader = signed_in(people["reader"])
@@ -126,5 +126,5 @@ def test_reading_is_recorded_once_a_day_and_never_shown_in_the_feed(cast, signed
         assert reader.get(f"/c/{community.slug}/").status_code == 200
     visits = Activity.objects.filter(verb=Verb.COMMUNITY_VISITED, actor=people["reader"])
     assert visits.count() == 1
-    assert all(a.verb != Verb.COMMUNITY_VISITED
-               for a in recent_activity_for_community(community))
+    assert all(entry.activity.verb != Verb.COMMUNITY_VISITED
+               for entry in community_stream(community))

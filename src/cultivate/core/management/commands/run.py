@@ -21,7 +21,6 @@ class Command(BaseCommand):
 
         from cultivate.communities.models import Community
         from cultivate.conversations.mailing import start_digest_clock
-
         from cultivate.core.site import adopt_serving_address, local_address
 
         address = adopt_serving_address(host, port)

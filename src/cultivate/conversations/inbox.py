@@ -1,0 +1,84 @@
+"""Conversations' part of the steward's inbox (communities/inbox.py): flagged posts, questions
+waiting for an answer; the in-app notices stewards get; and, for every member, the questions
+they may be able to answer."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from cultivate.communities.inbox import SHOWN_PER_SECTION, InboxItem, InboxSection
+from cultivate.conversations.models import (
+    Flag,
+    FlagStatus,
+    Notification,
+    NotificationKind,
+    Topic,
+    TopicKind,
+)
+
+# A question is the stewards' business once nobody answered it for this long.
+WAITING_AFTER = timedelta(days=2)
+
+
+def flagged_posts(communities) -> dict[int, list[InboxSection]]:
+    rows = (Flag.objects.filter(post__topic__community__in=communities, status=FlagStatus.OPEN)
+            .values("post", "post__topic", "post__topic__title", "post__topic__community",
+                    "post__topic__community__slug")
+            .annotate(flags=Count("pk"), first=Min("created_at")).order_by("first"))
+    by_community: dict[int, list] = {}
+    for row in rows:
+        by_community.setdefault(row["post__topic__community"], []).append(row)
+    found = {}
+    for community_id, posts in by_community.items():
+        queue = reverse("conversations:moderation", args=[posts[0]["post__topic__community__slug"]])
+        items = [InboxItem(row["post__topic__title"], f"{queue}#flagged-{row['post']}",
+                           _("%(count)d flags") % {"count": row["flags"]})
+                 for row in posts[:SHOWN_PER_SECTION]]
+        found[community_id] = [InboxSection(_("Flagged posts"), len(posts), items, queue)]
+    return found
+
+
+def questions_waiting(communities) -> dict[int, list[InboxSection]]:
+    now = timezone.now()
+    waiting = (Topic.objects.filter(community__in=communities, kind=TopicKind.QUESTION,
+                                    answered_at__isnull=True, is_closed=False,
+                                    created_at__lte=now - WAITING_AFTER)
+               .select_related("community").order_by("created_at", "pk"))
+    by_community: dict[int, list[Topic]] = {}
+    for topic in waiting:
+        by_community.setdefault(topic.community_id, []).append(topic)
+    return {community_id: [InboxSection(
+        _("Questions waiting longest"), len(topics),
+        [InboxItem(t.title, t.get_absolute_url(),
+                   _("waiting %(time)s, %(replies)d replies") % {
+                       "time": timesince(t.created_at, now), "replies": t.reply_count})
+         for t in topics[:SHOWN_PER_SECTION]],
+        reverse("conversations:topics", args=[topics[0].community.slug]) + "?unanswered=1")]
+        for community_id, topics in by_community.items()}
+
+
+def notify_in_app(stewards, community, title, link) -> None:
+    Notification.objects.bulk_create([
+        Notification(user_id=user_id, kind=NotificationKind.STEWARD, link=link,
+                     title=f"{community.name}: {title}"[:200]) for user_id in stewards])
+
+
+def questions_for(user, limit: int = 5) -> list[Topic]:
+    """Open questions in the member's communities tagged with their expertise, not their own."""
+    expertise = list(user.expertise.values_list("pk", flat=True))
+    if not expertise:
+        return []
+    return list(Topic.objects.filter(
+        community__memberships__user=user, kind=TopicKind.QUESTION, answered_at__isnull=True,
+        is_closed=False, tags__in=expertise).exclude(author=user)
+        .select_related("community").distinct().order_by("-created_at")[:limit])
+
+
+def questions_section(user) -> InboxSection:
+    found = questions_for(user)
+    return InboxSection(_("Questions you may be able to answer"), len(found), [
+        InboxItem(t.title, t.get_absolute_url(), t.community.name) for t in found])
