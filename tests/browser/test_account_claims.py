@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from cultivate.communities.models import Community, Membership
 from cultivate.conversations.models import Post, Topic
 from cultivate.people.models import User
+from tests.browser.conftest import open_account_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +48,8 @@ def test_claim_from_the_profile_and_approve_on_the_claims_page(page: Page, live_
 
     convener = page.context.browser.new_context().new_page()
     sign_in(convener, base, "ana")
-    convener.get_by_role("link", name="Account claims").click()  # loaded into the header by htmx
+    open_account_menu(convener)
+    convener.get_by_role("link", name="Account claims").click()  # loaded into the menu by htmx
     expect(convener.get_by_text("https://history.example/users/1")).to_be_visible()
     assert violations(convener) == []
     convener.get_by_label("Message to the person (optional)").fill("Welcome back!")

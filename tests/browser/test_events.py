@@ -9,11 +9,13 @@ from playwright.sync_api import Page, expect
 
 from cultivate.communities.models import Membership
 from cultivate.events.models import Event, Rsvp
+from tests.browser.conftest import open_account_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_out(page: Page) -> None:
+    open_account_menu(page)
     page.get_by_role("button", name="Sign out").click()
 
 

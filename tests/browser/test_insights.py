@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from cultivate.insights.queries import this_week
 from cultivate.insights.tests.dashboard_data import fill, make_world
+from tests.browser.conftest import open_account_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,6 +110,7 @@ def test_network_picture_and_people_to_meet(page: Page, live_server, make_user, 
     expect(brokers.locator("tbody tr").first).to_contain_text("hub")
     assert violations(page) == []
 
+    open_account_menu(page)
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base, "lia")
     page.goto(base + "/c/budget/people-to-meet/")

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import open_account_menu
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -24,8 +26,9 @@ def sign_up(page: Page, base: str, mailoutbox, username: str) -> None:
 def test_newcomer_journey(page: Page, live_server, mailoutbox):
     base = live_server.url
     sign_up(page, base, mailoutbox, "nadia")
-    expect(page.get_by_role("link", name="nadia")).to_be_visible()
+    expect(page.locator("header summary", has_text="nadia")).to_be_visible()
 
+    open_account_menu(page)
     page.get_by_role("link", name="Start a community").click()
     page.get_by_label("Name").fill("Gender Budgeting Practitioners")
     page.get_by_label("Tags").fill("budgeting, gender")
@@ -51,15 +54,17 @@ def test_newcomer_journey(page: Page, live_server, mailoutbox):
     ben = other.new_page()
     sign_up(ben, base, mailoutbox, "ben")
     ben.goto(community_url)
-    expect(ben.get_by_text("Members read this community's charter")).to_be_visible()
+    expect(ben.get_by_text("Members read this community's conversations")).to_be_visible()
     ben.get_by_text("Ask to join").click()
     ben.get_by_label(re.compile("Message to the conveners")).fill("I tag budgets in Kenya.")
     ben.get_by_role("button", name="Send request").click()
     expect(ben.get_by_text("Your request to join is waiting")).to_be_visible()
 
-    # The convener approves with the keyboard-reachable button.
+    # The convener sees it waiting in the header's inbox and approves with the keyboard.
     page.goto(community_url)
-    page.get_by_role("link", name="1 request to join").click()
+    page.get_by_role("link", name=re.compile(r"^Stewarding\s*1")).click()
+    expect(page.get_by_role("heading", name=re.compile("Requests to join"))).to_be_visible()
+    page.locator(".inbox").get_by_role("link", name="ben").click()
     expect(page.get_by_text("I tag budgets in Kenya.")).to_be_visible()
     page.get_by_role("button", name="Approve ben").click()
     expect(page.get_by_text("ben is now a member.")).to_be_visible()
