@@ -48,6 +48,9 @@ def _targets_of(rows, community) -> dict:
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None or not hasattr(model, "get_absolute_url"):
             continue
+        if isinstance(community, model):  # the community itself: no query
+            found[(type_id, community.pk)] = (str(community), community.get_absolute_url())
+            continue
         objects = model._default_manager.filter(pk__in=ids)
         if _has_field(model, "topic"):
             objects = objects.select_related("topic")

@@ -32,6 +32,7 @@ from cultivate.core.fragments import cached_fragment
 from cultivate.policy import Can
 
 DIRECTORY_PAGE_SIZE = 24
+STREAM_ON_HOME = 12
 
 
 def directory(request):
@@ -107,7 +108,7 @@ def _shared_home_parts(community, *, can_read: bool) -> dict:
                 "people": queries.members_page(community, 1, per_page=queries.PEOPLE_ON_HOME)[0]})
         parts["activity_html"] = fragment(
             "home-activity", "communities/_home_activity.html",
-            lambda: {"activity": community_stream(community)})
+            lambda: {"activity": community_stream(community, limit=STREAM_ON_HOME)})
     return parts
 
 

@@ -220,20 +220,30 @@ def _check_may_change(actor, post: Post) -> None:
 
 
 @transaction.atomic
-def do_edit_post(*, actor, post: Post, body: str) -> Post:
-    """Replace a post's text, keeping the previous text as a revision."""
+def do_edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post:
+    """Replace a post's text (and, for a topic's first post, its title), keeping the previous
+    text and title as a revision."""
     _check_may_change(actor, post)
     post = Post.objects.select_for_update().select_related("topic__community").get(pk=post.pk)
     if post.deleted_at is not None:
         raise Conflict(_("A deleted post cannot be edited."), code="post_deleted")
     if post.topic.is_locked:
         raise Conflict(_("This topic is locked."), code="topic_locked")
-    body = _text(body)
-    if errors := _body_errors(body):
-        raise ActionError(_("Please correct the marked fields."), fields=errors)
-    if body == post.body:
+    topic = post.topic
+    retitled = post.is_opening and title is not None and _text(title) != topic.title
+    if retitled:
+        title, body, _tags = _clean_topic(topic.kind, title, body, ())
+    else:
+        body = _text(body)
+        if errors := _body_errors(body):
+            raise ActionError(_("Please correct the marked fields."), fields=errors)
+    if body == post.body and not retitled:
         return post
-    PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
+    PostRevision.objects.create(post=post, body=post.body, edited_by=actor,
+                                title=topic.title if retitled else "")
+    if retitled:
+        topic.title = title
+        topic.save(update_fields=["title"])
     post.body, post.edited_at = body, timezone.now()
     post.save()
     search.index_posts([post.pk])

@@ -180,6 +180,8 @@ class ModerationIn(Schema):
 
 class EditIn(Schema):
     body: str
+    title: str | None = Field(None, description="A new title for the topic; only for its "
+                                                  "first post")
 
 
 class PostRevisionOut(Schema):
@@ -223,7 +225,8 @@ def _post_in(request, slug: str, topic_id: int, post_id: int, verb: Can = Can.RE
               summary="Edit a post (its author or a steward); the old text becomes a revision")
 def edit_post(request: HttpRequest, slug: str, topic_id: int, post_id: int, payload: EditIn):
     post, _standing = _post_in(request, slug, topic_id, post_id)
-    return _post(actions.do_edit_post(actor=request.user, post=post, body=payload.body))
+    return _post(actions.do_edit_post(actor=request.user, post=post, body=payload.body,
+                                      title=payload.title))
 
 
 @router.delete("/communities/{slug}/topics/{topic_id}/posts/{post_id}", response={204: None})

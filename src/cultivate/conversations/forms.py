@@ -48,8 +48,16 @@ class ReplyForm(forms.Form):
 
 
 class EditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE, required=False)
     body = forms.CharField(label=_("Text"), max_length=MAX_BODY, help_text=BODY_HELP,
                            widget=editor(10))
+
+    def __init__(self, *args, with_title: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_title:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]  # only a topic's first post carries its title
 
 
 class SubscriptionForm(forms.Form):

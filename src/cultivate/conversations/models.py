@@ -107,7 +107,7 @@ class Post(models.Model):
         return f"{self.topic_id}#{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_with_mentions(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -135,11 +135,28 @@ class TopicLink(models.Model):
         return f"{self.from_post_id} → {self.to_topic_id}"
 
 
+def render_with_mentions(body: str) -> str:
+    """The post's HTML, with @names of existing people linked to their profiles."""
+    from cultivate.conversations.mentions import link_mentions, mentioned_names
+
+    html = render_markdown(body)
+    names = mentioned_names(body)
+    if not names:
+        return html
+    from django.contrib.auth import get_user_model
+
+    existing = set(get_user_model().objects.filter(username__in=names, is_active=True)
+                   .values_list("username", flat=True))
+    return link_mentions(html, existing)
+
+
 class PostRevision(models.Model):
     """The text a post had before an edit, kept so anyone who can read the post can see it."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
+    # The topic's title before the edit, for edits of a first post (else empty).
+    title = models.CharField(max_length=MAX_TITLE, blank=True)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                   related_name="+")
     replaced_at = models.DateTimeField(default=timezone.now)

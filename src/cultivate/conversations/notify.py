@@ -5,17 +5,13 @@ Called by the posting actions inside their transaction; the notifications and th
 written with them, so a rolled-back post notifies nobody.
 """
 
-import re
-
 from django.db.models import Q
 
 from cultivate import policy
+from cultivate.conversations.mentions import mentioned_names
 from cultivate.conversations.models import Notification, NotificationKind, Post, TopicFollow
 from cultivate.people.models import User
 from cultivate.policy import Can
-
-MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
-MAX_MENTIONS = 20
 
 
 def follow_automatically(user, topic) -> None:
@@ -50,7 +46,7 @@ def _community_followers(community) -> set[int]:
 
 
 def _mentioned_readers(post: Post, community) -> list[User]:
-    names = list(dict.fromkeys(MENTION.findall(post.body)))[:MAX_MENTIONS]
+    names = mentioned_names(post.body)
     if not names:
         return []
     candidates = User.objects.filter(Q(username__in=names), is_active=True)

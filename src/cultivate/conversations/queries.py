@@ -18,6 +18,7 @@ from cultivate.conversations.models import (
     Helpful,
     Notification,
     Post,
+    PostRevision,
     Topic,
     TopicKind,
     TopicLink,
@@ -59,6 +60,12 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
         found = found.filter(answered_at__isnull=False).order_by("-answered_at", "-id")
     return found.select_related("author", "community").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+def tags_of(topic: Topic) -> list[dict]:
+    """The topic's tag names (cached with the content: no query on a warm page)."""
+    return cached("topic-tags", topic.pk, compute=lambda: list(
+        topic.tags.order_by("name").values("name")))
 
 
 def latest_topics(community, limit: int) -> list[Topic]:
@@ -199,6 +206,16 @@ def revisions_of(post: Post):
     return list(post.revisions.select_related("edited_by"))
 
 
+def changes_of_post(post: Post) -> list[tuple[PostRevision, str]]:
+    """Each edit, newest first: the revision it replaced and a line diff to the text after it."""
+    from cultivate.history.diffing import line_diff
+
+    older_first = sorted(revisions_of(post), key=lambda r: (r.replaced_at, r.pk))
+    following = [r.body for r in older_first[1:]] + [post.body]
+    return [(revision, line_diff(revision.body, after))
+            for revision, after in reversed(list(zip(older_first, following, strict=True)))]
+
+
 def moderation_queue(community) -> list[Post]:
     """Posts with open flags, most flagged first, with their flags (2 queries)."""
     open_flags = Flag.objects.filter(status=FlagStatus.OPEN).select_related("user")
@@ -220,6 +237,20 @@ def deleted_posts(community, limit: int = 50) -> list[Post]:
 def notifications_for(user, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(user=user)
                 .select_related("actor", "post__topic__community")[:limit])
+
+
+def notification_of(user, pk) -> Notification | None:
+    return (Notification.objects.filter(user=user, pk=pk)
+            .select_related("post__topic__community").first())
+
+
+def notification_target(notice: Notification) -> str:
+    """Where a notice leads: its post, or its own link when that stays on this site."""
+    if notice.post_id:
+        return notice.post.get_absolute_url()
+    if notice.link.startswith("/") and not notice.link.startswith("//"):
+        return notice.link
+    return reverse("conversations:notifications")
 
 
 def unread_count(user) -> int:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
 from cultivate.conversations.models import Topic, TopicKind
+from cultivate.core.markdown import plain_text, render_markdown
 from cultivate.core.models import SearchDocument
 from cultivate.people.models import User
 
@@ -242,8 +243,14 @@ def _rank(rows, words, limit):
     """Title matches first, then text matches, newest first among equals; with snippets."""
     stems = [word.lower()[:5] for word in words]
     scored = sorted(rows, key=lambda row: (-_score(row, stems), -row[0]))[:limit]
-    return [(pk, topic_id, _snippet(f"{title} — {body}" if opening else body, stems))
-            for pk, topic_id, title, opening, body in scored]
+    return [(pk, topic_id, _snippet(
+        f"{title} — {_readable(body)}" if opening else _readable(body), stems))
+        for pk, topic_id, title, opening, body in scored]
+
+
+def _readable(markdown_source: str) -> str:
+    """What a reader sees of a post, without Markdown's marks (**, #, links' addresses)."""
+    return plain_text(render_markdown(markdown_source)).replace("\n", " ")
 
 
 def _score(row, stems) -> int:

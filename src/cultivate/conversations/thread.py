@@ -60,7 +60,8 @@ class Viewer:
 
     def __post_init__(self):
         self.labels = {name: escape(text) for name, text in {
-            "helpful": _("Helpful"), "flag": _("Flag"), "reply": _("Reply"),
+            "helpful": _("Helpful"), "helpful_marked": _("✓ You found this helpful"),
+            "flag": _("Flag"), "reply": _("Reply"),
             "quote": _("Quote"), "edit": _("Edit"), "delete": _("Delete"),
             "restore": _("Restore"), "accept": _("Accept this answer")}.items()}
 
@@ -112,7 +113,8 @@ def post_controls(post: PostOutline, viewer: Viewer, topic: Topic, topic_path: s
             if not post.is_opening:
                 marked = post.pk in viewer.marked_helpful
                 controls.append(_form(
-                    f"{base}helpful/", viewer, labels["helpful"], described,
+                    f"{base}helpful/", viewer,
+                    labels["helpful_marked" if marked else "helpful"], described,
                     hidden=("helpful", "off" if marked else "on"),
                     pressed="true" if marked else "false"))
             controls.append(_link(f"{base}flag/", labels["flag"], described))

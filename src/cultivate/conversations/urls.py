@@ -11,6 +11,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("c/<slug:slug>/subscription/", views.subscription, name="subscription"),
     path("me/notifications/count/", views.notification_count, name="notification-count"),
+    path("me/notifications/<int:pk>/", views.open_notification, name="open-notification"),
     path("c/<slug:slug>/t/<int:topic_id>/follow/", views.follow, name="follow"),
     path("c/<slug:slug>/topics/", views.topic_list, name="topics"),
     path("c/<slug:slug>/topics/new/", views.start_topic, name="start-topic"),

@@ -5,14 +5,14 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cultivate import policy
 from cultivate.activity.actions import record_visit
@@ -124,6 +124,7 @@ def _render_topic(request, found, standing, reply_form):
         "can_moderate": may_moderate,
         "following": following,
         "backlinks": queries.backlinks(found, request.user),
+        "topic_tags": queries.tags_of(found),
         "move_targets": actions.move_targets(request.user, found) if may_moderate else []})
 
 
@@ -232,10 +233,12 @@ def edit_post(request, slug, topic_id, post_id):
     post = _post_or_404(found, post_id)
     if not policy.may_change_post(request.user, standing, post):
         raise NotAllowed("not your post")
-    form = EditForm(request.POST or None, initial={"body": post.body})
+    form = EditForm(request.POST or None, initial={"body": post.body, "title": found.title},
+                    with_title=post.is_opening)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_edit_post(actor=request.user, post=post, body=form.cleaned_data["body"])
+            actions.do_edit_post(actor=request.user, post=post, body=form.cleaned_data["body"],
+                                 title=form.cleaned_data.get("title"))
         except ActionError as error:
             show_action_error(form, error)
         else:
@@ -251,7 +254,7 @@ def revisions(request, slug, topic_id, post_id):
         raise NotAllowed("deleted", hide=True)  # a deleted text stays with the moderators
     return render(request, "conversations/revisions.html", {
         "community": found.community, "topic": found, "post": post,
-        "revisions": queries.revisions_of(post)})
+        "changes": queries.changes_of_post(post)})
 
 
 @require_POST
@@ -352,6 +355,17 @@ def notifications(request):
         return redirect("conversations:notifications")
     return render(request, "conversations/notifications.html",
                   {"notifications": queries.notifications_for(request.user)})
+
+
+@login_required
+@require_safe
+def open_notification(request, pk):
+    """Go to what a notification is about, marking it read on the way (as mail clients do)."""
+    notice = queries.notification_of(request.user, pk)
+    if notice is None:
+        raise Http404
+    actions.do_mark_notifications_read(actor=request.user, ids=[notice.pk])
+    return redirect(queries.notification_target(notice))
 
 
 def notification_count(request):

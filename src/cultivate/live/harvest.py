@@ -201,6 +201,16 @@ def _event_reference(event: Event) -> str:
     return f"[{title}]({settings.SITE_URL}{url})" if url else f"*{title}*"
 
 
+def _asker(item: Item, community):
+    """The member who asked, when they may start topics here: the question is theirs (they
+    follow it and hear of answers). Guests' questions are written by the facilitator."""
+    user = item.participant.user
+    if user is None or not user.is_active:
+        return None
+    standing = policy.standing_of(user, community)
+    return user if policy.Can.START_TOPIC in policy.allowed(standing, community) else None
+
+
 def _topic_body(item: Item, event: Event) -> str:
     name = escape_markdown(item.participant.display_name)
     if item.participant.user_id is None:
@@ -307,8 +317,9 @@ def do_harvest(*, actor, event: Event, question_ids, summary: str = "") -> Harve
             if item.pk in skipped:
                 continue
             topic = conversations.do_start_topic(
-                actor=actor, community=community, kind=TopicKind.QUESTION,
-                title=_topic_title(item, event), body=_topic_body(item, event))
+                actor=_asker(item, community) or actor, community=community,
+                kind=TopicKind.QUESTION, title=_topic_title(item, event),
+                body=_topic_body(item, event), occurred_at=item.created_at)
             if item.answered and item.answer.strip():
                 reply = conversations.do_reply(actor=actor, topic=topic,
                                                body=_reply_body(item, event))

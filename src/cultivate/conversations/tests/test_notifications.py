@@ -57,3 +57,26 @@ def test_pages_badge_and_api(clinic):
     assert ben.delete(url).status_code == 204
     assert Client().get("/me/notifications/count/").content == b""
     assert Client().get("/api/v1/me/notifications").status_code == 401
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_the_post(clinic):
+    community, p = clinic
+    topic = actions.do_start_topic(actor=p["ben"], community=community, title="Budget calendars",
+                                   body="When?")
+    reply = actions.do_reply(actor=p["cleo"], topic=topic, body="In March")
+    notice = Notification.objects.get(user=p["ben"])
+    Notification.objects.create(user=p["ben"], kind="pulse", link="/c/x/pulse/1/",
+                                title="How is the community doing?")
+    ben = Client()
+    ben.force_login(p["ben"])
+    listing = ben.get("/me/notifications/").content.decode()
+    assert f'href="/me/notifications/{notice.pk}/"' in listing
+    assert "How is the community doing?" in listing  # a notice without a post lists too
+    opened = ben.get(f"/me/notifications/{notice.pk}/")
+    assert opened.status_code == 302 and opened["Location"] == reply.get_absolute_url()
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    # Someone else's notification is not found; nobody else can mark it.
+    cleo = Client()
+    cleo.force_login(p["cleo"])
+    assert cleo.get(f"/me/notifications/{notice.pk}/").status_code == 404

@@ -117,9 +117,12 @@ def test_topic_page_and_list_queries_do_not_grow(clinic, django_assert_max_num_q
     client = signed_in(ben)
     record_visit(user=ben, community=community)  # the day's first visit writes one row more
     # Caching is off here: the shared thread (posts_of) and the backlink ids are read too,
-    # and value creation's "I applied this" counts (one query for the page).
-    with django_assert_max_num_queries(7):
-        assert client.get(f"/c/budget-clinic/t/{topic.pk}/").status_code == 200
+    # and value creation's "I applied this" counts (one query for the page), and its tags
+    # (cached with the thread when caching is on).
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/c/budget-clinic/t/{topic.pk}/")
+    assert page.status_code == 200
+    assert '<ul class="tags" aria-label="Tags"><li>a</li><li>t4</li></ul>' in page.content.decode()
     with django_assert_max_num_queries(7):
         assert client.get("/c/budget-clinic/topics/?kind=question").status_code == 200
 
