@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "cultivate.audit",
     "cultivate.evaluation",
     "cultivate.health",
+    "cultivate.demo",
+    "cultivate.apps.ProjectConfig",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -6,6 +6,12 @@ class ConversationsConfig(AppConfig):
     label = "conversations"
 
     def ready(self) -> None:
+        from cultivate.conversations.actions import do_purge_deleted_posts
+        from cultivate.conversations.mailing import send_due_digests
+        from cultivate.core import clock, retention
+
+        clock.register(send_due_digests)
+        retention.PURGERS["posts"] = do_purge_deleted_posts
         from cultivate.communities import inbox
         from cultivate.conversations import inbox as ours
 

@@ -6,14 +6,10 @@ or by the clock `cultivate run` starts. Each subscription is claimed with a cond
 before its digest is built, so clocks in several processes never send one digest twice.
 """
 
-import logging
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from django import db
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -33,7 +29,6 @@ from cultivate.conversations.models import (
 from cultivate.core.mail import list_message, send_messages, send_messages_after_commit
 from cultivate.people.models import User
 
-logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "cultivate.conversations.unsubscribe"
 ALL_DIGESTS = 0  # the community id in a token that stops every digest at once
 DIGEST_PERIODS = {EmailMode.DAILY: timedelta(days=1), EmailMode.WEEKLY: timedelta(days=7)}
@@ -203,26 +198,3 @@ def _news_for(community: Community, user, since: datetime, until: datetime) -> C
     return CommunityNews(community=community, since=since, new_topics=new_topics,
                          busy_topics=busy, waiting_questions=waiting,
                          unsubscribe_url=unsubscribe_url(user.pk, community.pk))
-
-
-def start_digest_clock(minutes: int, *, also=()) -> threading.Thread | None:
-    """Run `send_due_digests` (and the jobs in `also`, such as event reminders) every few
-    minutes in a daemon thread (the embedded server's clock; production may use cron instead
-    and set the interval to 0)."""
-    if minutes <= 0:
-        return None
-
-    def tick():
-        while True:
-            time.sleep(minutes * 60)
-            for job in (send_due_digests, *also):
-                try:
-                    job()
-                except Exception:  # a mail server hiccup must not stop the clock
-                    logger.exception("%s failed; trying again next time", job.__name__)
-                finally:
-                    db.close_old_connections()
-
-    clock = threading.Thread(target=tick, name="digest-clock", daemon=True)
-    clock.start()
-    return clock

@@ -211,6 +211,8 @@ def changes_of_post(post: Post) -> list[tuple[PostRevision, str]]:
     from cultivate.history.diffing import line_diff
 
     older_first = sorted(revisions_of(post), key=lambda r: (r.replaced_at, r.pk))
+    if not older_first:
+        return []
     following = [r.body for r in older_first[1:]] + [post.body]
     return [(revision, line_diff(revision.body, after))
             for revision, after in reversed(list(zip(older_first, following, strict=True)))]

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from cultivate.core.site import sync_site_record
 
         post_migrate.connect(sync_site_record, sender=self)
+        from cultivate.core import clock
+        from cultivate.core.retention import purge_when_due
+
+        clock.register(purge_when_due)

@@ -6,6 +6,7 @@ stored file go, a post becomes a tombstone (conversations.actions.do_purge_delet
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -43,13 +44,14 @@ def check_restorable(deleted_at: datetime) -> None:
                        % {"date": ended}, code="restore_window_over")
 
 
-def purge_deleted(now: datetime | None = None) -> dict[str, int]:
-    """Remove for good every post and resource deleted before the window; returns counts."""
-    from cultivate.conversations.actions import do_purge_deleted_posts
-    from cultivate.resources.actions import do_purge_deleted_resources
+# What can be deleted and restored registers how to remove it for good (conversations' posts,
+# the library's resources): {name: purge(now=...) -> count}.
+PURGERS: dict[str, Callable[..., int]] = {}
 
-    return {"posts": do_purge_deleted_posts(now=now),
-            "resources": do_purge_deleted_resources(now=now)}
+
+def purge_deleted(now: datetime | None = None) -> dict[str, int]:
+    """Remove for good everything deleted before the window; returns counts by kind."""
+    return {name: purge(now=now) for name, purge in PURGERS.items()}
 
 
 _last_purge = 0.0
@@ -63,4 +65,4 @@ def purge_when_due() -> None:
     _last_purge = time.monotonic()
     purged = purge_deleted()
     if any(purged.values()):
-        logger.info("Removed for good: %(posts)s posts, %(resources)s resources", purged)
+        logger.info("Removed for good: %s", purged)

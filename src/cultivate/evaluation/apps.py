@@ -22,3 +22,7 @@ class EvaluationConfig(AppConfig):
         if applied_from_feedback not in FEEDBACK_LISTENERS:
             FEEDBACK_LISTENERS.append(applied_from_feedback)
         forget_when_deleted(ValueStory, "value_story")
+        from cultivate.core import clock
+        from cultivate.evaluation.tasks import enqueue_value_work
+
+        clock.register(enqueue_value_work)  # follow-ups and proposed stories (task worker)

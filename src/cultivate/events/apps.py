@@ -11,3 +11,9 @@ class EventsConfig(AppConfig):
 
         if events_to_record not in SOURCES:
             SOURCES.append(events_to_record)
+        from cultivate.core import clock
+        from cultivate.events.reminders import send_due_reminders
+        from cultivate.events.tasks import enqueue_event_work
+
+        clock.register(send_due_reminders)  # the reminders of events that start soon
+        clock.register(enqueue_event_work)  # feedback forms of events that just ended

@@ -32,6 +32,45 @@ PAST = {
 }
 
 
+# Every other community has its next gathering planned: (slug, host, title, days, hour, zone,
+# format, description).
+ELSEWHERE = (
+    ("monitoring-evaluation", "carlos", "Clinic: outcome statements from partner reports", 6,
+     15, "Africa/Johannesburg", "case-clinics",
+     "Lucas brings five partner reports; we practise turning activities into outcomes."),
+    ("facilitators-network", "kwame", "Peer assist: hybrid World Café", 13, 16, "Europe/Lisbon",
+     "peer-assist", "Meera's question: bringing the online tables into the room."),
+    ("humanitarian-logistics", "grace", "Peer assist: last-mile vouchers offline", 9, 11,
+     "Africa/Nairobi", "peer-assist", "Ahmed hosts; peers from three field offices help."),
+    ("climate-adaptation", "rafael", "Webinar: climate budget tagging in small ministries", 18,
+     14, "Pacific/Tongatapu", "",
+     "Lan and Mele compare two countries' first year of tagging."),
+    ("public-internal-audit", "nodir", "Certification study group", 4, 10, "Europe/Belgrade",
+     "", "Chapter 4 of the standards, with the practice questions."),
+    ("horizons-learning-circle", "samuel", "Quarterly review circle", 25, 9, "Asia/Kathmandu",
+     "after-action-review", "Tenzin's monsoon response, one year on."),
+)
+
+
+def _plant_elsewhere(people: dict) -> int:
+    added = 0
+    for slug, host, title, days, hour, zone, fmt, description in ELSEWHERE:
+        community = Community.objects.filter(slug=slug).first()
+        if community is None or Event.objects.filter(community=community, title=title).exists():
+            continue
+        starts, ends = _at(days, hour, zone)
+        event = actions.do_plan_event(actor=people[host], community=community, title=title,
+                                      starts_at=starts, ends_at=ends, time_zone=zone,
+                                      description=description, learning_format=_format(fmt),
+                                      online_url="https://meet.example.org/" + slug)
+        member_ids = list(community.memberships.exclude(user=people[host])
+                          .values_list("user__username", flat=True)[:4])
+        for username in member_ids:
+            actions.do_rsvp(actor=people[username], event=event, answer="going")
+        added += 1
+    return added
+
+
 def _at(days: int, hour: int, zone_name: str):
     from zoneinfo import ZoneInfo
 
@@ -43,7 +82,10 @@ def _format(slug: str):
     return LearningFormat.objects.filter(slug=slug).first()
 
 
-def plant_events(people: dict) -> int:
+DEMO_ORDER = 40
+
+
+def plant(people: dict) -> int:
     """Create the demo events that are missing; returns how many were added."""
     community = Community.objects.filter(slug=COMMUNITY).first()
     if community is None:
@@ -69,4 +111,4 @@ def plant_events(people: dict) -> int:
         actions.do_record_event_outcome(people["anahit"], event, notes=PAST["notes"],
                                         outputs=PAST["outputs"])
         added += 1
-    return added
+    return added + _plant_elsewhere(people)

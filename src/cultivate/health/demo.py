@@ -33,6 +33,9 @@ def _format(slug: str) -> str:
     return slug if LearningFormat.objects.filter(slug=slug).exists() else ""
 
 
+DEMO_ORDER = 80
+
+
 def plant(people: dict) -> int:
     budget = Community.objects.filter(slug=BUDGET).first()
     audit = Community.objects.filter(slug=AUDIT).first()

@@ -6,4 +6,11 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self):
+        from cultivate.core import clock, ratelimit
         from cultivate.people.mydata import signals  # noqa: F401 - connects the receivers
+        from cultivate.people.mydata.erasure import carry_out_due_erasures
+        from cultivate.people.queries import token_owner_id
+
+        clock.register(carry_out_due_erasures)  # erasures whose grace period ended
+        if not ratelimit.TOKEN_OWNER:
+            ratelimit.TOKEN_OWNER.append(token_owner_id)

@@ -61,7 +61,10 @@ METHODS = [
 ]
 
 
-def plant_methods(people: dict) -> int:
+DEMO_ORDER = 30
+
+
+def plant(people: dict) -> int:
     """Create the demo methods that are missing; returns how many were added."""
     added = 0
     for spec in METHODS:

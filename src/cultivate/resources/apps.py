@@ -15,3 +15,7 @@ class ResourcesConfig(AppConfig):
 
         # Files added to the library may be larger than attachments: the early 413 uses ours.
         register_upload_limit(UPLOAD_PATHS, max_resource_bytes)
+        from cultivate.core.retention import PURGERS
+        from cultivate.resources.actions import do_purge_deleted_resources
+
+        PURGERS["resources"] = do_purge_deleted_resources

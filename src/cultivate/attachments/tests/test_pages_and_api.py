@@ -256,7 +256,10 @@ def test_the_upload_endpoint_explains_garbage(world, signed_in):
     assert ben.get("/c/treasury-circle/attachments/").status_code == 405
 
 
-def test_the_upload_shows_in_the_community_activity(world, signed_in):
+def test_the_upload_is_recorded_but_the_stream_shows_the_post_not_the_file(world, signed_in):
+    from cultivate.activity.models import Activity
+
     ben = signed_in(world["ben"])
     attach(ben, "treasury-circle", "a.png", files.png())
-    assert "attached a file" in ben.get("/c/treasury-circle/").content.decode()
+    assert Activity.objects.filter(verb="attachment.uploaded", actor=world["ben"]).exists()
+    assert "attached a file" not in ben.get("/c/treasury-circle/").content.decode()

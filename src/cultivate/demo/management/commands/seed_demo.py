@@ -28,7 +28,7 @@ from cultivate.communities.models import (
     RequestStatus,
     Role,
 )
-from cultivate.core.demo_data import (
+from cultivate.demo.landscape import (
     ADMIN_DISPLAY_NAME,
     ADMIN_USERNAME,
     COMMUNITIES,
@@ -40,12 +40,9 @@ from cultivate.core.demo_data import (
     Seat,
     demo_email,
 )
-from cultivate.evaluation.demo import plant_value
-from cultivate.events.demo import plant_events
-from cultivate.health.demo import plant as plant_health
+from cultivate.demo.registry import plant_all
 from cultivate.people.actions import do_update_profile
 from cultivate.people.models import User
-from cultivate.practice.demo import plant_methods
 
 # Invitations and join decisions send mail on commit; demo mail must reach no one, and
 # printed mail would bury the summary.
@@ -79,14 +76,11 @@ def seed() -> int:
         people[person.username], created = ensure_person(person, password)
         added += created
     added += ensure_admin(password)
-    for spec in COMMUNITIES:
+    for index, spec in enumerate(COMMUNITIES):
         if not Community.objects.filter(slug=spec.slug).exists():
-            plant_community(spec, people)
+            backdate_founding(plant_community(spec, people), days=FOUNDED_DAYS_AGO - 30 * index)
             added += 1
-    plant_methods(people)
-    plant_events(people)
-    plant_value(people)
-    plant_health(people)
+    plant_all(people)  # each app's own content: conversations, methods, events, value...
     return added
 
 
@@ -140,6 +134,27 @@ def plant_community(spec: CommunitySpec, people: dict[str, User]) -> Community:
         do_invite_member(actor=convener, community=community, email=demo_email(invite.local_part),
                          role=invite.role, message=invite.message)
     return community
+
+
+# Communities were founded a year or more ago, so their conversations and events have a history.
+FOUNDED_DAYS_AGO = 420
+
+
+def backdate_founding(community: Community, *, days: int) -> None:
+    """Move a new community's founding, its members' arrival and what was recorded about it
+    back in time (a day apart each), leaving pending requests and open invitations recent."""
+    from cultivate.activity.models import Activity
+
+    founded = timezone.now() - timedelta(days=days)
+    Community.objects.filter(pk=community.pk).update(created_at=founded)
+    for offset, membership in enumerate(Membership.objects.filter(community=community)
+                                        .order_by("joined_at", "pk")):
+        Membership.objects.filter(pk=membership.pk).update(
+            joined_at=founded + timedelta(days=offset, hours=1))
+    recorded = Activity.objects.filter(community=community).order_by("occurred_at", "pk")
+    for offset, activity_id in enumerate(recorded.values_list("pk", flat=True)):
+        Activity.objects.filter(pk=activity_id).update(
+            occurred_at=founded + timedelta(days=offset, hours=1))
 
 
 def seat_member(community: Community, seat: Seat, user: User, *, convener: User,

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         import uvicorn
 
         from cultivate.communities.models import Community
-        from cultivate.conversations.mailing import start_digest_clock
+        from cultivate.core import clock
         from cultivate.core.site import adopt_serving_address, local_address
 
         address = adopt_serving_address(host, port)
@@ -29,21 +29,9 @@ class Command(BaseCommand):
             self.stdout.write("Empty database: loading the demo landscape…")
             call_command("seed_demo")
         call_command("collectstatic", interactive=False, verbosity=0)
-        from cultivate.core.retention import purge_when_due
-        from cultivate.evaluation.tasks import enqueue_value_work
-        from cultivate.events.reminders import send_due_reminders
-        from cultivate.events.tasks import enqueue_event_work
-        from cultivate.insights.tasks import enqueue_recompute
-        from cultivate.people.mydata.erasure import carry_out_due_erasures
-
-        # One clock: digests, the reminders of events that start soon, the recomputation of
-        # levels and dashboards (run at once, or queued for the task worker), the account
-        # erasures whose grace period ended, and once a day the purge of deletions past their
-        # restore window; value creation's follow-ups and proposed stories, and the feedback
-        # forms of events that just ended (task worker).
-        start_digest_clock(settings.CULTIVATE_DIGEST_CLOCK_MINUTES,
-                           also=[send_due_reminders, enqueue_recompute, carry_out_due_erasures,
-                                 purge_when_due, enqueue_value_work, enqueue_event_work])
+        # The jobs every app registered (core/clock.py): digests, reminders, recomputation,
+        # erasures, the daily purge, value creation's and events' follow-ups.
+        clock.start(settings.CULTIVATE_DIGEST_CLOCK_MINUTES)
         serving = local_address(host, port)
         self.stdout.write(self.style.SUCCESS(f"Cultivate is at {serving}/"))
         if address != serving:

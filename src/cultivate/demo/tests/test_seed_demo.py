@@ -16,7 +16,7 @@ from cultivate.communities.models import (
     Stage,
     Visibility,
 )
-from cultivate.core.demo_data import DEMO_DOMAIN, DEMO_PASSWORD, SHOWCASE
+from cultivate.demo.landscape import DEMO_DOMAIN, DEMO_PASSWORD, SHOWCASE
 from cultivate.people.models import User
 
 
@@ -100,3 +100,40 @@ def test_demo_has_method_pages_with_a_failure_story():
     assert Method.objects.count() == 2
     assert Story.objects.filter(outcome="failure").exists()
     assert Method.objects.get(title="After-action review").practitioners.count() == 2
+
+
+@pytest.mark.django_db
+def test_every_community_of_the_demo_is_alive():
+    """What a newcomer opens shows something true: conversations answered by several people,
+    a library, a coming event, a searchable history and figures over months (issue 15)."""
+    from datetime import timedelta
+
+    from cultivate.conversations.models import Post, Topic
+    from cultivate.conversations.search import search
+    from cultivate.events.models import Event
+    from cultivate.insights.models import WeeklyFigures
+    from cultivate.live.models import Item
+    from cultivate.resources.models import Resource
+
+    seed_demo()
+    now = timezone.now()
+    for community in Community.objects.all():
+        topics = Topic.objects.filter(community=community)
+        assert topics.count() >= 2, community.slug
+        assert topics.filter(accepted_answer__isnull=False).exists(), community.slug
+        repliers = Post.objects.filter(topic__community=community, is_opening=False)
+        assert repliers.values("author").distinct().count() >= 2, community.slug
+        assert Resource.objects.filter(community=community).exists(), community.slug
+        assert Event.objects.filter(community=community, ends_at__gt=now).exists(), community.slug
+        oldest = topics.order_by("created_at").first().created_at
+        assert oldest < now - timedelta(days=100), community.slug  # a history, not one day
+        weeks = sorted(WeeklyFigures.objects.filter(community=community)
+                       .values_list("week", flat=True))
+        assert len(weeks) >= 5 and (weeks[-1] - weeks[0]).days > 100, community.slug
+    assert Topic.objects.filter(kind="question", answered_at__isnull=True).exists()  # waiting
+    harvested = Item.objects.filter(harvested_topic__isnull=False).select_related(
+        "harvested_topic", "participant")
+    assert harvested and all(i.harvested_topic.author_id == i.participant.user_id
+                             for i in harvested)
+    milica = User.objects.get(username="milica")
+    assert search(milica, "budget"), "search finds common words"
