@@ -7,7 +7,7 @@ import io
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -91,6 +91,11 @@ class Chart:
     table: Table
     figure: dict | None = None  # None: the table is the figure (lists of questions, content)
 
+    @property
+    def is_empty(self) -> bool:
+        """No row, or nothing but zeros and blanks after the first column: no picture to draw."""
+        return not any(cell not in (0, None, "") for row in self.table.rows for cell in row[1:])
+
 
 def _cell_html(value, point: str = ".") -> str:
     if isinstance(value, int) and not isinstance(value, bool):
@@ -143,7 +148,12 @@ def share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
+DAY_MS = 24 * 3600 * 1000
+
+
+def _layout(title: str, x_title: str, y_title: str, *, x=(), **extra) -> dict:
+    """A week-by-week chart's layout. With a single week on the axis, plotly would zoom to
+    hours (23:59:59.999): show a fortnight around it instead, labelled by day."""
     layout = {
         "meta": {"title": title},  # the page's heading names the chart; no second title
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
@@ -151,12 +161,17 @@ def _layout(title: str, x_title: str, y_title: str, **extra) -> dict:
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
         "margin": {"l": 60, "r": 20, "t": 20, "b": 60},
         "xaxis": {"title": {"text": x_title}, "gridcolor": "#e3e9e5", "linecolor": INK,
-                  "type": "date"},
+                  "type": "date", "tickformat": "%d %b %Y", "automargin": True},
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e3e9e5",
                   "linecolor": INK},
-        "legend": {"orientation": "h", "y": -0.25},
+        "legend": {"orientation": "h", "y": -0.3, "yanchor": "top"},
         "hovermode": "x unified",
     }
+    if len(set(x)) == 1:
+        only = date.fromisoformat(str(x[0])[:10])
+        layout["xaxis"]["range"] = [(only - timedelta(days=7)).isoformat(),
+                                    (only + timedelta(days=7)).isoformat()]
+        layout["xaxis"]["dtick"] = 7 * DAY_MS
     layout.update(extra)
     return layout
 
@@ -264,9 +279,10 @@ def _levels_over_time_chart(d: Dashboard) -> Chart:
     x = [day.isoformat() for day, _counts in d.level_history]
     traces = []
     for index, level in enumerate(LEVEL_ORDER):
-        traces.append({"type": "scatter", "mode": "lines", "name": level_label(level),
+        traces.append({"type": "scatter", "name": level_label(level),
                        "x": x, "y": [counts[level] for _day, counts in d.level_history],
                        "stackgroup": "levels", "line": {"color": INK, "width": 1},
+                       "mode": "lines+markers" if len(x) == 1 else "lines",
                        "fillcolor": LEVEL_COLOURS[level],
                        "fillpattern": {"shape": PATTERNS[index], "fillmode": "overlay",
                                        "fgcolor": INK if index > 1 else "#ffffff",
@@ -280,7 +296,7 @@ def _levels_over_time_chart(d: Dashboard) -> Chart:
                  _("Stacked areas of the number of people at each level, week by week, the "
                    "core group at the bottom."), table,
                  {"data": traces, "layout": _layout(_("Levels of participation over time"),
-                                                    _("Week starting"), _("People"))})
+                                                    _("Week starting"), _("People"), x=x)})
 
 
 def _members_chart(d: Dashboard) -> Chart:
@@ -295,7 +311,7 @@ def _members_chart(d: Dashboard) -> Chart:
                    "who came back."), table,
                  {"data": traces, "layout": _layout(_("New and returning members"),
                                                     _("Week starting"), _("People"),
-                                                    barmode="stack")})
+                                                    barmode="stack", x=x)})
 
 
 def _contributions_chart(d: Dashboard) -> Chart:
@@ -310,7 +326,7 @@ def _contributions_chart(d: Dashboard) -> Chart:
                  _("Stacked bars per week, one part per kind of contribution."), table,
                  {"data": traces, "layout": _layout(_("Contributions by kind"),
                                                     _("Week starting"), _("Contributions"),
-                                                    barmode="stack")})
+                                                    barmode="stack", x=x)})
 
 
 def _questions_chart(d: Dashboard) -> Chart:
@@ -327,7 +343,7 @@ def _questions_chart(d: Dashboard) -> Chart:
                    "been answered."), table,
                  {"data": traces, "layout": _layout(_("Questions asked and answered"),
                                                     _("Week starting"), _("Questions"),
-                                                    barmode="group")})
+                                                    barmode="group", x=x)})
 
 
 def _answer_time_chart(d: Dashboard) -> Chart:
@@ -353,7 +369,7 @@ def _answer_time_chart(d: Dashboard) -> Chart:
                  _("A line of the median number of hours questions of each week waited for a "
                    "first answer, and a dashed line for the median over all questions."),
                  table, {"data": traces, "layout": _layout(_("Time to a first answer"),
-                                                           _("Week starting"), _("Hours"))})
+                                                           _("Week starting"), _("Hours"), x=x)})
 
 
 def _attendance_chart(d: Dashboard) -> Chart:
@@ -365,7 +381,7 @@ def _attendance_chart(d: Dashboard) -> Chart:
                  _("Bars of the number of people who attended learning events each week."),
                  table, {"data": [_bar(_("Attendance"), x, [w.attendance for w in d.weeks], 2)],
                          "layout": _layout(_("Event attendance"), _("Week starting"),
-                                           _("People"))})
+                                           _("People"), x=x)})
 
 
 def _unanswered_chart(d: Dashboard) -> Chart:

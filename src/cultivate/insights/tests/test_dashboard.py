@@ -190,9 +190,11 @@ def test_a_community_not_computed_yet(client, world):
     client.force_login(world["cleo"])
     page = client.get(url(world["public"]))
     assert page.status_code == 200
-    assert "have not been computed for this community yet" in page.content.decode()
-    assert Tables(page.content.decode()).tables["table-levels"][1] == ["Core group", "0",
-                                                                       "0.0"]
+    text = page.content.decode()
+    assert "have not been computed for this community yet" in text
+    # Empty charts say so instead of drawing empty boxes; their downloads stay.
+    assert "No data yet for this period" in text
+    assert 'data-figure="figure-levels"' not in text and "levels.csv" in text
 
 
 DASHBOARD_QUERIES = 7  # session, user, community, role; figures, weeks, snapshots
@@ -328,3 +330,13 @@ def test_plotly_bundle_is_found_and_served_without_network(settings, tmp_path):
     assert "max-age=315360000" in response["Cache-Control"]
     body = b"".join(response.streaming_content)
     assert body == bundle().read_bytes()
+
+
+def test_one_week_of_history_is_drawn_around_its_day_not_zoomed_to_hours():
+    from cultivate.insights.charts import _layout
+
+    layout = _layout("Levels", "Week starting", "People", x=["2026-11-30"])
+    assert layout["xaxis"]["range"] == ["2026-11-23", "2026-12-07"]
+    assert layout["xaxis"]["tickformat"] == "%d %b %Y"
+    assert "range" not in _layout("Levels", "Week", "People",
+                                  x=["2026-11-23", "2026-11-30"])["xaxis"]
