@@ -17,7 +17,7 @@ def sign_up(page: Page, base: str, mailoutbox, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label(re.compile(r"^Password:?$")).fill("grow-practice-2026!")
     page.get_by_label(re.compile(r"^Password \(again\)")).fill("grow-practice-2026!")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mailoutbox[-1].body).group(0)
     page.goto(base + link[link.index("/accounts/"):])
     page.get_by_role("button", name="Confirm").click()

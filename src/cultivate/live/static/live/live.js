@@ -88,6 +88,12 @@
   function form(action, children, cls) {
     return el("form", {method: "post", action: action, class: cls || ""}, children);
   }
+  // The reader's own clock, as on every other page (the snapshot carries UTC).
+  function localTime(iso) {
+    var when = new Date(iso);
+    if (isNaN(when)) return iso.slice(11, 16);
+    return when.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", hour12: false});
+  }
   function votesText(n) { return n === 1 ? t.votes_one : t.votes_many.replace("%(n)s", n); }
   function shown(item) {
     return item.body_html !== undefined && (item.status === "visible" || me.moderator
@@ -101,7 +107,8 @@
     if (item.answered) badges.push(t.answered);
     var meta = el("p", {class: "meta"}, [el("strong", {text: item.author}),
       item.author_is_guest ? el("span", {class: "role", text: " (" + t.guest + ")"}) : null,
-      el("span", {text: " · " + item.created_at.slice(11, 16)})]);
+      el("span", {text: " · "}),
+      el("time", {datetime: item.created_at, text: localTime(item.created_at)})]);
     badges.forEach(function (b) { meta.appendChild(el("span", {class: "badge", text: b})); });
     var li = el("li", {class: "live-item" + (item.pinned ? " pinned" : ""), "data-id": item.id},
       [meta, el("div", {class: "body", html: item.body_html})]);
