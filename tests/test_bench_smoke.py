@@ -48,3 +48,12 @@ def test_live_load_against_the_floor():
     for row in rows:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert cells[3].startswith("20 (") and cells[7] == "0 (0)", row  # all there, none lost
+
+
+def test_page_weight_weighs_the_demo_pages(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    out = run("bench/page_weight.py", "--data-dir", str(tmp_path), env=env)
+    rows = [line for line in out.splitlines() if line.startswith("| Community home")]
+    assert len(rows) == 2 and "| Topic page" in out
+    css_kb = float(rows[0].split("|")[4])
+    assert css_kb > 5, "the site's stylesheet is counted"

@@ -49,3 +49,18 @@ def test_markdown_preview_is_sanitised_and_for_members_only(client, make_user, s
     statuses = [client.post("/markdown/preview/", {"body": "a"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert client.post("/me/tokens/", {"name": "still fine"}).status_code == 200  # own budget
+
+
+@pytest.mark.django_db
+def test_ordinary_refusals_are_not_logged_and_the_favicon_answers(client, caplog):
+    """The embedded tier's terminal shows mail: a 403 or 404 must not print a traceback there,
+    and browsers asking for /favicon.ico get the icon (issue 15)."""
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        assert client.get("/me/stewarding/count/").status_code == 200
+        assert client.get("/no-such-page/").status_code == 404
+        assert client.get("/admin/").status_code == 302
+    assert [r for r in caplog.records if r.name.startswith("django.request")] == []
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith(".svg")
