@@ -10,6 +10,7 @@
 from allauth.account import views as allauth_views
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.utils.translation import gettext as _
 
 from cultivate.core.ratelimit import client_address, seconds_until_allowed
 
@@ -25,6 +26,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class LoginView(allauth_views.LoginView):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "remember" in form.fields:  # allauth's label is in title case
+            form.fields["remember"].label = _("Keep me signed in")
+        return form
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if any(error.code == TOO_MANY_ATTEMPTS for error in form.non_field_errors().as_data()):

@@ -80,7 +80,9 @@ def seed() -> int:
         if not Community.objects.filter(slug=spec.slug).exists():
             backdate_founding(plant_community(spec, people), days=FOUNDED_DAYS_AGO - 30 * index)
             added += 1
+    started = timezone.now()
     plant_all(people)  # each app's own content: conversations, methods, events, value...
+    spread_fresh_activity(since=started)
     return added
 
 
@@ -155,6 +157,36 @@ def backdate_founding(community: Community, *, days: int) -> None:
     for offset, activity_id in enumerate(recorded.values_list("pk", flat=True)):
         Activity.objects.filter(pk=activity_id).update(
             occurred_at=founded + timedelta(days=offset, hours=1))
+
+
+# What the apps' demos did "now" happened over the last weeks, in the order it was done.
+SPREAD_OVER_DAYS = 60
+
+
+def spread_fresh_activity(*, since) -> None:
+    """Give each activity recorded during this seeding the time of its target when that was
+    backdated (an applied record, a harvested question), else a time over the last weeks in
+    the order it was recorded, so the stream and the charts read as a history."""
+    from cultivate.activity.models import Activity
+
+    fresh = list(Activity.objects.filter(occurred_at__gte=since).order_by("occurred_at", "pk")
+                 .select_related("target_type"))
+    if not fresh:
+        return
+    step = timedelta(days=SPREAD_OVER_DAYS) / len(fresh)
+    start = timezone.now() - timedelta(days=SPREAD_OVER_DAYS)
+    for index, activity in enumerate(fresh):
+        when = _target_time(activity, since) or start + step * index
+        Activity.objects.filter(pk=activity.pk).update(occurred_at=when)
+
+
+def _target_time(activity, since):
+    model = activity.target_type.model_class() if activity.target_type_id else None
+    if model is None or "created_at" not in {f.name for f in model._meta.concrete_fields}:
+        return None
+    created = (model._default_manager.filter(pk=activity.target_id)
+               .values_list("created_at", flat=True).first())
+    return created if created is not None and created < since else None
 
 
 def seat_member(community: Community, seat: Seat, user: User, *, convener: User,
