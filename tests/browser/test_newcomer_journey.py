@@ -15,7 +15,7 @@ def sign_up(page: Page, base: str, mailoutbox, username: str) -> None:
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Email").fill(f"{username}@example.org")
     page.get_by_label("Username").fill(username)
-    page.get_by_label(re.compile(r"^Password:?$")).fill("grow-practice-2026!")
+    page.get_by_label(re.compile(r"^Password( \*)?$")).fill("grow-practice-2026!")
     page.get_by_label(re.compile(r"^Password \(again\)")).fill("grow-practice-2026!")
     page.get_by_role("button", name="Create my account").click()
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mailoutbox[-1].body).group(0)
