@@ -68,13 +68,16 @@ def notify_in_app(stewards, community, title, link) -> None:
 
 
 def questions_for(user, limit: int = 5) -> list[Topic]:
-    """Open questions in the member's communities tagged with their expertise, not their own."""
-    expertise = list(user.expertise.values_list("pk", flat=True))
-    if not expertise:
+    """Open questions in the member's communities tagged with their expertise or with the tags
+    of questions where their answer was accepted; not their own."""
+    known = set(user.expertise.values_list("pk", flat=True)) | set(
+        Topic.tags.through.objects.filter(topic__accepted_answer__author=user)
+        .values_list("tag_id", flat=True))
+    if not known:
         return []
     return list(Topic.objects.filter(
         community__memberships__user=user, kind=TopicKind.QUESTION, answered_at__isnull=True,
-        is_closed=False, tags__in=expertise).exclude(author=user)
+        is_closed=False, tags__in=known).exclude(author=user)
         .select_related("community").distinct().order_by("-created_at")[:limit])
 
 

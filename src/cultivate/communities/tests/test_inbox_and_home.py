@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from cultivate.communities.actions import do_request_to_join
 from cultivate.communities.actions.membership import add_member
-from cultivate.conversations.actions import do_flag_post, do_reply, do_start_topic
+from cultivate.conversations.actions import (
+    do_accept_answer,
+    do_flag_post,
+    do_reply,
+    do_start_topic,
+)
 from cultivate.conversations.models import Notification, Topic
 from cultivate.core.models import tags_from_names
 from cultivate.events.actions import do_plan_event
@@ -79,6 +84,13 @@ def test_members_see_questions_tagged_with_their_expertise(circle, signed_in):
     text = signed_in(people["ben"]).get("/me/stewarding/").content.decode()
     assert "Questions you may be able to answer" in text
     assert "Costing a pension reform" in text and "Arrears in hospitals" not in text
+    # Tags of questions where someone's answer was accepted count like expertise.
+    solved = do_start_topic(actor=people["ana"], community=community, kind="question",
+                            title="Hospital arrears last year", body="How?", tags=["health"])
+    answer = do_reply(actor=people["ben"], topic=solved, body="Clear them monthly.")
+    do_accept_answer(actor=people["ana"], topic=solved, post=answer)
+    text = signed_in(people["ben"]).get("/me/stewarding/").content.decode()
+    assert "Arrears in hospitals" in text
 
 
 def test_home_shows_conversations_events_and_a_linked_stream_without_stewards_business(
