@@ -44,7 +44,9 @@ class CommunityInbox:
         return sum(section.count for section in self.sections)
 
 
-SOURCES: list[Callable[[list[Community]], dict[int, list[InboxSection]]]] = []
+# (the policy verb a steward needs for it, source): each source sees only the communities where
+# the person may act on what it lists.
+SOURCES: list[tuple[policy.Can, Callable[[list[Community]], dict[int, list[InboxSection]]]]] = []
 # What any member may help with, whatever their role: user -> InboxSection.
 MEMBER_SOURCES: list[Callable] = []
 # Told when something new needs the stewards of a community: (stewards, community, title, link).
@@ -64,8 +66,10 @@ def inbox_of(user) -> list[CommunityInbox]:
     if not communities:
         return []
     found: dict[int, list[InboxSection]] = {c.pk: [] for c in communities}
-    for source in SOURCES:
-        for community_id, sections in source(communities).items():
+    verbs = {c.pk: policy.allowed(policy.standing_of(user, c), c) for c in communities}
+    for verb, source in SOURCES:
+        allowed = [c for c in communities if verb in verbs[c.pk]]
+        for community_id, sections in (source(allowed).items() if allowed else ()):
             found[community_id].extend(s for s in sections if s.count)
     return [CommunityInbox(c, found[c.pk]) for c in communities]
 
@@ -103,4 +107,4 @@ def join_requests(communities) -> dict[int, list[InboxSection]]:
         for community_id, requests in by_community.items()}
 
 
-SOURCES.append(join_requests)
+SOURCES.append((policy.Can.DECIDE_REQUESTS, join_requests))

@@ -14,10 +14,11 @@ class ConversationsConfig(AppConfig):
         retention.PURGERS["posts"] = do_purge_deleted_posts
         from cultivate.communities import inbox
         from cultivate.conversations import inbox as ours
+        from cultivate.policy import Can
 
-        for source in (ours.flagged_posts, ours.questions_waiting):
-            if source not in inbox.SOURCES:
-                inbox.SOURCES.append(source)
+        for entry in ((Can.MODERATE, ours.flagged_posts), (Can.MODERATE, ours.questions_waiting)):
+            if entry not in inbox.SOURCES:
+                inbox.SOURCES.append(entry)
         if ours.questions_section not in inbox.MEMBER_SOURCES:
             inbox.MEMBER_SOURCES.append(ours.questions_section)
         if ours.notify_in_app not in inbox.NOTIFIERS:

@@ -8,9 +8,10 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from cultivate.communities.inbox import SOURCES
         from cultivate.events.inbox import events_to_record
+        from cultivate.policy import Can
 
-        if events_to_record not in SOURCES:
-            SOURCES.append(events_to_record)
+        if (Can.PLAN_EVENTS, events_to_record) not in SOURCES:
+            SOURCES.append((Can.PLAN_EVENTS, events_to_record))
         from cultivate.core import clock
         from cultivate.events.reminders import send_due_reminders
         from cultivate.events.tasks import enqueue_event_work

@@ -12,6 +12,7 @@ class LiveConfig(AppConfig):
         GAP_FILLERS[GROUP_PREFIX] = fill_gap
         from cultivate.communities.inbox import SOURCES
         from cultivate.live.inbox import backchannels_to_harvest
+        from cultivate.policy import Can
 
-        if backchannels_to_harvest not in SOURCES:
-            SOURCES.append(backchannels_to_harvest)
+        if (Can.PLAN_EVENTS, backchannels_to_harvest) not in SOURCES:
+            SOURCES.append((Can.PLAN_EVENTS, backchannels_to_harvest))
