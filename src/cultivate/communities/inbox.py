@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cultivate import policy
@@ -102,7 +103,7 @@ def join_requests(communities) -> dict[int, list[InboxSection]]:
     return {community_id: [InboxSection(
         _("Requests to join"), len(requests),
         [InboxItem(r.user.public_name, reverse("communities:requests", args=[r.community.slug]),
-                   r.message[:140]) for r in requests[:SHOWN_PER_SECTION]],
+                   Truncator(r.message).chars(140)) for r in requests[:SHOWN_PER_SECTION]],
         reverse("communities:requests", args=[requests[0].community.slug]))]
         for community_id, requests in by_community.items()}
 
