@@ -1,7 +1,9 @@
 """A community's activity stream: what happened, by whom, with a link to it.
 
-Only news belongs here. Who asked to join, was invited, removed or flagged is stewards'
-business (their inbox shows it); who read what is nobody's.
+Only news that every reader of the community may follow belongs here. Who asked to join, was
+invited, removed or flagged is stewards' business (their inbox shows it); who read what is
+nobody's; value-creation stories and "I applied this" records have readers of their own (a
+story may be for members only), so their pages list them, not the stream.
 """
 
 from dataclasses import dataclass
@@ -17,8 +19,7 @@ STREAM_VERBS = (
     Verb.TOPIC_MOVED, Verb.METHOD_CREATED, Verb.METHOD_EDITED, Verb.STORY_TOLD,
     Verb.STORY_COMMENTED, Verb.PRACTITIONER_ADDED, "format.adapted", Verb.RESOURCE_ADDED,
     Verb.KEY_RESOURCES_CURATED, Verb.LIVE_HARVESTED, Verb.EVENT_PLANNED, Verb.EVENT_CANCELLED,
-    Verb.EVENT_OUTCOME_RECORDED, Verb.APPLIED_RECORDED, Verb.VALUE_STORY_PUBLISHED,
-    Verb.STEP_CORROBORATED, Verb.IMPORT_COMPLETED,
+    Verb.EVENT_OUTCOME_RECORDED, Verb.IMPORT_COMPLETED,
 )
 
 

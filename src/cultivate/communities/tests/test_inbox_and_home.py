@@ -122,3 +122,20 @@ def test_unanswered_means_without_an_accepted_answer(circle, signed_in):
     do_reply(actor=people["fay"], topic=replied, body="Not sure.")
     page = signed_in(people["ben"]).get(f"/c/{community.slug}/topics/?unanswered=1")
     assert "Replied but not solved" in page.content.decode()
+
+
+def test_the_stream_leaves_out_what_has_readers_of_its_own(circle, client):
+    """A value story may be for members only: a public community's visitors must not meet its
+    title in the stream (nor who applied what)."""
+    from cultivate.activity.actions import Verb, record_activity
+
+    community, people = circle
+    topic = do_start_topic(actor=people["ben"], community=community, title="Open news",
+                           body="Everyone may read this.")
+    record_activity(actor=people["ben"], verb=Verb.VALUE_STORY_PUBLISHED, community=community,
+                    target=topic)
+    record_activity(actor=people["ben"], verb=Verb.APPLIED_RECORDED, community=community,
+                    target=topic)
+    text = client.get(f"/c/{community.slug}/").content.decode()
+    assert "started a topic" in text
+    assert "told a value-creation story" not in text and "applied something" not in text

@@ -66,12 +66,6 @@ class ValueStory(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("evaluation:story", kwargs={"slug": self.community.slug,
-                                                   "story_id": self.pk})
-
     @property
     def effective_visibility(self) -> str:
         if self.visibility == StoryVisibility.COMMUNITY or self.visibility_approved_at:
