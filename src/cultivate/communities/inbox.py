@@ -14,9 +14,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cultivate import policy
-from cultivate.communities.models import Community, JoinRequest, Membership, RequestStatus, Role
+from cultivate.communities.models import Community, JoinRequest, Membership, RequestStatus
 
-STEWARD_ROLES = (Role.CONVENER, Role.FACILITATOR)
+# Stewards by their seat (the policy's stewards, platform admins aside: they hold no seat).
+STEWARD_ROLES = [s.value for s in policy.STEWARDS if s != policy.Standing.ADMIN]
 SHOWN_PER_SECTION = 5
 
 
@@ -54,20 +55,32 @@ MEMBER_SOURCES: list[Callable] = []
 NOTIFIERS: list[Callable] = []
 
 
-def stewarded_communities(user) -> list[Community]:
+def stewardships(user) -> list[Membership]:
+    """The person's convener and facilitator seats, their communities loaded (one query)."""
     if not policy.is_signed_in(user):
         return []
-    return list(Community.objects.filter(
-        memberships__user=user, memberships__role__in=STEWARD_ROLES).order_by("name"))
+    return list(Membership.objects.filter(user=user, role__in=STEWARD_ROLES)
+                .select_related("community").order_by("community__name"))
+
+
+def grouped_by_community(rows, community_id) -> dict[int, list]:
+    """Rows in their order, grouped by `community_id(row)`: how each source splits its finds."""
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(community_id(row), []).append(row)
+    return groups
 
 
 def inbox_of(user) -> list[CommunityInbox]:
     """Every stewarded community with the sections that hold something."""
-    communities = stewarded_communities(user)
-    if not communities:
+    seats = stewardships(user)
+    if not seats:
         return []
+    communities = [seat.community for seat in seats]
     found: dict[int, list[InboxSection]] = {c.pk: [] for c in communities}
-    verbs = {c.pk: policy.allowed(policy.standing_of(user, c), c) for c in communities}
+    verbs = {seat.community_id: policy.allowed(
+        policy.standing_of(user, seat.community, role=seat.role), seat.community)
+        for seat in seats}
     for verb, source in SOURCES:
         allowed = [c for c in communities if verb in verbs[c.pk]]
         for community_id, sections in (source(allowed).items() if allowed else ()):
@@ -79,10 +92,6 @@ def for_me(user) -> list[InboxSection]:
     if not policy.is_signed_in(user):
         return []
     return [section for source in MEMBER_SOURCES if (section := source(user)).count]
-
-
-def waiting_count(user) -> int:
-    return sum(box.count for box in inbox_of(user))
 
 
 def notify_stewards(community: Community, *, title: str, link: str, exclude=None) -> None:
@@ -97,9 +106,7 @@ def notify_stewards(community: Community, *, title: str, link: str, exclude=None
 def join_requests(communities) -> dict[int, list[InboxSection]]:
     pending = (JoinRequest.objects.filter(community__in=communities, status=RequestStatus.PENDING)
                .select_related("user", "community").order_by("created_at", "pk"))
-    by_community: dict[int, list] = {}
-    for request in pending:
-        by_community.setdefault(request.community_id, []).append(request)
+    by_community = grouped_by_community(pending, lambda request: request.community_id)
     return {community_id: [InboxSection(
         _("Requests to join"), len(requests),
         [InboxItem(r.user.public_name, reverse("communities:requests", args=[r.community.slug]),

@@ -18,10 +18,11 @@ def stewarding(request):
 @require_safe
 def stewarding_nav(request):
     """The header's inbox link with what waits, for stewards; nothing for anyone else."""
-    if not inbox.stewarded_communities(request.user):
+    boxes = inbox.inbox_of(request.user)
+    if not boxes:
         return HttpResponse("")
     return render(request, "communities/_stewarding_nav.html",
-                  {"count": inbox.waiting_count(request.user)})
+                  {"count": sum(box.count for box in boxes)})
 
 
 @require_safe

@@ -10,15 +10,20 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from cultivate.communities.inbox import SHOWN_PER_SECTION, InboxItem, InboxSection
+from cultivate.communities.inbox import (
+    SHOWN_PER_SECTION,
+    InboxItem,
+    InboxSection,
+    grouped_by_community,
+)
 from cultivate.conversations.models import (
     Flag,
     FlagStatus,
     Notification,
     NotificationKind,
     Topic,
-    TopicKind,
 )
+from cultivate.conversations.queries import open_questions
 
 # A question is the stewards' business once nobody answered it for this long.
 WAITING_AFTER = timedelta(days=2)
@@ -29,9 +34,7 @@ def flagged_posts(communities) -> dict[int, list[InboxSection]]:
             .values("post", "post__topic", "post__topic__title", "post__topic__community",
                     "post__topic__community__slug")
             .annotate(flags=Count("pk"), first=Min("created_at")).order_by("first"))
-    by_community: dict[int, list] = {}
-    for row in rows:
-        by_community.setdefault(row["post__topic__community"], []).append(row)
+    by_community = grouped_by_community(rows, lambda row: row["post__topic__community"])
     found = {}
     for community_id, posts in by_community.items():
         queue = reverse("conversations:moderation", args=[posts[0]["post__topic__community__slug"]])
@@ -44,13 +47,10 @@ def flagged_posts(communities) -> dict[int, list[InboxSection]]:
 
 def questions_waiting(communities) -> dict[int, list[InboxSection]]:
     now = timezone.now()
-    waiting = (Topic.objects.filter(community__in=communities, kind=TopicKind.QUESTION,
-                                    answered_at__isnull=True, is_closed=False,
-                                    created_at__lte=now - WAITING_AFTER)
+    waiting = (open_questions().filter(community__in=communities,
+                                       created_at__lte=now - WAITING_AFTER)
                .select_related("community").order_by("created_at", "pk"))
-    by_community: dict[int, list[Topic]] = {}
-    for topic in waiting:
-        by_community.setdefault(topic.community_id, []).append(topic)
+    by_community = grouped_by_community(waiting, lambda topic: topic.community_id)
     return {community_id: [InboxSection(
         _("Questions waiting longest"), len(topics),
         [InboxItem(t.title, t.get_absolute_url(),
@@ -75,9 +75,8 @@ def questions_for(user, limit: int = 5) -> list[Topic]:
         .values_list("tag_id", flat=True))
     if not known:
         return []
-    return list(Topic.objects.filter(
-        community__memberships__user=user, kind=TopicKind.QUESTION, answered_at__isnull=True,
-        is_closed=False, tags__in=known).exclude(author=user)
+    return list(open_questions().filter(community__memberships__user=user, tags__in=known)
+        .exclude(author=user)
         .select_related("community").distinct().order_by("-created_at")[:limit])
 
 

@@ -55,7 +55,7 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
     if filters.kind:
         found = found.filter(kind=filters.kind)
     if filters.unanswered:
-        found = found.filter(kind=TopicKind.QUESTION, answered_at__isnull=True, is_closed=False)
+        found = found & open_questions()
     elif filters.answered:
         found = found.filter(answered_at__isnull=False).order_by("-answered_at", "-id")
     return found.select_related("author", "community").prefetch_related(
@@ -74,11 +74,16 @@ def latest_topics(community, limit: int) -> list[Topic]:
                 .order_by("-last_posted_at", "-id")[:limit])
 
 
+def open_questions() -> QuerySet[Topic]:
+    """Questions still open and without an accepted answer: what "unanswered" means."""
+    return Topic.objects.filter(kind=TopicKind.QUESTION, answered_at__isnull=True,
+                                is_closed=False)
+
+
 def questions_waiting(community, limit: int) -> list[Topic]:
-    """Open questions without an accepted answer, those waiting longest first."""
-    return list(Topic.objects.filter(community=community, kind=TopicKind.QUESTION,
-                                     answered_at__isnull=True, is_closed=False)
-                .select_related("author").order_by("created_at", "id")[:limit])
+    """A community's open questions, those waiting longest first."""
+    return list(open_questions().filter(community=community).select_related("author")
+                .order_by("created_at", "id")[:limit])
 
 
 # What topic pages read of a community: its name and address, what policy decides with and

@@ -16,8 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
-from cultivate.conversations.models import Topic, TopicKind
-from cultivate.core.markdown import plain_text, render_markdown
+from cultivate.conversations.models import Post, Topic, TopicKind
+from cultivate.core.markdown import plain_text
 from cultivate.core.models import SearchDocument
 from cultivate.people.models import User
 
@@ -239,18 +239,23 @@ def _nth_newest_match(cursor, match: str, n: int) -> int:
     return found[0] if found else 0
 
 
-def _rank(rows, words, limit):
-    """Title matches first, then text matches, newest first among equals; with snippets."""
+def _rank(rows, words, limit, *, posts: bool = True):
+    """Title matches first, then text matches, newest first among equals; with snippets.
+    Posts' snippets come from their rendered text; library documents' bodies are text."""
     stems = [word.lower()[:5] for word in words]
     scored = sorted(rows, key=lambda row: (-_score(row, stems), -row[0]))[:limit]
+    readable = (_readable([row[0] for row in scored]) if posts
+                else {row[0]: row[4] for row in scored})
     return [(pk, topic_id, _snippet(
-        f"{title} — {_readable(body)}" if opening else _readable(body), stems))
-        for pk, topic_id, title, opening, body in scored]
+        f"{title} — {readable.get(pk, '')}" if opening else readable.get(pk, ""), stems))
+        for pk, topic_id, title, opening, _body in scored]
 
 
-def _readable(markdown_source: str) -> str:
-    """What a reader sees of a post, without Markdown's marks (**, #, links' addresses)."""
-    return plain_text(render_markdown(markdown_source)).replace("\n", " ")
+def _readable(post_ids) -> dict[int, str]:
+    """What a reader sees of each post, from its stored HTML: no Markdown marks (**, #,
+    links' addresses) in snippets, and no rendering per hit (one query)."""
+    return {pk: plain_text(html).replace("\n", " ")
+            for pk, html in Post.objects.filter(pk__in=post_ids).values_list("pk", "body_html")}
 
 
 def _score(row, stems) -> int:
@@ -346,7 +351,8 @@ def search_documents(user, text: str, *, community_id: int | None = None, kind: 
     for row in rows:
         unique.setdefault((row[1], row[2]), row)
     ranked = _rank([(pk, (kind_, oid, url), title, True, body)
-                    for pk, kind_, oid, title, body, url in unique.values()], words, limit)
+                    for pk, kind_, oid, title, body, url in unique.values()], words, limit,
+                   posts=False)
     titles = {row[0]: row[3] for row in unique.values()}
     return [DocumentHit(kind_, oid, titles[pk], url, _highlight(snippet))
             for pk, (kind_, oid, url), snippet in ranked]

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cultivate.communities.inbox import SHOWN_PER_SECTION, InboxItem, InboxSection
+from cultivate.communities.inbox import (
+    SHOWN_PER_SECTION,
+    InboxItem,
+    InboxSection,
+    grouped_by_community,
+)
 from cultivate.events.models import Event
 
 RECORD_WITHIN = timedelta(days=60)
@@ -20,9 +25,7 @@ def events_to_record(communities) -> dict[int, list[InboxSection]]:
                                   recurrence="", ends_at__lte=now,
                                   ends_at__gt=now - RECORD_WITHIN, notes="", outputs="")
              .order_by("-ends_at", "-pk"))
-    by_community: dict[int, list[Event]] = {}
-    for event in ended:
-        by_community.setdefault(event.community_id, []).append(event)
+    by_community = grouped_by_community(ended, lambda event: event.community_id)
     return {community_id: [InboxSection(
         _("Events to record"), len(events),
         [InboxItem(e.title, reverse("events:outcome", args=[e.pk]),

@@ -3,6 +3,7 @@ counts: places taken, waiting and "maybe" come as subqueries of the event row, a
 reader's own answer."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
+from cultivate.events import recurrence
 from cultivate.events.models import Answer, CalendarFeed, Event, Rsvp
 from cultivate.formats.models import CommunityFormat, LearningFormat
 from cultivate.policy import Can
@@ -231,10 +233,6 @@ def occurrence_starts(community_ids, *, since, until) -> dict[int, list]:
 
 def next_events(community, limit: int = 3) -> list[tuple[Event, object]]:
     """The next dates of a community's events, repeating ones included: (event, occurrence)."""
-    from datetime import timedelta
-
-    from cultivate.events import recurrence
-
     now = timezone.now()
     candidates = (Event.objects.filter(community=community, cancelled_at__isnull=True,
                                        series_ends_at__gt=now)

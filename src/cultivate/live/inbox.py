@@ -6,7 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cultivate.communities.inbox import SHOWN_PER_SECTION, InboxItem, InboxSection
+from cultivate.communities.inbox import (
+    SHOWN_PER_SECTION,
+    InboxItem,
+    InboxSection,
+    grouped_by_community,
+)
 from cultivate.events.inbox import RECORD_WITHIN
 from cultivate.live.models import Item, ItemKind, ItemStatus
 
@@ -19,9 +24,7 @@ def backchannels_to_harvest(communities) -> dict[int, list[InboxSection]]:
         status=ItemStatus.VISIBLE, harvested_topic__isnull=True)
         .values("channel__event", "channel__event__title", "channel__event__community")
         .annotate(questions=Count("pk")).order_by("-channel__event__ends_at"))
-    by_community: dict[int, list] = {}
-    for row in rows:
-        by_community.setdefault(row["channel__event__community"], []).append(row)
+    by_community = grouped_by_community(rows, lambda row: row["channel__event__community"])
     return {community_id: [InboxSection(
         _("Backchannels to harvest"), len(events),
         [InboxItem(row["channel__event__title"],
