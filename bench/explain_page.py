@@ -10,6 +10,7 @@ numbers exclude the HTTP server but include every middleware.
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -83,6 +84,9 @@ def time_renders(client, path: str, repeat: int) -> None:
           f"min {timings[0]:.2f} ms over {repeat}")
 
 
+SORT = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
+
+
 def profile(client, path: str, top: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -90,7 +94,7 @@ def profile(client, path: str, top: int) -> None:
         get(client, path)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(SORT).print_stats(top)
     print(out.getvalue())
 
 

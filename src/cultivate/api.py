@@ -77,6 +77,12 @@ api.add_router("/", evaluation_router)
 api.add_router("/", health_router)
 
 
+@api.get("/bench/floor", response=dict, include_in_schema=False)
+def floor(request):
+    """The API's benchmark floor: authentication and serialisation, nothing else."""
+    return {"ok": True}
+
+
 def error_response(request, status: int, code: str, message: str, fields=None):
     body = {"error": {"code": code, "message": message, "fields": fields or {}}}
     return api.create_response(request, body, status=status)

@@ -6,6 +6,7 @@ request (docs/architecture.md, docs/benchmarks.md). Websockets go to Django Chan
 (cultivate.live.routing), which runs on this event loop.
 """
 
+import asyncio
 import os
 
 from a2wsgi import WSGIMiddleware
@@ -17,6 +18,7 @@ from cultivate.wsgi import application as wsgi_application  # noqa: E402  (sets 
 http_application = WSGIMiddleware(wsgi_application, workers=int(os.environ.get("WEB_THREADS", "8")))
 
 from cultivate.core.realtime import remember_server_loop  # noqa: E402
+from cultivate.core.warmup import warm_up  # noqa: E402
 from cultivate.live.routing import websocket_application  # noqa: E402
 
 
@@ -28,6 +30,8 @@ async def application(scope, receive, send):
             message = await receive()
             if message["type"] == "lifespan.startup":
                 remember_server_loop()
+                if os.environ.get("CULTIVATE_WARM_UP", "1") != "0":
+                    await asyncio.to_thread(warm_up)  # before this worker takes requests
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cultivate.activity.models import Activity
-from cultivate.core.page_cache import bump_content_version
+from cultivate.core.page_cache import community_scope, expire, scopes_of
 
 
 class Verb:
@@ -88,7 +88,7 @@ def record_activity(
     payload: dict | None = None,
     occurred_at: datetime | None = None,
 ) -> Activity:
-    bump_content_version()
+    expire(*_touched(community, target))
     return Activity.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
@@ -102,11 +102,11 @@ def record_activity(
 
 def record_activities(entries) -> int:
     """Bulk variant for importers: each entry takes record_activity's keyword arguments."""
-    bump_content_version()
     types: dict[type, ContentType] = {}
-    rows = []
+    rows, touched = [], set()
     for entry in entries:
         target, actor = entry.get("target"), entry.get("actor")
+        touched.update(_touched(entry.get("community"), target))
         if target is not None and type(target) not in types:
             types[type(target)] = ContentType.objects.get_for_model(target)
         rows.append(Activity(
@@ -117,7 +117,14 @@ def record_activities(entries) -> int:
             payload=entry.get("payload") or {},
             occurred_at=entry.get("occurred_at") or timezone.now()))
     Activity.objects.bulk_create(rows, batch_size=1000)
+    expire(*touched)
     return len(rows)
+
+
+def _touched(community, target) -> list[str]:
+    """What cached pages an activity changes: its community's and its target's."""
+    scopes = [community_scope(getattr(community, "pk", community))] if community is not None else []
+    return scopes + (scopes_of(target) if target is not None else [])
 
 
 def record_visit(*, user, community) -> None:

@@ -11,6 +11,7 @@ from cultivate.communities import schemas as s
 from cultivate.communities.models import Community, Invitation, JoinPolicy, Membership
 from cultivate.core.errors import NotAllowed
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import LANDSCAPE, community_scope, depends_on
 from cultivate.core.paging import page_of
 from cultivate.policy import Can
 
@@ -79,8 +80,9 @@ def list_communities(request: HttpRequest, filters: Query[DirectoryQuery]):
         body = page.body([summary(c) for c in page.rows])
         return s.CommunityPage.model_validate(body).model_dump_json()
 
+    depends_on(request, LANDSCAPE)
     body = cached_fragment("api-directory", policy.visibility_scope(request.user), params,
-                           filters.page, render=render)
+                           filters.page, scopes=(LANDSCAPE,), render=render)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
@@ -93,6 +95,7 @@ def create_community(request: HttpRequest, payload: s.CommunityCreate):
 @router.get("/communities/{slug}", response=s.CommunityDetail)
 def get_community(request: HttpRequest, slug: str):
     community, standing = policy.access_community(request.user, slug, Can.SEE)
+    depends_on(request, community_scope(community.pk))
     return detail(community, standing)
 
 
@@ -139,6 +142,7 @@ def leave_community(request: HttpRequest, slug: str):
 @router.get("/communities/{slug}/members", response=s.MemberPage)
 def list_members(request: HttpRequest, slug: str, page: int = 1):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
+    depends_on(request, community_scope(community.pk))
     page = max(1, page)
     rows, has_next = queries.members_page(community, page)
     return {"items": [_member(m) for m in rows], "page": page, "has_next": has_next}
@@ -260,6 +264,7 @@ def accept_invitation(request: HttpRequest, token: str):
                     "(join requests, invitations and moderation are stewards' business)")
 def community_activity(request: HttpRequest, slug: str, limit: int = 20):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
+    depends_on(request, community_scope(community.pk))
     entries = community_stream(community, limit=min(max(limit, 1), 100))
     return [{"id": e.activity.pk, "occurred_at": e.activity.occurred_at, "verb": e.activity.verb,
              "actor": person(e.activity.actor) if e.activity.actor else None,

@@ -29,6 +29,7 @@ from cultivate.communities.models import JoinPolicy, Kind, Stage
 from cultivate.core.errors import ActionError, NeedsConfirmation, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import LANDSCAPE, community_scope, depends_on
 from cultivate.policy import Can
 
 DIRECTORY_PAGE_SIZE = 24
@@ -38,8 +39,10 @@ STREAM_ON_HOME = 12
 def directory(request):
     filters = queries.DirectoryFilters.from_params(request.GET)
     page_number = request.GET.get("page")
+    depends_on(request, LANDSCAPE)
     results_html = cached_fragment(
         "directory", policy.visibility_scope(request.user), filters, page_number,
+        scopes=(LANDSCAPE,),
         render=lambda: render_to_string("communities/_directory_results.html", {
             "filters": filters,
             "page": Paginator(queries.directory(request.user, filters),
@@ -48,7 +51,7 @@ def directory(request):
     if request.htmx:
         return HttpResponse(results_html)
     filters_html = cached_fragment(
-        "directory-filters", filters, render=lambda: render_to_string(
+        "directory-filters", filters, scopes=(LANDSCAPE,), render=lambda: render_to_string(
             "communities/_directory_filters.html", {
                 "filters": filters, "kinds": Kind.choices, "stages": Stage.choices,
                 "tags": queries.tags_in_use()}))
@@ -77,6 +80,7 @@ def create(request):
 def home(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.SEE)
     verbs = policy.allowed(standing, community)
+    depends_on(request, community_scope(community.pk))
     context = {"community": community, "standing": standing, "can": {v.value for v in verbs},
                **_shared_home_parts(community, can_read=Can.READ in verbs)}
     if Can.DECIDE_REQUESTS in verbs:
@@ -93,6 +97,7 @@ def _shared_home_parts(community, *, can_read: bool) -> dict:
     """The parts of a home that look the same to everyone with the same access."""
     def fragment(name, template, context, *key):
         return cached_fragment(name, community.pk, *key,
+                               scopes=(community_scope(community.pk),),
                                render=lambda: render_to_string(template, context()))
 
     parts = {
@@ -182,6 +187,7 @@ def members(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
     page_number = _page_number(request)
     can_manage = Can.MANAGE_MEMBERS in policy.allowed(standing, community)
+    depends_on(request, community_scope(community.pk))
 
     def render_table(for_request=None) -> str:
         page_members, has_next = queries.members_page(community, page_number)
@@ -194,6 +200,7 @@ def members(request, slug):
         table_html = mark_safe(render_table(request))  # noqa: S308 - our own template
     else:
         table_html = cached_fragment("member-table", community.pk, page_number,
+                                     scopes=(community_scope(community.pk),),
                                      render=render_table)
     return render(request, "communities/members.html",
                   {"community": community, "table_html": table_html})

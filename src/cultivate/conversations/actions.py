@@ -33,7 +33,7 @@ from cultivate.conversations.models import (
 from cultivate.core import retention
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
-from cultivate.core.page_cache import bump_content_version
+from cultivate.core.page_cache import community_scope, expire, scopes_of
 from cultivate.people.models import User
 from cultivate.policy import Can
 
@@ -193,6 +193,7 @@ def do_move_topic(*, actor, topic: Topic, to_community) -> Topic:
     topic.save(update_fields=["community"])
     record_activity(actor=actor, verb=Verb.TOPIC_MOVED, community=to_community, target=topic,
                     payload={"from": source.pk, "to": to_community.pk})
+    expire(community_scope(source.pk))  # it leaves the old community's lists too
     for community in (source, to_community):  # both communities' conveners see the move
         record_audit(actor=actor, verb=Verb.TOPIC_MOVED, target=topic, community=community,
                      details={"from": source.slug, "to": to_community.slug})
@@ -331,7 +332,8 @@ def do_mark_helpful(*, actor, post: Post, helpful: bool = True) -> bool:
     existing = Helpful.objects.filter(post=post, user=actor)
     if not helpful:
         if existing.delete()[0]:
-            bump_content_version()  # no Activity row for an unmark, yet counts change
+            # No Activity row for an unmark, yet counts change.
+            expire(community_scope(community.pk), *scopes_of(post))
         return False
     if not existing.exists():
         Helpful.objects.create(post=post, user=actor)

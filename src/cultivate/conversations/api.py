@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
@@ -12,7 +12,9 @@ from cultivate.communities.models import Community
 from cultivate.conversations import actions, queries, search
 from cultivate.conversations.models import MAX_BODY, Post, TopicKind
 from cultivate.core.errors import ActionError, NotAllowed, choose_one_of
+from cultivate.core.fragments import cached_fragment
 from cultivate.core.markdown import render_markdown
+from cultivate.core.page_cache import community_scope, depends_on
 from cultivate.core.paging import page_of
 from cultivate.policy import Can
 
@@ -127,12 +129,24 @@ def _detail(topic, standing) -> dict:
                                         for p in queries.posts_of(topic)]}
 
 
-@router.get("/communities/{slug}/topics", response=TopicPage, summary="Topics of a community")
+@router.get("/communities/{slug}/topics", response=TopicPage, summary="Topics of a community",
+            description="The same page for every reader of the community: it is built once "
+                        "and kept until something in the community changes, `count` included.")
 def list_topics(request: HttpRequest, slug: str, params: Query[TopicQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
-    found = queries.topics(community, queries.TopicFilters.from_params(params.dict()))
-    page = page_of(found, params.page, queries.TOPICS_PER_PAGE)
-    return page.body([_summary(t) for t in page.rows])
+    filters = queries.TopicFilters.from_params(params.dict())
+    scopes = (community_scope(community.pk),)
+    depends_on(request, *scopes)
+
+    def render() -> str:
+        found = queries.topics(community, filters)
+        page = page_of(found, params.page, queries.TOPICS_PER_PAGE, count_scopes=scopes)
+        return TopicPage.model_validate(page.body([_summary(t) for t in page.rows])
+                                        ).model_dump_json()
+
+    body = cached_fragment("api-topics", community.pk, filters, params.page, scopes=scopes,
+                           render=render)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.post("/communities/{slug}/topics", response={201: TopicDetail},

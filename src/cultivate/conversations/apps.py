@@ -11,6 +11,15 @@ class ConversationsConfig(AppConfig):
         from cultivate.core import clock, retention
 
         clock.register(send_due_digests)
+        from cultivate.core import warmup
+
+        if main_pages not in warmup.PATHS:
+            warmup.PATHS.append(main_pages)
+        from cultivate.core.page_cache import RELATED_SCOPES
+
+        # A post's changes show on its topic's page.
+        RELATED_SCOPES["conversations.post"] = lambda post: [
+            f"conversations.topic:{post.topic_id}"]
         retention.PURGERS["posts"] = do_purge_deleted_posts
         from cultivate.communities import inbox
         from cultivate.conversations import inbox as ours
@@ -23,3 +32,17 @@ class ConversationsConfig(AppConfig):
             inbox.MEMBER_SOURCES.append(ours.questions_section)
         if ours.notify_in_app not in inbox.NOTIFIERS:
             inbox.NOTIFIERS.append(ours.notify_in_app)
+
+
+def main_pages() -> list[str]:
+    """The conversations of the biggest public community and its latest topic."""
+    from cultivate.communities.models import Community
+    from cultivate.conversations.models import Topic
+
+    community = (Community.objects.filter(visibility="public").order_by("-member_count")
+                 .first())
+    if community is None:
+        return []
+    topic = Topic.objects.filter(community=community).order_by("-last_posted_at").first()
+    pages = [f"/c/{community.slug}/topics/"]
+    return pages + ([f"/c/{community.slug}/t/{topic.pk}/"] if topic else [])

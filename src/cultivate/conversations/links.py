@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 
 from cultivate.conversations.models import Topic, TopicLink
+from cultivate.core.page_cache import expire
 
 TOPIC_PATH = re.compile(r"(https?://[^\s/()<>\]\"']+)?/c/([-\w]+)/t/(\d+)")
 MAX_LINKS = 20
@@ -16,7 +17,10 @@ def record_topic_links(post, *, edited: bool = False) -> None:
     after an edit, forget the links it no longer has."""
     wanted = _linked_topic_refs(post.body)
     if edited:
-        TopicLink.objects.filter(from_post=post).delete()
+        dropped = TopicLink.objects.filter(from_post=post)
+        expire(*(f"conversations.topic:{pk}" for pk in dropped.values_list("to_topic_id",
+                                                                           flat=True)))
+        dropped.delete()
     if not wanted:
         return
     ids = {topic_id for _slug, topic_id in wanted}
@@ -24,6 +28,7 @@ def record_topic_links(post, *, edited: bool = False) -> None:
                if (topic.community.slug, topic.pk) in wanted and topic.pk != post.topic_id]
     TopicLink.objects.bulk_create([TopicLink(from_post=post, to_topic=t) for t in targets],
                                   ignore_conflicts=True)
+    expire(*(f"conversations.topic:{t.pk}" for t in targets))  # their "Linked from" grows
 
 
 def _linked_topic_refs(body: str) -> set[tuple[str, int]]:

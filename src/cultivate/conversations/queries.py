@@ -26,6 +26,7 @@ from cultivate.conversations.models import (
 from cultivate.core.errors import NotAllowed
 from cultivate.core.fragments import cached
 from cultivate.core.models import Tag
+from cultivate.core.page_cache import scope_of
 from cultivate.policy import Can
 
 TOPICS_PER_PAGE = 30
@@ -64,7 +65,7 @@ def topics(community, filters: TopicFilters) -> QuerySet[Topic]:
 
 def tags_of(topic: Topic) -> list[dict]:
     """The topic's tag names (cached with the content: no query on a warm page)."""
-    return cached("topic-tags", topic.pk, compute=lambda: list(
+    return cached("topic-tags", topic.pk, scopes=(scope_of(topic),), compute=lambda: list(
         topic.tags.order_by("name").values("name")))
 
 
@@ -179,7 +180,8 @@ def moved_topic(user, topic_id) -> Topic | None:
 
 def backlinks(topic: Topic, viewer, limit: int = 20) -> list[Topic]:
     """Other topics whose visible posts link here, from communities the viewer may read."""
-    linking = cached("backlinks", topic.pk, compute=lambda: set(  # shared; most have none
+    # Shared; most have none. conversations/links.py expires a topic that gains a link.
+    linking = cached("backlinks", topic.pk, scopes=(scope_of(topic),), compute=lambda: set(
         TopicLink.objects.filter(to_topic=topic, from_post__deleted_at__isnull=True)
         .values_list("from_post__topic_id", flat=True)[:200]) - {topic.pk})
     if not linking:

@@ -20,6 +20,7 @@ from cultivate.conversations import queries
 from cultivate.conversations.models import Topic
 from cultivate.core import retention
 from cultivate.core.fragments import cached
+from cultivate.core.page_cache import scope_of
 
 # Stands where each post's controls go; no Markdown output can contain it (nh3 drops comments).
 CONTROLS_MARK = "<!--cultivate:controls-->"
@@ -82,7 +83,13 @@ def shared_thread(topic: Topic, *, show_deleted: bool, profile_prefix: str,
         return SharedThread(html, outline)
 
     return cached("thread", topic.pk, page, show_deleted, topic.accepted_answer_id,
-                  compute=render)
+                  scopes=scopes_of_topic(topic), compute=render)
+
+
+def scopes_of_topic(topic) -> tuple[str, str]:
+    """A topic's page shows its posts and its community's name and address, nothing else
+    that others write: a reply elsewhere in the community leaves it cached."""
+    return scope_of(topic), f"communities.community:{topic.community_id}"
 
 
 # Other apps add a piece to each post's controls (value creation's "I applied this") without

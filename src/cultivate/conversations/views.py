@@ -22,6 +22,7 @@ from cultivate.conversations.models import EmailMode, FlagReason, Post, TopicKin
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import community_scope, depends_on, scope_of
 from cultivate.policy import Can
 
 
@@ -35,6 +36,7 @@ def topic_list(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
     filters = queries.TopicFilters.from_params(request.GET)
     page_number = request.GET.get("page")
+    depends_on(request, community_scope(community.pk))
 
     def render_table() -> str:
         page = Paginator(queries.topics(community, filters), queries.TOPICS_PER_PAGE).get_page(
@@ -44,7 +46,7 @@ def topic_list(request, slug):
 
     # The same table for every reader: shared, cached until content changes.
     table_html = cached_fragment("topic-table", community.pk, filters, str(page_number),
-                                 render=render_table)
+                                 scopes=(community_scope(community.pk),), render=render_table)
     return render(request, "conversations/topic_list.html", {
         "community": community, "table_html": table_html, "filters": filters,
         "kinds": TopicKind.choices,
@@ -80,6 +82,7 @@ def topic(request, slug, topic_id):
             raise
         return redirect(moved, permanent=True)
     record_visit(user=request.user, community=found.community)
+    depends_on(request, *thread.scopes_of_topic(found))
     return _render_topic(request, found, standing, _reply_form_for(request, found))
 
 
@@ -132,7 +135,8 @@ def _shared_reply_fields(community, found, reply_form):
     """An empty reply form is the same for everyone in the community: render it once."""
     if reply_form is None or reply_form.is_bound or reply_form.initial:
         return None
-    return cached_fragment("reply-fields", community.slug, render=lambda: render_to_string(
+    return cached_fragment("reply-fields", community.slug, scopes=(scope_of(community),),
+                           render=lambda: render_to_string(
         "conversations/_reply_fields.html",
         {"reply_form": ReplyForm(), "community": community, "topic": found}))
 

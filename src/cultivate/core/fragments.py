@@ -1,8 +1,10 @@
-"""Rendered pieces of pages shared by everyone who may see them, cached until content changes.
+"""Rendered pieces of pages shared by everyone who may see them, cached until what they show
+changes.
 
-A fragment's key holds the content version (bumped by every committed Activity, see
-page_cache.py), the active language and time zone, and the caller's own key parts. Fragments are
-rendered without the request, so nothing personal (no CSRF token, no user) can leak into them.
+A fragment is kept per active language and time zone and the caller's own key parts, and lives
+while the scopes it names are unchanged (page_cache.py: `community_scope(pk)`, `scope_of(obj)`,
+LANDSCAPE, or ANY for pieces that show everything). Fragments are rendered without the request,
+so nothing personal (no CSRF token, no user) can leak into them.
 """
 
 import hashlib
@@ -13,23 +15,18 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from cultivate.core.page_cache import content_version, get_versioned, set_versioned
+from cultivate.core.page_cache import cached_value
 
 
-def cached_fragment(name: str, *key_parts, render: Callable[[], str]) -> SafeString:
-    return mark_safe(cached(name, *key_parts, compute=render))  # noqa: S308 - our templates
+def cached_fragment(name: str, *key_parts, scopes: tuple[str, ...],
+                    render: Callable[[], str]) -> SafeString:
+    return mark_safe(cached(name, *key_parts, scopes=scopes, compute=render))  # noqa: S308
 
 
-def cached(name: str, *key_parts, compute: Callable[[], Any]) -> Any:
+def cached(name: str, *key_parts, scopes: tuple[str, ...], compute: Callable[[], Any]) -> Any:
     """Any picklable value computed from shared content, under the same keys as fragments."""
-    seconds = settings.PAGE_CACHE_SECONDS
-    if not seconds:
+    if not settings.PAGE_CACHE_SECONDS:
         return compute()
     parts = repr((translation.get_language(), timezone.get_current_timezone_name(), key_parts))
     digest = hashlib.sha256(parts.encode()).hexdigest()
-    key = f"cultivate:fragment:{name}:{content_version()}:{digest}"
-    value = get_versioned(key)
-    if value is None:
-        value = compute()
-        set_versioned(key, value)
-    return value
+    return cached_value(f"cultivate:fragment:{name}:{digest}", tuple(scopes), compute)

@@ -6,9 +6,11 @@ bumps the content version, and so does the hourly job once it stored new figures
 from django.template.loader import render_to_string
 
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import community_scope
 
 
 def shared_body(name: str, template: str, community, period, build, **context) -> str:
     return cached_fragment(
         name, community.pk, period.key, sorted(context.items()),
+        scopes=(community_scope(community.pk),),
         render=lambda: render_to_string(template, {**build(), **context}))

@@ -14,6 +14,7 @@ from cultivate.communities.queries import in_community
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import ANY
 from cultivate.formats import actions, queries
 from cultivate.formats.forms import AdaptForm
 from cultivate.formats.models import Formality, LearningFormat, Purpose, Source
@@ -25,7 +26,7 @@ def catalogue(request):
     page_number = request.GET.get("page")
     # The catalogue is the same for everyone: results and filters are shared fragments.
     results_html = cached_fragment(
-        "formats-catalogue", filters, str(page_number),
+        "formats-catalogue", filters, str(page_number), scopes=(ANY,),
         render=lambda: render_to_string("formats/_catalogue_results.html", {
             "filters": filters,
             "page": Paginator(queries.catalogue(filters),
@@ -33,7 +34,7 @@ def catalogue(request):
     if request.htmx:
         return HttpResponse(results_html)
     filters_html = cached_fragment(
-        "formats-filters", filters, render=lambda: render_to_string(
+        "formats-filters", filters, scopes=(ANY,), render=lambda: render_to_string(
             "formats/_catalogue_filters.html", {
                 "filters": filters, "purposes": Purpose.choices,
                 "formalities": Formality.choices, "sources": Source.choices}))

@@ -9,7 +9,7 @@ from cultivate.audit.actions import record_audit
 from cultivate.communities.actions.charter import do_update_community
 from cultivate.communities.models import Stage
 from cultivate.core.errors import ActionError, choose_one_of
-from cultivate.core.page_cache import bump_content_version
+from cultivate.core.page_cache import community_scope, expire
 from cultivate.health.models import HealthSettings
 from cultivate.health.thresholds import THRESHOLDS
 from cultivate.policy import Can
@@ -75,7 +75,7 @@ def do_tune_thresholds(*, actor, community, values: dict, reset: bool = False) -
     settings.save()
     record_audit(actor=actor, verb="health.thresholds_changed", target=community,
                  community=community, details={"thresholds": cleaned})
-    bump_content_version()  # the page explains each figure against these thresholds
+    expire(community_scope(community.pk))  # the page explains figures against these
     return settings
 
 

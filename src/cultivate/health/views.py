@@ -12,6 +12,7 @@ from cultivate import policy
 from cultivate.communities.models import Stage
 from cultivate.core.errors import ActionError
 from cultivate.core.fragments import cached
+from cultivate.core.page_cache import community_scope
 from cultivate.health import actions, queries
 from cultivate.policy import Can
 
@@ -22,6 +23,7 @@ def _page(request, community, standing, *, stage_errors=None, status=200):
     # The same for every reader until content or the signals change (the job and every write
     # bump the content version); only the "plan this" links differ between readers.
     check, signals_html = cached("health-page", community.pk, may_plan,
+                                 scopes=(community_scope(community.pk),),
                                  compute=lambda: _check_and_signals(community, may_plan))
     return render(request, "health/health.html", {
         "community": community, "check": check, "verbs": verbs,

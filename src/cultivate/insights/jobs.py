@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from cultivate.core.page_cache import bump_content_version
+from cultivate.core.page_cache import community_scope, expire, expire_all
 from cultivate.insights import figures, levels
 from cultivate.insights.models import InteractionEdge, MemberLevel, NetworkMember
 
@@ -30,9 +30,12 @@ def recompute(*, now=None, community_ids=None) -> dict:
             step(now=now, community_ids=community_ids)
             seconds[name] = round(time.perf_counter() - started, 3)
         _refresh_statistics()
-    # Pages built on these figures (value creation's matrix and report, cached until content
-    # changes) show the new ones from now on.
-    bump_content_version()
+    # Pages built on these figures (value creation's matrix and report, the health page) show
+    # the new ones from now on.
+    if community_ids is None:
+        expire_all()
+    else:
+        expire(*(community_scope(pk) for pk in community_ids))
     return seconds
 
 

@@ -18,6 +18,7 @@ from cultivate.core import retention
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import community_scope
 from cultivate.policy import Can
 from cultivate.resources import actions, limits, queries
 from cultivate.resources.forms import AddResourceForm, EditResourceForm
@@ -38,11 +39,13 @@ def library(request, slug):
 
     # The same results for every reader: shared, cached until content changes.
     results_html = cached_fragment("resource-results", community.pk, filters, page_number,
+                                   scopes=(community_scope(community.pk),),
                                    render=render_results)
     if request.htmx:
         return HttpResponse(results_html)
     filters_html = cached_fragment(
-        "resource-filters", community.pk, filters, render=lambda: render_to_string(
+        "resource-filters", community.pk, filters, scopes=(community_scope(community.pk),),
+        render=lambda: render_to_string(
             "resources/_filters.html", {"community": community, "filters": filters,
                                         **queries.filter_options(community)}))
     return render(request, "resources/library.html", {

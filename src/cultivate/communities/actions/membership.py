@@ -13,12 +13,14 @@ from cultivate.communities.models import (
     Role,
 )
 from cultivate.core.errors import ActionError, Conflict, choose_one_of
+from cultivate.core.page_cache import LANDSCAPE, expire
 from cultivate.core.realtime import access_changed_after_commit
 from cultivate.policy import Can
 
 
 def adjust_member_count(community: Community, delta: int) -> None:
     Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + delta)
+    expire(LANDSCAPE)  # the directory shows the count
     community.member_count += delta
 
 

@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 
 from cultivate.conversations import queries
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.page_cache import community_scope
 
 register = template.Library()
 
@@ -14,7 +15,8 @@ ON_HOME = 5
 
 @register.simple_tag
 def home_conversations(community) -> SafeString:
-    return cached_fragment("home-conversations", community.pk, render=lambda: render_to_string(
+    return cached_fragment("home-conversations", community.pk,
+                           scopes=(community_scope(community.pk),), render=lambda: render_to_string(
         "conversations/_home_conversations.html", {
             "community": community,
             "latest": queries.latest_topics(community, ON_HOME),

@@ -21,6 +21,7 @@ from cultivate.conversations.models import (
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.mail import send_messages
+from cultivate.core.page_cache import community_scope, expire, scopes_of
 from cultivate.evaluation.applied import targets
 from cultivate.evaluation.applied.models import (
     MAX_CHANGE,
@@ -106,8 +107,7 @@ def do_withdraw_applied(*, actor, kind: str, target_id) -> bool:
     deleted, _rows = AppliedRecord.objects.filter(
         user=actor, target_type=targets.content_type_of(kind), target_id=target.obj.pk).delete()
     if deleted:
-        from cultivate.core.page_cache import bump_content_version
-        bump_content_version()
+        expire(community_scope(target.community.pk), *scopes_of(target.obj))
     return bool(deleted)
 
 
@@ -179,8 +179,7 @@ def do_answer_follow_up(*, actor, record_id, values: dict) -> FollowUp:
                         target=follow_up, payload={"difference": difference,
                                                    "applied": record.pk})
     else:
-        from cultivate.core.page_cache import bump_content_version
-        bump_content_version()
+        expire(community_scope(record.community_id))
     return follow_up
 
 

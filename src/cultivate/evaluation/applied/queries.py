@@ -9,15 +9,22 @@ from cultivate.evaluation.applied.models import AppliedRecord, Difference, Follo
 
 def counts(kind: str, target_ids, viewer=None) -> tuple[dict[int, int], set[int]]:
     """How many applied each target, and which of them the viewer applied (one query)."""
+    return tally(appliers(kind, target_ids), getattr(viewer, "pk", None))
+
+
+def appliers(kind: str, target_ids) -> list[tuple[int, int]]:
+    """(target id, user id) of every record on these targets."""
     ids = [int(i) for i in target_ids]
     if not ids:
-        return {}, set()
-    rows = (AppliedRecord.objects
-            .filter(target_type=targets.content_type_of(kind), target_id__in=ids)
-            .values_list("target_id", "user_id"))
+        return []
+    return list(AppliedRecord.objects
+                .filter(target_type=targets.content_type_of(kind), target_id__in=ids)
+                .values_list("target_id", "user_id"))
+
+
+def tally(rows, viewer_id) -> tuple[dict[int, int], set[int]]:
     totals: dict[int, int] = {}
     mine: set[int] = set()
-    viewer_id = getattr(viewer, "pk", None)
     for target_id, user_id in rows:
         totals[target_id] = totals.get(target_id, 0) + 1
         if viewer_id is not None and user_id == viewer_id:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
-from cultivate.core.page_cache import bump_content_version
+from cultivate.core.page_cache import community_scope, expire
 from cultivate.evaluation.cycles import KEYS
 from cultivate.evaluation.indicators import computed
 from cultivate.evaluation.indicators.models import (
@@ -102,7 +102,7 @@ def do_define_indicator(*, actor, community, values: dict,
     for name, value in checked.items():
         setattr(indicator, name, value)
     indicator.save()
-    bump_content_version()
+    expire(community_scope(community.pk))
     return indicator
 
 
@@ -121,7 +121,7 @@ def do_set_computed_target(*, actor, community, key: str, target) -> Indicator:
         community=community, key=key,
         defaults={"cycle": found.cycle, "name": str(found.name)[:120], "target": number,
                   "unit": str(found.unit)[:40]})
-    bump_content_version()
+    expire(community_scope(community.pk))
     return indicator
 
 
@@ -130,7 +130,7 @@ def do_archive_indicator(*, actor, community, indicator: Indicator, archive: boo
     policy.check(policy.standing_of(actor, community), Can.DEFINE_INDICATORS, community)
     indicator.archived_at = timezone.now() if archive else None
     indicator.save(update_fields=["archived_at"])
-    bump_content_version()
+    expire(community_scope(community.pk))
     return indicator
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cultivate.core.fragments import cached
+from cultivate.core.page_cache import community_scope
 from cultivate.evaluation.cycles import position
 from cultivate.evaluation.indicators import computed
 from cultivate.evaluation.indicators.models import Aggregation, Indicator, IndicatorValue
@@ -53,6 +54,7 @@ def indicator_rows(community, period: Period, *, with_trend: bool = True) -> lis
     previous = period.previous()
     now, before, series = cached(
         "value-computed", community.pk, period.key, with_trend,
+        scopes=(community_scope(community.pk),),
         compute=lambda: (computed.values_for([community.pk], period)[community.pk],
                          computed.values_for([community.pk], previous)[community.pk],
                          computed.weekly_series(community.pk, period) if with_trend else {}))

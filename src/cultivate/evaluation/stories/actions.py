@@ -10,7 +10,7 @@ from cultivate import policy
 from cultivate.activity.actions import Verb, record_activity
 from cultivate.conversations import search
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
-from cultivate.core.page_cache import bump_content_version
+from cultivate.core.page_cache import community_scope, expire, scope_of
 from cultivate.evaluation.cycles import KEYS
 from cultivate.evaluation.stories import evidence as links
 from cultivate.evaluation.stories.models import (
@@ -166,7 +166,7 @@ def do_save_story(*, actor, community, values: dict, story: ValueStory | None = 
         record_activity(actor=story.teller or actor, verb=Verb.VALUE_STORY_PUBLISHED,
                         community=community, target=story)
     else:
-        bump_content_version()
+        expire(community_scope(story.community_id), scope_of(story))
     index_story(story)
     return story
 
@@ -212,7 +212,7 @@ def do_dismiss(*, actor, story: ValueStory) -> None:
         raise NotAllowed("not a proposal of yours")
     story.status = StoryStatus.DISMISSED
     story.save(update_fields=["status", "updated_at"])
-    bump_content_version()
+    expire(community_scope(story.community_id), scope_of(story))
 
 
 @transaction.atomic
@@ -254,7 +254,7 @@ def do_decide_visibility(*, actor, story: ValueStory, approve: bool) -> ValueSto
         story.visibility = StoryVisibility.COMMUNITY
     story.save(update_fields=["visibility", "visibility_approved_by", "visibility_approved_at",
                               "updated_at"])
-    bump_content_version()
+    expire(community_scope(story.community_id), scope_of(story))
     index_story(story)
     return story
 

@@ -45,8 +45,10 @@ def home_events(community) -> SafeString:
     from django.template.loader import render_to_string
 
     from cultivate.core.fragments import cached_fragment
+    from cultivate.core.page_cache import community_scope
     from cultivate.events.queries import next_events
 
-    return cached_fragment("home-events", community.pk, render=lambda: render_to_string(
+    return cached_fragment("home-events", community.pk, scopes=(community_scope(community.pk),),
+                           render=lambda: render_to_string(
         "events/_home_events.html", {"community": community,
                                      "upcoming": next_events(community)}))

@@ -1,6 +1,12 @@
+import hashlib
+import os
+
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+STATIC_STAMP = ".cultivate-collected"
 
 
 class Command(BaseCommand):
@@ -12,11 +18,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--workers", type=int,
+                            default=int(os.environ.get("WEB_WORKERS", "1")))
+        parser.add_argument(
+            "--max-requests", type=int, default=int(os.environ.get("WEB_MAX_REQUESTS", "0")),
+            help="Restart a worker after this many requests (plus up to 10%% jitter, so "
+                 "workers do not restart together); 0: never (docs/configuration.md).")
         parser.add_argument("--no-demo", action="store_true",
                             help="Do not load the demo landscape into an empty database.")
 
-    def handle(self, *args, host, port, workers, no_demo, **options):
+    def handle(self, *args, host, port, workers, max_requests, no_demo, **options):
         import uvicorn
 
         from cultivate.communities.models import Community
@@ -28,7 +39,7 @@ class Command(BaseCommand):
         if not no_demo and not Community.objects.exists():
             self.stdout.write("Empty database: loading the demo landscape…")
             call_command("seed_demo")
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static_if_changed()
         # The jobs every app registered (core/clock.py): digests, reminders, recomputation,
         # erasures, the daily purge, value creation's and events' follow-ups.
         clock.start(settings.CULTIVATE_DIGEST_CLOCK_MINUTES)
@@ -38,5 +49,29 @@ class Command(BaseCommand):
             self.stdout.write(f"Links in mails, feeds and files use SITE_URL: {address}/")
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
+        limits = ({"limit_max_requests": max_requests,
+                   "limit_max_requests_jitter": max(1, max_requests // 10)}
+                  if max_requests > 0 else {})
         uvicorn.run("cultivate.asgi:application", host=host, port=port, workers=workers,
-                    log_level="warning", proxy_headers=True, lifespan="on")
+                    log_level="warning", proxy_headers=True, lifespan="on", **limits)
+
+
+def collect_static_if_changed() -> bool:
+    """collectstatic compresses every file (about 30 s on two cores): only when the files
+    differ from what was collected last time. Returns whether it ran."""
+    stamp = settings.STATIC_ROOT / STATIC_STAMP
+    fingerprint = _static_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
+
+
+def _static_fingerprint() -> str:
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            info = os.stat(storage.path(path))
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
