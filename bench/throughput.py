@@ -77,9 +77,10 @@ P99_OVER_P50 = 10.0  # with 10 in flight and no writer
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", help="default: SQLite in the data dir (a try-out)")
     parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11",
+                        help='"" for the in-process cache (one worker)')
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8, help="WEB_THREADS per worker")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
@@ -94,7 +95,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--title", default="Throughput: requests in flight and a writer")
     args = parser.parse_args()
     for url in (args.database_url, args.redis_url):
-        if "127.0.0.1" not in url and "localhost" not in url:
+        if url and url.startswith(("postgres", "redis")) and "127.0.0.1" not in url \
+                and "localhost" not in url:
             parser.error("load only ever targets 127.0.0.1")
     if not all(1 <= n <= 200 for n in args.clients) or not 1 <= args.workers <= 16:
         parser.error("--clients 1..200, --workers 1..16")
@@ -103,9 +105,11 @@ def parse_args() -> argparse.Namespace:
 
 def server_env(args) -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("DEBUG", None)
+    for name in ("DEBUG", "DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    env.update({name: value for name, value in (("DATABASE_URL", args.database_url),
+                                                ("REDIS_URL", args.redis_url)) if value})
     env.update({
-        "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
         "CULTIVATE_DATA_DIR": str(Path(args.data_dir).resolve()),
         "ALLOWED_HOSTS": HOST, "DJANGO_SETTINGS_MODULE": "cultivate.settings",
         "WEB_THREADS": str(args.threads),

@@ -31,6 +31,15 @@ def test_generate_and_measure_a_tiny_landscape(tmp_path):
     assert len(verdicts) == 12
     searched = run("bench/search.py", "--data-dir", data_dir, "--queries", "20", env=env)
     assert "visitor" in searched and "p95" in searched
+    plain_static = {**env, "STATICFILES_BACKEND":  # no 30 s of compression for a smoke test
+                    "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    loaded = run("bench/throughput.py", "--data-dir", data_dir, "--redis-url", "",
+                 "--workers", "1", "--clients", "2", "--writes", "0", "2", "--duration", "1",
+                 "--warmup", "0.2", env=plain_static)
+    rows = [line for line in loaded.splitlines() if line.startswith("| 2 |")]
+    assert len(rows) == 2 * 13, loaded[-3000:]  # every page, without and with the writer
+    assert all(row.split("|")[9].strip() == "0" for row in rows), "no errors"
+    assert "(2.0)" in loaded or "(1." in loaded, "the writer wrote"
 
 
 def test_live_load_against_the_floor():

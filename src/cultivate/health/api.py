@@ -370,15 +370,20 @@ def _plan(plan) -> dict:
                            "starts_on": a.starts_on, "ends_on": a.ends_on,
                            "cadence": a.cadence, "status": a.status}
                            for a in g.activities.all()]}
-                      for g in plans.goals_with_activities(plan)]}
+                      for g in _goals(plan)]}
+
+
+def _goals(plan) -> list:
+    """Goals read with the plan (plans_with_goals) or now."""
+    found = getattr(plan, "goal_list", None)
+    return found if found is not None else plans.goals_with_activities(plan)
 
 
 @router.get("/communities/{slug}/plans", response=list[PlanOut],
             summary="The community's action plans, latest first (members read)")
 def list_plans(request: HttpRequest, slug: str):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
-    return [_plan(p) for p in community.plans.select_related("community")
-            .order_by("-starts_on")[:10]]
+    return [_plan(p) for p in plans.plans_with_goals(community, limit=10)]
 
 
 @router.post("/communities/{slug}/plans", response={201: PlanOut},

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class HealthConfig(AppConfig):
@@ -24,3 +25,20 @@ class HealthConfig(AppConfig):
 
         if sections not in REPORT_EXTRAS:
             REPORT_EXTRAS.append(sections)
+        for model in ("health.Plan", "health.PlanGoal", "health.PlanActivity"):
+            post_save.connect(plan_changed, sender=model, dispatch_uid=f"changed-{model}")
+            post_delete.connect(plan_changed, sender=model, dispatch_uid=f"deleted-{model}")
+
+
+def plan_changed(sender, instance, **kwargs) -> None:
+    """Plans record no Activity, yet the home shows this quarter's part of one."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from cultivate.core.page_cache import community_scope, expire
+
+    try:
+        plan = getattr(instance, "goal", instance)
+        plan = getattr(plan, "plan", plan)
+    except ObjectDoesNotExist:  # a cascade removed what it belonged to
+        return
+    expire(community_scope(plan.community_id))

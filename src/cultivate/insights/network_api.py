@@ -9,6 +9,7 @@ from pydantic import Field
 
 from cultivate import policy
 from cultivate.core.api_schemas import PageQuery
+from cultivate.core.page_cache import community_scope
 from cultivate.core.paging import page_of
 from cultivate.insights import network_queries
 from cultivate.insights.network_queries import UNRATED
@@ -145,7 +146,8 @@ def get_network(request, slug: str):
                     "facilitators, sponsors)")
 def get_network_members(request, slug: str, params: Query[PageQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
-    page = page_of(network_queries.member_measures(community), params.page, MEMBERS_PER_PAGE)
+    page = page_of(network_queries.member_measures(community), params.page, MEMBERS_PER_PAGE,
+                   count_scopes=(community_scope(community.pk),))
     return page.body([
         {"user_id": r["user_id"], "username": r["user__username"],
          "level": r["level"] or UNRATED, "degree": r["degree"], "betweenness": r["betweenness"],
@@ -158,7 +160,8 @@ def get_network_members(request, slug: str, params: Query[PageQuery]):
 def get_network_ties(request, slug: str, params: Query[PageQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
     page = page_of(network_queries.edges(community).values_list(
-        "source_id", "target_id", "weight"), params.page, TIES_PER_PAGE)
+        "source_id", "target_id", "weight"), params.page, TIES_PER_PAGE,
+        count_scopes=(community_scope(community.pk),))
     return page.body([{"source": source, "target": target, "weight": weight}
                       for source, target, weight in page.rows])
 

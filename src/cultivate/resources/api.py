@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 from cultivate import policy
 from cultivate.core.errors import ActionError, choose_one_of
 from cultivate.core.models import parse_tag_list
+from cultivate.core.page_cache import community_scope
 from cultivate.core.paging import page_of
 from cultivate.policy import Can
 from cultivate.resources import actions, languages, queries
@@ -193,7 +194,8 @@ def list_resources(request: HttpRequest, slug: str, params: Query[ResourceQuery]
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     _check_filters(params)
     found = queries.resources(community, queries.ResourceFilters.from_params(params.dict()))
-    page = page_of(found, params.page, queries.RESOURCES_PER_PAGE)
+    page = page_of(found, params.page, queries.RESOURCES_PER_PAGE,
+                   count_scopes=(community_scope(community.pk),))
     return page.body([_summary(r) for r in page.rows])
 
 

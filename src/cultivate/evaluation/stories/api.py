@@ -82,7 +82,11 @@ class VisibilityDecisionIn(Schema):
 
 
 def _out(story) -> dict:
-    story = queries.story_with_steps(story)
+    return _described(queries.story_with_steps(story))
+
+
+def _described(story) -> dict:
+    """A story read with queries.stories_with_steps."""
     return {
         "id": story.pk, "community": story.community.slug, "title": story.title,
         "teller": story.teller.username if story.teller else None,
@@ -125,7 +129,8 @@ def _signed_in(request):
 def list_stories(request: HttpRequest, slug: str):
     community, standing = policy.access_community(request.user, slug, Can.SEE)
     found = queries.community_stories(request.user, community, standing)
-    return [_out(story) for story in [*found["mine"], *found["published"][:50]]]
+    stories = queries.stories_with_steps([*found["mine"], *found["published"][:50]])
+    return [_described(story) for story in stories]
 
 
 @router.get("/communities/{slug}/value-stories/{story_id}", response=ValueStoryOut)

@@ -60,11 +60,21 @@ def community_stories(user, community, standing) -> dict:
 
 
 def story_with_steps(story: ValueStory) -> ValueStory:
-    story = (ValueStory.objects.select_related("community", "teller", "written_by",
-                                               "visibility_approved_by")
-             .prefetch_related(_steps()).get(pk=story.pk))
-    mark_removed_evidence([story])
-    return story
+    return stories_with_steps([story])[0]
+
+
+def stories_with_steps(stories) -> list[ValueStory]:
+    """The stories again, in the same order, each with its steps, evidence and
+    corroborations (the same few queries for one story or fifty)."""
+    ids = [story.pk for story in stories]
+    found = ValueStory.objects.select_related(
+        "community", "teller", "written_by", "visibility_approved_by",
+    ).prefetch_related(_steps()).in_bulk(ids)
+    ordered = [found[pk] for pk in ids if pk in found]
+    mark_removed_evidence(ordered)
+    if len(ordered) < len(ids):
+        raise ValueStory.DoesNotExist
+    return ordered
 
 
 def mark_removed_evidence(stories) -> None:

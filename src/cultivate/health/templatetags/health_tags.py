@@ -2,7 +2,10 @@
 on the community home."""
 
 from django import template
+from django.utils import timezone
 
+from cultivate.core.fragments import cached
+from cultivate.core.page_cache import community_scope
 from cultivate.health import plans
 
 register = template.Library()
@@ -45,5 +48,8 @@ def startup_banner(community, can):
 
 @register.inclusion_tag("health/_this_quarter.html")
 def this_quarter(community, can):
-    return {"community": community, "activities": plans.this_quarter(community),
-            "can": can}
+    today = timezone.localdate()
+    activities = cached("this-quarter", community.pk, today.isoformat(),
+                        scopes=(community_scope(community.pk),),
+                        compute=lambda: plans.this_quarter(community, today=today))
+    return {"community": community, "activities": activities, "can": can}

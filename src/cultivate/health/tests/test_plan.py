@@ -81,6 +81,22 @@ def test_stewards_write_members_read_and_the_home_shows_this_quarter(budget, sig
     assert PlanGoal.objects.filter(pk=goal.pk).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # caches expire when a write commits
+def test_the_cached_home_shows_a_plan_change_at_once(budget, signed_in, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    slug = budget["community"].slug
+    fay, ben = signed_in(budget["fay"]), signed_in(budget["ben"])
+    assert "Quarterly peer review" not in ben.get(f"/c/{slug}/").content.decode()
+    year_plan(fay, slug)
+    goal = PlanGoal.objects.get()
+    fay.post(f"/c/{slug}/plan/goals/{goal.pk}/activities/", {
+        "title": "Quarterly peer review", "owner": budget["fay"].pk,
+        "starts_on": timezone.localdate().isoformat(), "cadence": "quarterly"})
+    assert "Quarterly peer review" in ben.get(f"/c/{slug}/").content.decode()
+    fay.post(f"/c/{slug}/plan/activities/{PlanActivity.objects.get().pk}/", {"status": "done"})
+    assert "Quarterly peer review" not in ben.get(f"/c/{slug}/").content.decode()
+
+
 def test_the_plan_exports_and_copies_into_the_next_period(budget, signed_in, client):
     slug = budget["community"].slug
     ana = signed_in(budget["ana"])
