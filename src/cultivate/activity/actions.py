@@ -7,7 +7,9 @@ from django.db import models
 from django.utils import timezone
 
 from cultivate.activity.models import Activity
-from cultivate.core.page_cache import community_scope, expire, scopes_of
+from cultivate.core.page_cache import community_scope, expire, expire_all, scopes_of
+
+MANY_SCOPES = 1000
 
 
 class Verb:
@@ -117,7 +119,10 @@ def record_activities(entries) -> int:
             payload=entry.get("payload") or {},
             occurred_at=entry.get("occurred_at") or timezone.now()))
     Activity.objects.bulk_create(rows, batch_size=1000)
-    expire(*touched)
+    if len(touched) > MANY_SCOPES:  # an import: renewing each scope would cost more
+        expire_all()
+    else:
+        expire(*touched)
     return len(rows)
 
 
