@@ -88,6 +88,8 @@ def parse_args() -> argparse.Namespace:
                         help="background writes per second")
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per page")
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds per page")
+    parser.add_argument("--per-connection", type=int, default=25,
+                        help="requests before a client opens a new connection (0: never)")
     parser.add_argument("--only", nargs="*", help="pages to run (audience:page), floors always")
     parser.add_argument("--server-src", help="serve this copy of src/ (to measure a change)")
     parser.add_argument("--write", metavar="PATH")
@@ -245,11 +247,20 @@ class Tally:
 
 
 async def client_loop(port: int, request: bytes, measure_from: float, stop_at: float,
-                      tally: Tally) -> None:
+                      tally: Tally, per_connection: int = 0) -> None:
+    """Requests one after another on a keep-alive connection, opened again after
+    `per_connection` requests: the kernel hands each connection to one worker, and ten
+    connections that stayed for a whole cell could sit on two workers of four."""
     reader = writer = None
+    sent = 0
     while time.monotonic() < stop_at:
+        if writer is not None and per_connection and sent >= per_connection:
+            writer.close()
+            writer = None
         if writer is None:
             reader, writer = await asyncio.open_connection(HOST, port)
+            sent = 0
+        sent += 1
         started = time.monotonic()
         try:
             writer.write(request)
@@ -340,8 +351,8 @@ async def run_page(args, port: int, cast: Cast, audience: str, path: str, client
     measure_from, stop_at = begin + args.warmup, begin + args.warmup + args.duration
     requests = [request_bytes(path, headers_for(audience, cast, i)) for i in range(clients)]
     before = cpu_snapshot()
-    await asyncio.gather(*(client_loop(port, requests[i], measure_from, stop_at, tally)
-                           for i in range(clients)))
+    await asyncio.gather(*(client_loop(port, requests[i], measure_from, stop_at, tally,
+                                       args.per_connection) for i in range(clients)))
     cpu = cpu_delta(before, cpu_snapshot(), SERVER_PID[0], [os.getpid()])
     ordered = sorted(tally.latencies)
     ok = sum(n for status, n in tally.statuses.items() if status == 200)
@@ -500,8 +511,9 @@ def section(args, cast: Cast, rows: list[dict], extra: dict) -> str:
         f"{' '.join(f'{w:g}' for w in args.writes)} --duration {args.duration:g}`: "
         f"`cultivate run --workers {args.workers}` (uvicorn, {args.threads} threads per worker) "
         "on PostgreSQL and Redis, on loopback; the load generator (one asyncio process, "
-        "keep-alive connections) runs on the same two cores. Each row is one page requested "
-        "by that many clients at once for the duration; the ratio is to `/bench/floor` "
+        f"keep-alive connections, each opened again after {args.per_connection} requests so "
+        "that they spread over the workers) runs on the same two cores. Each row is one page "
+        "requested by that many clients at once for the duration; the ratio is to `/bench/floor` "
         "requested the same way in the same cell (anonymous, with a session, or with a "
         "token at `/api/v1/bench/floor`). The writer posts replies through the API into "
         "random communities, never into the quiet one. *Rebuilt*: anonymous responses built "
