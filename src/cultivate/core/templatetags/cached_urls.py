@@ -20,21 +20,34 @@ def _reverse(view_name, args, kwargs, current_app, urlconf, prefix, language) ->
                    current_app=current_app)
 
 
+PLAIN = (str, int)  # SafeString is a str; lazy strings are not, and go uncached
+
+
+def _current_app(request):
+    """As Django's own tag finds it."""
+    try:
+        return request.current_app
+    except AttributeError:
+        try:
+            return request.resolver_match.namespace
+        except AttributeError:
+            return None
+
+
 class CachedURLNode(defaulttags.URLNode):
     def render(self, context):
         args = tuple(arg.resolve(context) for arg in self.args)
         kwargs = tuple(sorted((k, v.resolve(context)) for k, v in self.kwargs.items()))
         view_name = self.view_name.resolve(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None) or getattr(
-            getattr(request, "resolver_match", None), "namespace", None)
+        current_app = _current_app(getattr(context, "request", None))
         url = ""
         try:
-            url = _reverse(view_name, args, kwargs, current_app,
-                           get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(),
-                           translation.get_language())
-        except TypeError:  # an argument that cannot be a key: ask Django each time
-            url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
+            if all(isinstance(v, PLAIN) for v in (view_name, *args, *(v for _k, v in kwargs))):
+                url = _reverse(view_name, args, kwargs, current_app,
+                               get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(),
+                               translation.get_language())
+            else:  # an object whose text may change (a model): ask Django each time
+                url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
