@@ -85,7 +85,8 @@ def test_one_date_moves_or_is_skipped_and_calendars_say_so(clinic, client):
 
 def test_answers_are_per_occurrence(clinic, signed_in):
     event = clinic["event"]
-    coming = [d for d in recurrence.occurrences(event) if d.starts_at > timezone.now()]
+    # "The next one" is the next that has not ended: during an occurrence, that one.
+    coming = [d for d in recurrence.occurrences(event) if d.ends_at > timezone.now()]
     actions.do_rsvp(actor=clinic["ben"], event=event, answer="going")  # the next one
     actions.do_rsvp(actor=clinic["ben"], event=event, answer="not_going",
                     occurrence=coming[1].original_start)
