@@ -159,15 +159,20 @@ def conversation_pages(question: int | None) -> tuple:
 
 def member_session(community) -> str:
     """A session cookie value for one plain member of the community (signed-in requests)."""
+    member = community.memberships.filter(role="member").select_related("user").first().user
+    return session_of(member)
+
+
+def session_of(user) -> str:
+    """A session cookie value signed in as this user, in the configured session store."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
-    member = community.memberships.filter(role="member").select_related("user").first().user
-    session = SessionStore()
-    session[SESSION_KEY] = str(member.pk)
+    session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
 

@@ -39,6 +39,7 @@ from pages import (  # noqa: E402
     database_version,
     free_port,
     machine,
+    session_of,
     stop_server,
     write_section,  # noqa: E402
 )
@@ -155,7 +156,7 @@ def prepare(args, env: dict[str, str], clients: int) -> Cast:
     members = [m.user for m in Membership.objects.filter(community=large, role="member")
                .select_related("user").order_by("pk")[:clients]]
     writer, writer_topics = _writer(Community, Membership, Topic)
-    cast = Cast(sessions=[_session(u) for u in members], tokens=[_token(u) for u in members],
+    cast = Cast(sessions=[session_of(u) for u in members], tokens=[_token(u) for u in members],
                 writer_token=_token(writer), writer_topics=writer_topics, topic=topic,
                 facts={"engine": database_version(connection),
                        "communities": Community.objects.count(),
@@ -185,19 +186,6 @@ def _writer(Community, Membership, Topic):
         if found is not None:
             topics.append((community.slug, found))
     return writer, topics
-
-
-def _session(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils.module_loading import import_string
-
-    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 def _token(user) -> str:

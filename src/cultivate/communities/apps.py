@@ -25,11 +25,10 @@ class CommunitiesConfig(AppConfig):
 
 def main_pages() -> list[str]:
     """The pages of the biggest public community, rendered once when a worker starts."""
-    from cultivate.communities.models import Community
+    from cultivate.communities.queries import biggest_public_community
 
-    slug = (Community.objects.filter(visibility="public").order_by("-member_count")
-            .values_list("slug", flat=True).first())
-    return [f"/c/{slug}/", f"/c/{slug}/members/"] if slug else []
+    community = biggest_public_community()
+    return [f"/c/{community.slug}/", f"/c/{community.slug}/members/"] if community else []
 
 
 def community_changed(sender, instance, **kwargs) -> None:

@@ -60,6 +60,11 @@ def directory(user, filters: DirectoryFilters) -> QuerySet[Community]:
     )
 
 
+def biggest_public_community() -> Community | None:
+    """The public community with the most members: its pages are the ones to warm first."""
+    return Community.objects.filter(visibility="public").order_by("-member_count").first()
+
+
 def in_community(rows, community: Community) -> list:
     """Rows of one community (events, adaptations...) with it attached, so their addresses
     need no query each."""

@@ -36,11 +36,10 @@ class ConversationsConfig(AppConfig):
 
 def main_pages() -> list[str]:
     """The conversations of the biggest public community and its latest topic."""
-    from cultivate.communities.models import Community
+    from cultivate.communities.queries import biggest_public_community
     from cultivate.conversations.models import Topic
 
-    community = (Community.objects.filter(visibility="public").order_by("-member_count")
-                 .first())
+    community = biggest_public_community()
     if community is None:
         return []
     topic = Topic.objects.filter(community=community).order_by("-last_posted_at").first()
