@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cultivate.people.middleware.UserTimezoneMiddleware",
+    "cultivate.people.middleware.UserLanguageMiddleware",
     "cultivate.core.ratelimit.WriteRateLimitMiddleware",
     "cultivate.core.uploads.UploadSizeMiddleware",
     "cultivate.core.middleware.NotAllowedMiddleware",
@@ -266,7 +267,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ---
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+# The six official languages of the United Nations (docs/translation.md). Each is named in its
+# own language in the chooser; the catalogues live in LOCALE_PATHS and CI keeps them complete.
+LANGUAGES = [
+    ("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic")),
+    ("zh-hans", _("Simplified Chinese")), ("ru", _("Russian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

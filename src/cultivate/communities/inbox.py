@@ -94,8 +94,10 @@ def for_me(user) -> list[InboxSection]:
     return [section for source in MEMBER_SOURCES if (section := source(user)).count]
 
 
-def notify_stewards(community: Community, *, title: str, link: str, exclude=None) -> None:
-    """An in-app notice for each steward of the community (the actor left out)."""
+def notify_stewards(community: Community, *, title: Callable[[], str], link: str,
+                    exclude=None) -> None:
+    """An in-app notice for each steward of the community (the actor left out); `title` is
+    called in each steward's language."""
     stewards = list(Membership.objects.filter(community=community, role__in=STEWARD_ROLES)
                     .exclude(user=exclude).values_list("user", flat=True))
     if stewards:

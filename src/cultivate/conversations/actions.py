@@ -364,7 +364,7 @@ def do_flag_post(*, actor, post: Post, reason: str, note: str = "") -> Flag:
     record_activity(actor=actor, verb=Verb.POST_FLAGGED, community=community, target=post,
                     payload={"reason": reason})
     if not Flag.objects.filter(post=post, status=FlagStatus.OPEN).exclude(pk=flag.pk).exists():
-        notify_stewards(community, title=_("A post was flagged in “%(topic)s”") % {
+        notify_stewards(community, title=lambda: _("A post was flagged in “%(topic)s”") % {
             "topic": post.topic.title}, link=reverse("conversations:moderation",
                                                     args=[community.slug]) + f"#flagged-{post.pk}",
                         exclude=actor)

@@ -24,6 +24,8 @@ from cultivate.conversations.models import (
     Topic,
 )
 from cultivate.conversations.queries import open_questions
+from cultivate.core.i18n import in_each_language
+from cultivate.people.models import User
 
 # A question is the stewards' business once nobody answered it for this long.
 WAITING_AFTER = timedelta(days=2)
@@ -62,9 +64,13 @@ def questions_waiting(communities) -> dict[int, list[InboxSection]]:
 
 
 def notify_in_app(stewards, community, title, link) -> None:
+    """`title` is a function, called once in each steward's language."""
+    languages = dict(User.objects.filter(pk__in=stewards).values_list("pk", "language"))
+    titles = in_each_language(set(languages.values()), title)
     Notification.objects.bulk_create([
         Notification(user_id=user_id, kind=NotificationKind.STEWARD, link=link,
-                     title=f"{community.name}: {title}"[:200]) for user_id in stewards])
+                     title=f"{community.name}: {titles[languages.get(user_id, '')]}"[:200])
+        for user_id in stewards])
 
 
 def questions_for(user, limit: int = 5) -> list[Topic]:

@@ -26,6 +26,7 @@ from cultivate.conversations.models import (
     Topic,
     TopicKind,
 )
+from cultivate.core.i18n import language_of
 from cultivate.core.mail import list_message, send_messages, send_messages_after_commit
 from cultivate.people.models import User
 
@@ -80,7 +81,7 @@ def member_message(person, community: Community, *, template: str, context: dict
     return list_message(to=person.email, template=template,
                         context={"person": person, "community": community, **context},
                         unsubscribe_url=unsubscribe_url(person.pk, community.pk),
-                        list_id=f"{list_name}.{community.slug}")
+                        list_id=f"{list_name}.{community.slug}", language=language_of(person))
 
 
 # --- a mail for every post ---------------------------------------------------------------
@@ -93,13 +94,13 @@ def email_post(post: Post, *, actor) -> int:
         community_subscriptions__community=community,
         community_subscriptions__email_mode=EmailMode.EVERY_POST,
     ).exclude(pk=actor.pk).exclude(email="")
-    recipients = policy.readers_among(subscribers, community).only("pk", "email")
+    recipients = policy.readers_among(subscribers, community).only("pk", "email", "language")
     context = {"post": post, "topic": topic, "community": community, "actor": actor,
                "url": settings.SITE_URL + topic.get_absolute_url() + f"#post-{post.pk}"}
     messages = [
         list_message(to=person.email, template="conversations/email/post", context=context,
                      unsubscribe_url=unsubscribe_url(person.pk, community.pk),
-                     list_id=_list_id(community))
+                     list_id=_list_id(community), language=language_of(person))
         for person in recipients
     ]
     send_messages_after_commit(messages)
@@ -158,7 +159,8 @@ def _send_digest(user_id: int, now: datetime, due: Q) -> int:
             to=user.email, template="conversations/email/digest",
             context={"person": user, "news": news, "now": now,
                      "settings_url": settings.SITE_URL + reverse("conversations:email-settings")},
-            unsubscribe_url=unsubscribe_url(user_id, ALL_DIGESTS), list_id=_list_id(None))
+            unsubscribe_url=unsubscribe_url(user_id, ALL_DIGESTS), list_id=_list_id(None),
+            language=language_of(user))
         # Inside the transaction: if the mail server refuses, the claims roll back and the
         # next run tries again.
         return send_messages([message])

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cultivate import policy
+from cultivate.core.i18n import language_of
 from cultivate.core.mail import (
     render_mail,
     send_after_commit,
@@ -65,7 +66,7 @@ def _context(event: Event, person) -> dict:
 def _message(event: Event, person, template: str, ics: bytes, method: str) -> EmailMessage:
     """One person's mail, with times in their own zone (and the event's)."""
     with timezone.override(_person_zone(person)):
-        subject, body = render_mail(template, _context(event, person))
+        subject, body = render_mail(template, _context(event, person), language_of(person))
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email],
                            headers={"Auto-Submitted": "auto-generated"})
     message.attach(event_filename(event), ics,
@@ -114,4 +115,4 @@ def mail_promotion(event: Event, person) -> None:
     """Tell someone who moved up from the waiting list, once the change commits."""
     with timezone.override(_person_zone(person)):
         send_after_commit(to=[person.email], template="events/email/promoted",
-                          context=_context(event, person))
+                          context=_context(event, person), language=language_of(person))

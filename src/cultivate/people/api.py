@@ -27,6 +27,9 @@ class ProfileOut(Schema):
     time_zone: str
     languages: list[str]
     expertise: list[str]
+    interface_language: str | None = Field(
+        None, description="Your own profile only: the interface language you chose ('' for your "
+                          "browser's), one of en, fr, es, ar, zh-hans, ru.")
 
 
 class ProfilePatch(Schema):
@@ -37,6 +40,7 @@ class ProfilePatch(Schema):
     time_zone: str | None = None
     languages: list[str] | None = None
     expertise: list[str] | None = None
+    interface_language: str | None = None
 
 
 class TokenIn(Schema):
@@ -55,8 +59,8 @@ class NewTokenOut(TokenOut):
     token: str
 
 
-def _profile(user) -> dict:
-    return {
+def _profile(user, own: bool = False) -> dict:
+    return {"interface_language": user.language if own else None,
         "id": user.pk, "username": user.username, "display_name": user.public_name,
         "bio": user.bio, "bio_html": user.bio_html, "organisation": user.organisation,
         "location": user.location, "time_zone": user.time_zone, "languages": user.languages,
@@ -74,14 +78,16 @@ def _signed_in(request):
 
 @router.get("/me", response=ProfileOut, summary="Your profile")
 def me(request: HttpRequest):
-    return _profile(_signed_in(request))
+    return _profile(_signed_in(request), own=True)
 
 
 @router.patch("/me", response=ProfileOut, summary="Edit your profile")
 def edit_me(request: HttpRequest, payload: ProfilePatch):
-    user = actions.do_update_profile(actor=_signed_in(request),
-                                     **payload.dict(exclude_unset=True))
-    return _profile(user)
+    values = payload.dict(exclude_unset=True)
+    if "interface_language" in values:
+        values["language"] = values.pop("interface_language") or ""
+    user = actions.do_update_profile(actor=_signed_in(request), **values)
+    return _profile(user, own=True)
 
 
 @router.get("/people/{username}", response=ProfileOut)

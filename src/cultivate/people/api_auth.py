@@ -1,8 +1,10 @@
 """How API callers prove who they are: a personal access token (`Authorization: Bearer`)."""
 
+from django.utils import translation
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from cultivate.core.i18n import offered
 from cultivate.people.actions import user_for_token
 
 
@@ -15,4 +17,7 @@ class PersonalAccessTokenAuth(HttpBearer):
             raise AuthenticationError(message="Invalid or revoked token.")
         request.user = user
         request.signed_in_by_token = True  # token routes refuse such requests (people/api.py)
+        if offered(user.language):  # error messages in the account's language
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return user

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cultivate.core.i18n import language_choices
 from cultivate.core.models import parse_tag_list
 from cultivate.people.models import MAX_DECISION_NOTE, MAX_EVIDENCE, TIME_ZONE_CHOICES
 
@@ -13,6 +14,10 @@ class ProfileForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation"), max_length=120, required=False)
     location = forms.CharField(label=_("Location"), max_length=120, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Interface language"), required=False,
+        choices=lambda: [("", _("As my browser asks"))] + language_choices(),
+        help_text=_("Pages and the mail we send you use this language."))
     languages = forms.CharField(label=_("Languages"), max_length=500, required=False,
                                 help_text=_("Separate with commas, e.g. English, Français."))
     expertise = forms.CharField(label=_("Expertise"), max_length=1000, required=False,
@@ -30,7 +35,8 @@ class ProfileForm(forms.Form):
         return {
             "display_name": user.display_name, "bio": user.bio,
             "organisation": user.organisation, "location": user.location,
-            "time_zone": user.time_zone, "languages": ", ".join(user.languages),
+            "time_zone": user.time_zone, "language": user.language,
+            "languages": ", ".join(user.languages),
             "expertise": ", ".join(tag.name for tag in user.expertise.all()),
         }
 

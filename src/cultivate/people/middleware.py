@@ -1,6 +1,8 @@
 import zoneinfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from cultivate.core.i18n import offered
 
 
 class UserTimezoneMiddleware:
@@ -18,4 +20,19 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Pages in the language a signed-in member chose on their account (after LocaleMiddleware,
+    which answers visitors with their cookie or their browser's languages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and offered(user.language):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)

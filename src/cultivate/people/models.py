@@ -2,6 +2,7 @@ import hashlib
 import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,6 +32,9 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # The interface language the person chose (settings.LANGUAGES); empty: their browser's.
+    language = models.CharField(_("interface language"), max_length=10, blank=True,
+                                choices=settings.LANGUAGES)
     # Set on accounts created by an importer ("stackexchange:<site>:<id>"); such accounts are
     # inactive until the person they stand for claims them.
     placeholder_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,

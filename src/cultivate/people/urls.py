@@ -6,6 +6,7 @@ from cultivate.people.mydata import views as mydata_views
 app_name = "people"
 
 urlpatterns = [
+    path("language/", views.choose_language, name="choose-language"),
     path("me/profile/", views.edit_profile, name="edit-profile"),
     path("me/tokens/", views.tokens, name="tokens"),
     path("me/data/", mydata_views.my_data, name="my-data"),

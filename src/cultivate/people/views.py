@@ -3,14 +3,35 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from cultivate.communities.queries import memberships_visible_to
 from cultivate.core.errors import ActionError
 from cultivate.core.forms import show_action_error
+from cultivate.core.i18n import offered
 from cultivate.people import actions, queries
 from cultivate.people.forms import ClaimDecisionForm, ClaimForm, ProfileForm, TokenForm
 from cultivate.practice.queries import methods_used_by
+
+
+@csrf_exempt  # a visitor's chooser is on shared cached pages, which hold no CSRF token
+@require_POST
+def choose_language(request):
+    """The language chooser on every page: a cookie for visitors, also the account for members
+    (whose pages are never shared, so their form carries a token and that part is protected)."""
+    if request.user.is_authenticated:
+        return _choose_account_language(request)
+    return set_language(request)  # checks the language and the address to go back to
+
+
+@csrf_protect
+def _choose_account_language(request):
+    code = request.POST.get("language", "")
+    if offered(code) and code != request.user.language:
+        actions.do_update_profile(actor=request.user, language=code)
+    return set_language(request)
 
 
 @login_required

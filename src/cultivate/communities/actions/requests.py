@@ -18,7 +18,8 @@ from cultivate.communities.models import (
     Role,
 )
 from cultivate.core.errors import ActionError, Conflict
-from cultivate.core.mail import send_after_commit
+from cultivate.core.i18n import language_of
+from cultivate.core.mail import send_after_commit, send_to_people_after_commit
 from cultivate.policy import Can
 
 
@@ -52,15 +53,15 @@ def _tell_stewards_about(join_request: JoinRequest) -> None:
     from cultivate.communities.inbox import notify_stewards
 
     community = join_request.community
-    notify_stewards(community, title=_("%(name)s asks to join") % {
+    notify_stewards(community, title=lambda: _("%(name)s asks to join") % {
         "name": join_request.user.public_name},
         link=reverse("communities:requests", kwargs={"slug": community.slug}))
-    stewards = Membership.objects.filter(
+    stewards = [membership.user for membership in Membership.objects.filter(
         community=community, role__in=[Role.CONVENER, Role.FACILITATOR]
-    ).exclude(user__email="").values_list("user__email", flat=True)
+    ).exclude(user__email="").select_related("user")]
     if stewards:
-        send_after_commit(
-            to=sorted(stewards), template="communities/email/join_requested",
+        send_to_people_after_commit(
+            stewards, template="communities/email/join_requested",
             context={"join_request": join_request, "community": community,
                      "requests_url": settings.SITE_URL + reverse(
                          "communities:requests", kwargs={"slug": community.slug})},
@@ -111,5 +112,6 @@ def do_decide_join_request(*, actor, join_request: JoinRequest, approve: bool,
         send_after_commit(
             to=[join_request.user.email], template="communities/email/join_decided",
             context={"join_request": join_request, "community": community, "approved": approve},
+            language=language_of(join_request.user),
         )
     return join_request

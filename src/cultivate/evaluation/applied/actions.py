@@ -20,6 +20,7 @@ from cultivate.conversations.models import (
     NotificationKind,
 )
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
+from cultivate.core.i18n import speaking
 from cultivate.core.mail import send_messages
 from cultivate.core.page_cache import community_scope, expire, scopes_of
 from cultivate.evaluation.applied import targets
@@ -208,7 +209,8 @@ def _follow_up(record_id: int, now) -> int:
             return 0
         record = AppliedRecord.objects.select_related("user", "community").get(pk=record_id)
         target = targets.describe_many([record]).get(record.pk)
-        title = target.title if target else _("something you applied")
+        with speaking(record.user):
+            title = target.title if target else _("something you applied")
         link = reverse("evaluation:follow-up", kwargs={"record_id": record.pk})
         Notification.objects.create(user=record.user, kind=NotificationKind.FOLLOW_UP,
                                     link=link, title=title[:200], created_at=now)

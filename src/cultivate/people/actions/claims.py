@@ -12,7 +12,8 @@ from cultivate.activity.actions import Verb, record_activity
 from cultivate.audit.actions import record_audit
 from cultivate.communities.models import Membership, Role
 from cultivate.core.errors import ActionError, Conflict, NotAllowed
-from cultivate.core.mail import send_after_commit
+from cultivate.core.i18n import language_of
+from cultivate.core.mail import send_after_commit, send_to_people_after_commit
 from cultivate.people.merging import merge_accounts
 from cultivate.people.models import (
     MAX_DECISION_NOTE,
@@ -69,20 +70,19 @@ def do_claim_account(*, actor, placeholder: User, evidence: str) -> AccountClaim
     return claim
 
 
-def decider_emails(claim: AccountClaim) -> list[str]:
+def deciders(claim: AccountClaim):
     """Platform admins and conveners of the placeholder's communities, not the claimant."""
     conveners = Membership.objects.filter(
         role=Role.CONVENER, community__memberships__user=claim.placeholder
     ).values("user_id")
     people = User.objects.filter(Q(is_superuser=True) | Q(pk__in=conveners), is_active=True)
-    return sorted(set(people.exclude(pk=claim.claimant_id).exclude(email="")
-                      .values_list("email", flat=True)))
+    return people.exclude(pk=claim.claimant_id).exclude(email="")
 
 
 def _tell_deciders_about(claim: AccountClaim) -> None:
-    if to := decider_emails(claim):
-        send_after_commit(to=to, template="people/email/claim_requested",
-                          context={"claim": claim, "claims_url": _claims_url()})
+    send_to_people_after_commit(deciders(claim).only("email", "language"),
+                                template="people/email/claim_requested",
+                                context={"claim": claim, "claims_url": _claims_url()})
 
 
 def _tell_claimant(claim: AccountClaim) -> None:
@@ -91,7 +91,8 @@ def _tell_claimant(claim: AccountClaim) -> None:
             to=[claim.claimant.email], template="people/email/claim_decided",
             context={"claim": claim, "approved": claim.status == ClaimStatus.APPROVED,
                      "claims_url": _claims_url(), "profile_url": settings.SITE_URL + reverse(
-                         "people:profile", kwargs={"username": claim.claimant.username})})
+                         "people:profile", kwargs={"username": claim.claimant.username})},
+            language=language_of(claim.claimant))
 
 
 def sees_claim(user, claim: AccountClaim) -> bool:

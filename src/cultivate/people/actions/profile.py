@@ -1,5 +1,6 @@
 """Changes to a person's own profile and access tokens."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,15 @@ def _clean_list(values, field: str, errors: dict) -> list[str]:
     return items
 
 
+def _set_interface_language(actor, code: str, changed: list, errors: dict) -> None:
+    if code and code not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the offered languages: %(codes)s.")
+                              % {"codes": ", ".join(dict(settings.LANGUAGES))}]
+    elif code != actor.language:
+        actor.language = code
+        changed.append("language")
+
+
 @transaction.atomic
 def do_update_profile(*, actor: User, **values) -> User:
     _require_self(actor)
@@ -57,6 +67,8 @@ def do_update_profile(*, actor: User, **values) -> User:
                 changed.append("time_zone")
         except Exception:  # noqa: BLE001 - any invalid value is a field error
             errors["time_zone"] = [_("Choose a time zone from the list, e.g. Europe/Paris.")]
+    if "language" in values:
+        _set_interface_language(actor, values["language"] or "", changed, errors)
     if "languages" in values:
         languages = _clean_list(values["languages"], "languages", errors)
         if languages != actor.languages:

@@ -15,6 +15,7 @@ from cultivate import policy
 from cultivate.activity.actions import record_activity
 from cultivate.audit.actions import record_audit
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
+from cultivate.core.i18n import language_of
 from cultivate.core.mail import send_after_commit
 from cultivate.people.models import ErasureMode, ErasureRequest, ErasureStatus, User
 from cultivate.people.mydata import sweep
@@ -69,7 +70,7 @@ def do_request_erasure(*, actor, mode: str) -> ErasureRequest:
     if actor.email:
         send_after_commit(to=[actor.email], template="people/email/erasure_requested",
                           context={"erasure": request, "person": actor,
-                                   "data_url": _data_url()})
+                                   "data_url": _data_url()}, language=language_of(actor))
     return request
 
 
@@ -87,7 +88,7 @@ def do_cancel_erasure(*, actor, by_signing_in: bool = False) -> ErasureRequest:
     if actor.email:
         send_after_commit(to=[actor.email], template="people/email/erasure_cancelled",
                           context={"person": actor, "by_signing_in": by_signing_in,
-                                   "data_url": _data_url()})
+                                   "data_url": _data_url()}, language=language_of(actor))
     return request
 
 
@@ -106,7 +107,7 @@ def do_carry_out_erasure(*, actor, request: ErasureRequest) -> ErasureRequest:
                            code="not_due")
         user = User.objects.select_for_update().get(pk=request.user_id)
         _refuse_if_only_convener(user)
-        email = user.email
+        email, language = user.email, language_of(user)  # forget_person clears both
         counts = {}
         if request.mode == ErasureMode.DELETE:
             counts = sweep.delete_contributions(user)
@@ -124,7 +125,7 @@ def do_carry_out_erasure(*, actor, request: ErasureRequest) -> ErasureRequest:
                               "mode": request.mode, "by_admin": actor is not None, **counts})
         if email:
             send_after_commit(to=[email], template="people/email/erasure_done",
-                              context={"erasure": request})
+                              context={"erasure": request}, language=language)
     return request
 
 

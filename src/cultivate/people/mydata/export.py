@@ -132,6 +132,7 @@ def _profile(user) -> dict:
         "display_name": user.display_name, "first_name": user.first_name,
         "last_name": user.last_name, "bio": user.bio, "organisation": user.organisation,
         "location": user.location, "time_zone": user.time_zone, "languages": user.languages,
+        "interface_language": user.language,
         "expertise": sorted(tag.name for tag in user.expertise.all()),
         "date_joined": user.date_joined, "last_login": user.last_login,
     }

@@ -134,7 +134,7 @@ def forget_person(user: User, pseudonym: str) -> None:
     user.groups.clear()
     user.user_permissions.clear()
     for field in ("first_name", "last_name", "email", "display_name", "bio", "organisation",
-                  "location"):
+                  "location", "language"):
         setattr(user, field, "")
     user.username, user.languages, user.time_zone = pseudonym, [], "UTC"
     user.is_active = user.is_staff = user.is_superuser = False
