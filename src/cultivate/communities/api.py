@@ -29,7 +29,7 @@ def summary(community: Community) -> dict:
         "tagline": community.tagline, "kind": community.kind, "stage": community.stage,
         "visibility": community.visibility, "join_policy": community.join_policy,
         "external_images": community.external_images,
-        "tags": [tag.name for tag in community.tags.all()],
+        "tags": [tag.name for tag in community.tags.all()], "languages": community.languages,
         "member_count": community.member_count, "url": community.get_absolute_url(),
     }
 

@@ -12,6 +12,7 @@ from cultivate.communities.models import (
     Stage,
     Visibility,
 )
+from cultivate.core import content_languages
 from cultivate.core.models import parse_tag_list
 
 MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists, [links](https://example.org).")
@@ -50,6 +51,14 @@ class CommunityForm(forms.Form):
                     "once is simpler to read."))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=1000,
                            help_text=_("Separate tags with commas, e.g. budgeting, PFM."))
+    main_language = forms.ChoiceField(
+        label=_("Main language"), required=False,
+        choices=lambda: [("", _("Not said"))] + content_languages.choices(),
+        help_text=_("The language members mostly write in. Posts are marked with their language "
+                    "so screen readers and search read them right; nothing is translated."))
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other working languages"), required=False, choices=content_languages.choices,
+        widget=forms.SelectMultiple(attrs={"size": 5}))
     charter_domain = _markdown(_("Domain"), Community._meta.get_field("charter_domain").help_text,
                                required=True)
     charter_community = _markdown(
@@ -73,11 +82,21 @@ class CommunityForm(forms.Form):
     def clean_tags(self):
         return parse_tag_list(self.cleaned_data["tags"])
 
+    def action_values(self) -> dict:
+        """The cleaned data as the actions take it: one ordered list of languages."""
+        values = dict(self.cleaned_data)
+        main, others = values.pop("main_language", ""), values.pop("other_languages", [])
+        values["languages"] = [code for code in [main, *others] if code]
+        return values
+
     @classmethod
     def initial_for(cls, community: Community) -> dict:
         initial = {name: getattr(community, name) for name in cls.base_fields
-                   if name not in ("tags", "confirm_visibility")}
+                   if name not in ("tags", "confirm_visibility", "main_language",
+                                   "other_languages")}
         initial["tags"] = ", ".join(tag.name for tag in community.tags.all())
+        initial["main_language"] = community.main_language
+        initial["other_languages"] = community.languages[1:]
         return initial
 
 

@@ -94,6 +94,9 @@ class Community(models.Model):
         _("how it works"), _("How does the community operate? How can I contribute, what role "
                              "can I play?"))
 
+    # The languages members write in (core.content_languages codes), the first the main one:
+    # pages mark the community's own texts with it, posts default to it, search stems by it.
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
     attribution = models.CharField(
         _("attribution"), max_length=500, blank=True,
         help_text=_("Credit for content that came from elsewhere, shown on the home page."))
@@ -126,6 +129,10 @@ class Community(models.Model):
         from django.urls import reverse
 
         return reverse("communities:home", kwargs={"slug": self.slug})
+
+    @property
+    def main_language(self) -> str:
+        return self.languages[0] if self.languages else ""
 
 
 class Membership(models.Model):

@@ -13,6 +13,10 @@ EXTERNAL_IMAGES_HELP = (
     "those sites can see who reads and when. Only conveners change it.")
 
 
+LANGUAGES_HELP = ("The languages members write in, as two-letter codes, the main one first "
+                  "(e.g. [\"ru\", \"en\"]). Posts default to the main one.")
+
+
 class Charter(Schema):
     domain: str = ""
     community: str = ""
@@ -41,6 +45,7 @@ class CommunityCreate(Schema):
     join_policy: str = "open"
     external_images: ExternalImages = Field("click", description=EXTERNAL_IMAGES_HELP)
     tags: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list, description=LANGUAGES_HELP)
     charter: Charter
     case_for_membership: CaseForMembership = Field(default_factory=CaseForMembership)
 
@@ -67,6 +72,7 @@ class CommunityPatch(Schema):
     join_policy: str | None = None
     external_images: ExternalImages | None = Field(None, description=EXTERNAL_IMAGES_HELP)
     tags: list[str] | None = None
+    languages: list[str] | None = Field(None, description=LANGUAGES_HELP)
     charter: CharterPatch | None = None
     case_for_membership: CasePatch | None = None
     confirm: bool = Field(
@@ -86,6 +92,7 @@ class CommunitySummary(Schema):
     join_policy: str
     external_images: str = Field(description=EXTERNAL_IMAGES_HELP)
     tags: list[str]
+    languages: list[str] = Field(description=LANGUAGES_HELP)
     member_count: int
     url: str
 

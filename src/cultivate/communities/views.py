@@ -64,7 +64,7 @@ def directory(request):
 def create(request):
     form = CommunityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
+        values = form.action_values()
         values.pop("confirm_visibility", None)  # nothing is exposed by a new community
         try:
             community = actions.do_create_community(actor=request.user, **values)
@@ -127,7 +127,7 @@ def edit(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_community(actor=request.user, community=community,
-                                        **form.cleaned_data)
+                                        **form.action_values())
         except ActionError as error:
             show_action_error(form, error)
             needs_confirmation = isinstance(error, NeedsConfirmation)

@@ -30,7 +30,7 @@ from cultivate.conversations.models import (
     TopicKind,
     TopicLink,
 )
-from cultivate.core import retention
+from cultivate.core import content_languages, retention
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.core.page_cache import community_scope, expire, scopes_of
@@ -63,6 +63,17 @@ def _text(value) -> str:
     return (value or "").replace("\x00", "").strip()
 
 
+def _post_language(language: str, community) -> str:
+    """The language a post is in: the one given, else the community's main one."""
+    language = (language or "").strip().lower()
+    if not language:
+        return community.main_language
+    if language not in content_languages.CODES:
+        raise ActionError(_("Please correct the marked fields."), fields={"language": [
+            _("Unknown language code. Use a two-letter code such as en, fr or ar.")]})
+    return language
+
+
 def _body_errors(body: str) -> dict:
     if not body:
         return {"body": [_("Write something first.")]}
@@ -73,17 +84,18 @@ def _body_errors(body: str) -> dict:
 
 @transaction.atomic
 def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title: str,
-                   body: str, tags=(), occurred_at=None) -> Topic:
+                   body: str, tags=(), occurred_at=None, language: str = "") -> Topic:
     standing = policy.standing_of(actor, community)
     policy.check(standing, Can.ANNOUNCE if kind == TopicKind.ANNOUNCEMENT else Can.START_TOPIC,
                  community)
     title, body, tags = _clean_topic(kind, title, body, tags)
+    language = _post_language(language, community)
     when = occurred_at or timezone.now()
     topic = Topic.objects.create(community=community, kind=kind, title=title, author=actor,
                                  created_at=when, last_posted_at=when)
     topic.tags.set(tags_from_names(tags))
     opening = Post.objects.create(topic=topic, author=actor, body=body, is_opening=True,
-                                  created_at=when)
+                                  created_at=when, language=language)
     search.index_posts([opening.pk])
     links.record_topic_links(opening)
     notify.follow_automatically(actor, topic)
@@ -97,7 +109,7 @@ def do_start_topic(*, actor, community, kind: str = TopicKind.DISCUSSION, title:
 
 @transaction.atomic
 def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
-             occurred_at=None) -> Post:
+             occurred_at=None, language: str = "") -> Post:
     community = topic.community
     policy.check(policy.standing_of(actor, community), Can.REPLY, community)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -107,12 +119,13 @@ def do_reply(*, actor, topic: Topic, body: str, reply_to: Post | None = None,
     body = _text(body)
     if errors := _body_errors(body):
         raise ActionError(_("Please correct the marked fields."), fields=errors)
+    language = _post_language(language, community)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         raise ActionError(_("You can only reply to a post of this topic."),
                           fields={"reply_to": [_("Not in this topic.")]})
     when = occurred_at or timezone.now()
     post = Post.objects.create(topic=topic, author=actor, body=body, reply_to=reply_to,
-                               created_at=when)
+                               created_at=when, language=language)
     search.index_posts([post.pk])
     links.record_topic_links(post)
     notify.notify_about(post, actor=actor)

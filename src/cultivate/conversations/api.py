@@ -65,6 +65,7 @@ class PostOut(Schema):
         None, description="A deleted post can be restored until then; afterwards its text is "
                           "removed for good.")
     helpful_count: int = 0
+    language: str = Field("", description="The language the post is in ('' not said).")
 
 
 class TopicDetail(TopicSummary):
@@ -76,11 +77,15 @@ class TopicIn(Schema):
     title: str
     body: str
     tags: list[str] = Field(default_factory=list)
+    language: str = Field("", description="The language the text is in, a two-letter code "
+                                          "(e.g. 'fr'); by default the community's main one.")
 
 
 class ReplyIn(Schema):
     body: str
     reply_to: int | None = None
+    language: str = Field("", description="The language the text is in, a two-letter code "
+                                          "(e.g. 'fr'); by default the community's main one.")
 
 
 class AcceptIn(Schema):
@@ -120,7 +125,7 @@ def _post(post, *, moderator: bool = True) -> dict:
             "is_opening": post.is_opening, "created_at": post.created_at,
             "edited_at": post.edited_at, "deleted": post.deleted_at is not None,
             "restorable_until": post.restorable_until,
-            "helpful_count": getattr(post, "helpful_count", 0)}
+            "helpful_count": getattr(post, "helpful_count", 0), "language": post.language}
 
 
 def _detail(topic, standing) -> dict:
@@ -172,7 +177,7 @@ def reply(request: HttpRequest, slug: str, topic_id: int, payload: ReplyIn):
         if reply_to is None:
             raise NotAllowed("no such post", hide=True)
     post = actions.do_reply(actor=request.user, topic=topic, body=payload.body,
-                            reply_to=reply_to)
+                            reply_to=reply_to, language=payload.language)
     return Status(201, _post(post))
 
 

@@ -3,6 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.conversations.models import MAX_BODY, MAX_TITLE, EmailMode, TopicKind
+from cultivate.core import content_languages
 from cultivate.core.models import parse_tag_list
 
 BODY_HELP = _("Markdown: **bold**, *italic*, lists, `code`, [links](https://example.org).")
@@ -14,6 +15,15 @@ def editor(rows: int) -> forms.Textarea:
         "rows": rows, "hx-post": reverse_lazy("markdown-preview"),
         "hx-trigger": "keyup changed delay:400ms, load", "hx-target": "#body-preview",
         "hx-swap": "innerHTML"})
+
+
+def offer_post_languages(form: forms.Form, community) -> None:
+    """A community that works in several languages lets the writer say which one a post is in
+    (its `lang`, read by screen readers and search); otherwise it is the community's own."""
+    if community is not None and len(community.languages) > 1:
+        form.fields["language"] = forms.ChoiceField(
+            label=_("Language of this post"), required=False,
+            choices=[(code, content_languages.name_of(code)) for code in community.languages])
 
 
 class TopicForm(forms.Form):
@@ -31,8 +41,9 @@ class TopicForm(forms.Form):
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500,
                            help_text=_("Separate tags with commas."))
 
-    def __init__(self, *args, can_announce: bool = False, **kwargs):
+    def __init__(self, *args, can_announce: bool = False, community=None, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_post_languages(self, community)
         if not can_announce:
             self.fields["kind"].choices = [
                 choice for choice in TopicKind.choices if choice[0] != TopicKind.ANNOUNCEMENT]
@@ -45,6 +56,10 @@ class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_BODY, help_text=BODY_HELP,
                            widget=editor(6))
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_post_languages(self, community)
 
 
 class EditForm(forms.Form):

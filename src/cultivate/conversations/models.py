@@ -78,6 +78,9 @@ class Post(models.Model):
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     is_opening = models.BooleanField(default=False, editable=False)
+    # The language the post is written in (core.content_languages; "" not said): pages mark it
+    # with `lang`, search stems it with that language's rules (conversations.search).
+    language = models.CharField(_("language"), max_length=8, blank=True)
     # Where an imported post came from ("stackexchange:<site>:post:<id>"): re-imports skip it.
     import_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
                                   editable=False)

@@ -1,5 +1,6 @@
 """Read paths for topic lists and topic pages, with fixed query counts."""
 
+import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -90,8 +91,9 @@ def questions_waiting(community, limit: int) -> list[Topic]:
 # What topic pages read of a community: its name and address, what policy decides with and
 # whether external images show at once. Everything else (the long charter texts) loads on first use.
 # In the model's field order: Model.from_db matches values to fields in that order.
+# In the model's order: Community.from_db reads the values that way.
 TOPIC_PAGE_COMMUNITY_FIELDS = ("id", "name", "slug", "visibility", "join_policy",
-                               "external_images", "member_count")
+                               "external_images", "languages", "member_count")
 
 
 def access_topic(user, slug: str, topic_id, verb: Can = Can.READ):
@@ -125,9 +127,11 @@ def _topic_with_community(user, slug: str, topic_id) -> Topic | None:
     if not found:
         return None
     topic = found[0]
-    topic.community = Community.from_db(
-        topic._state.db, TOPIC_PAGE_COMMUNITY_FIELDS,
-        [getattr(topic, f"community_{name}") for name in TOPIC_PAGE_COMMUNITY_FIELDS])
+    values = {name: getattr(topic, f"community_{name}") for name in TOPIC_PAGE_COMMUNITY_FIELDS}
+    if isinstance(values["languages"], str):  # a raw column is not decoded as the field would
+        values["languages"] = json.loads(values["languages"])
+    topic.community = Community.from_db(topic._state.db, TOPIC_PAGE_COMMUNITY_FIELDS,
+                                        list(values.values()))
     return topic
 
 

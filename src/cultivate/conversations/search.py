@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
 from cultivate.conversations.models import Post, Topic, TopicKind
+from cultivate.core import content_languages
 from cultivate.core.markdown import plain_text
 from cultivate.core.models import SearchDocument
 from cultivate.people.models import User
@@ -24,6 +25,10 @@ from cultivate.people.models import User
 # Only the newest matches are ranked: ranking every match of a common word costs hundreds of
 # milliseconds on a million posts. Rare words are unaffected (all their matches fit).
 CANDIDATES = 400
+# Each post is stemmed in its own language; a query is read in the interface languages
+# (core.content_languages).
+POST_CONFIG = content_languages.search_config_sql("p.language")
+TSQUERY, TSQUERY_TEXTS = content_languages.tsquery_sql()
 START, STOP = "\x02", "\x03"  # markers no Markdown contains; escaped text gets <mark> around
 SNIPPET_WORDS = 24
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -102,9 +107,9 @@ def index_posts(post_ids) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE conversations_post p SET search_vector = "
-                "setweight(to_tsvector('english', CASE WHEN p.is_opening THEN t.title ELSE '' "
-                "END), 'A') || setweight(to_tsvector('english', p.body), 'B') "
+                "UPDATE conversations_post p SET search_vector = "  # noqa: S608 - our constants
+                f"setweight(to_tsvector({POST_CONFIG}, CASE WHEN p.is_opening THEN t.title "
+                f"ELSE '' END), 'A') || setweight(to_tsvector({POST_CONFIG}, p.body), 'B') "
                 "FROM conversations_topic t WHERE t.id = p.topic_id AND p.id = ANY(%s)", [ids])
         else:
             for start in range(0, len(ids), 500):
@@ -159,18 +164,18 @@ def _search_postgres(text, words, readable, limit, any_word, filters):
             cursor.execute(
                 "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body "  # noqa: S608 - fixed clauses
                 "FROM conversations_post p JOIN conversations_topic t ON t.id = p.topic_id "
-                "WHERE p.search_vector @@ websearch_to_tsquery('english', %s) "
+                f"WHERE p.search_vector @@ {TSQUERY} "
                 f"AND t.community_id = ANY(%s) AND p.deleted_at IS NULL{where} LIMIT %s",
-                [query, readable, *params, CANDIDATES])
+                [*[query] * TSQUERY_TEXTS, readable, *params, CANDIDATES])
             return _rank(cursor.fetchall(), words, limit)
         cursor.execute(
-            "WITH q AS (SELECT websearch_to_tsquery('english', %s) AS q), candidates AS ("
+            f"WITH q AS (SELECT {TSQUERY} AS q), candidates AS ("  # noqa: S608 - our constants
             " SELECT p.id FROM conversations_post p, q WHERE p.search_vector @@ q.q LIMIT %s) "
             "SELECT p.id, p.topic_id, t.title, p.is_opening, p.body FROM candidates c "
             "JOIN conversations_post p ON p.id = c.id "
             "JOIN conversations_topic t ON t.id = p.topic_id "
             "WHERE t.community_id = ANY(%s) AND p.deleted_at IS NULL",
-            [query, CANDIDATES, readable])
+            [*[query] * TSQUERY_TEXTS, CANDIDATES, readable])
         return _rank(cursor.fetchall(), words, limit)
 
 
@@ -298,9 +303,9 @@ class DocumentHit:
 
 
 def index_document(kind: str, object_id: int, *, title: str, body: str, url: str,
-                   community_ids=(), public: bool = False) -> None:
-    """(Re)index one thing: a row per community it belongs to, or one row for everyone.
-    Call inside the transaction that wrote it."""
+                   community_ids=(), public: bool = False, language: str = "") -> None:
+    """(Re)index one thing: a row per community it belongs to, or one row for everyone,
+    stemmed by the rules of its `language`. Call inside the transaction that wrote it."""
     remove_document(kind, object_id)
     scopes = [None] if public else list(dict.fromkeys(community_ids))
     created = SearchDocument.objects.bulk_create([
@@ -313,8 +318,9 @@ def index_document(kind: str, object_id: int, *, title: str, body: str, url: str
         if connection.vendor == "postgresql":
             cursor.execute(
                 "UPDATE core_searchdocument SET search_vector = "
-                "setweight(to_tsvector('english', title), 'A') || "
-                "setweight(to_tsvector('english', body), 'B') WHERE id = ANY(%s)", [ids])
+                "setweight(to_tsvector(%s::regconfig, title), 'A') || "
+                "setweight(to_tsvector(%s::regconfig, body), 'B') WHERE id = ANY(%s)",
+                [*[content_languages.search_config(language)] * 2, ids])
         else:
             marks = ",".join("%s" for _ in ids)
             cursor.execute(
@@ -378,8 +384,8 @@ def _documents_postgres(text, words, readable, kind, everyone):
         cursor.execute(
             "SELECT d.id, d.kind, d.object_id, d.title, d.body, d.url "  # noqa: S608
             "FROM core_searchdocument d "
-            f"WHERE d.search_vector @@ websearch_to_tsquery('english', %s) AND {scope} LIMIT %s",
-            [text, *params, CANDIDATES])
+            f"WHERE d.search_vector @@ {TSQUERY} AND {scope} LIMIT %s",
+            [*[text] * TSQUERY_TEXTS, *params, CANDIDATES])
         return cursor.fetchall()
 
 

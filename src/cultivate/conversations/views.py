@@ -58,7 +58,7 @@ def topic_list(request, slug):
 def start_topic(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.START_TOPIC)
     can_announce = Can.ANNOUNCE in policy.allowed(standing, community)
-    form = TopicForm(request.POST or None, can_announce=can_announce,
+    form = TopicForm(request.POST or None, can_announce=can_announce, community=community,
                      initial={"kind": request.GET.get("kind", TopicKind.DISCUSSION)})
     form.enable_similar(reverse("conversations:similar", kwargs={"slug": community.slug}))
     if request.method == "POST" and form.is_valid():
@@ -91,9 +91,9 @@ def _reply_form_for(request, found) -> ReplyForm:
     post_id = request.GET.get("quote") or request.GET.get("reply_to")
     post = queries.post_in(found, post_id) if post_id else None
     if post is None or post.deleted_at is not None:
-        return ReplyForm()
+        return ReplyForm(community=found.community)
     body = queries.quote(post) if request.GET.get("quote") else ""
-    form = ReplyForm(initial={"reply_to": post.pk, "body": body})
+    form = ReplyForm(initial={"reply_to": post.pk, "body": body}, community=found.community)
     form.replying_to = post
     return form
 
@@ -138,7 +138,8 @@ def _shared_reply_fields(community, found, reply_form):
     return cached_fragment("reply-fields", community.slug, scopes=(scope_of(community),),
                            render=lambda: render_to_string(
         "conversations/_reply_fields.html",
-        {"reply_form": ReplyForm(), "community": community, "topic": found}))
+        {"reply_form": ReplyForm(community=community), "community": community,
+         "topic": found}))
 
 
 @require_POST
@@ -159,12 +160,13 @@ def move(request, slug, topic_id):
 @login_required
 def reply(request, slug, topic_id):
     found, standing = queries.access_topic(request.user, slug, topic_id, Can.REPLY)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, community=found.community)
     if form.is_valid():
         reply_to = queries.post_in(found, form.cleaned_data["reply_to"])
         try:
             post = actions.do_reply(actor=request.user, topic=found,
-                                    body=form.cleaned_data["body"], reply_to=reply_to)
+                                    body=form.cleaned_data["body"], reply_to=reply_to,
+                                    language=form.cleaned_data.get("language", ""))
         except ActionError as error:
             show_action_error(form, error)
         else:

@@ -15,7 +15,8 @@ def index_adaptation(adaptation: CommunityFormat) -> None:
     title, body = adaptation.search_document()
     search.index_document("adaptation", adaptation.pk, title=title, body=body,
                           url=adaptation.get_absolute_url(),
-                          community_ids=[adaptation.community_id])
+                          community_ids=[adaptation.community_id],
+                          language=adaptation.community.main_language)
 
 
 def index_catalogue() -> int:

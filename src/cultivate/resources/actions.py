@@ -18,13 +18,13 @@ from cultivate.activity.actions import Verb, record_activity
 from cultivate.audit.actions import record_audit
 from cultivate.communities.models import Community
 from cultivate.conversations import search
+from cultivate.core import content_languages as languages
 from cultivate.core import retention
 from cultivate.core.errors import ActionError, Conflict, NotAllowed, choose_one_of
 from cultivate.core.models import tags_from_names
 from cultivate.core.uploads import TooLarge, check_upload
 from cultivate.history.revisions import record_revision
 from cultivate.policy import Can
-from cultivate.resources import languages
 from cultivate.resources.limits import ALLOWED, max_resource_bytes
 from cultivate.resources.models import (
     MAX_BODY,
@@ -289,7 +289,8 @@ def index_resource(resource: Resource) -> None:
     """Findable by the search wherever the library is readable (its community)."""
     title, body = resource.search_document()
     search.index_document("resource", resource.pk, title=title, body=body,
-                          url=resource.get_absolute_url(), community_ids=[resource.community_id])
+                          url=resource.get_absolute_url(), community_ids=[resource.community_id],
+                          language=resource.language)
 
 
 @transaction.atomic

@@ -11,12 +11,13 @@ from ninja.errors import ValidationError
 from pydantic import ConfigDict, Field
 
 from cultivate import policy
+from cultivate.core import content_languages as languages
 from cultivate.core.errors import ActionError, choose_one_of
 from cultivate.core.models import parse_tag_list
 from cultivate.core.page_cache import community_scope
 from cultivate.core.paging import page_of
 from cultivate.policy import Can
-from cultivate.resources import actions, languages, queries
+from cultivate.resources import actions, queries
 from cultivate.resources.models import ResourceForm, ResourceType
 from cultivate.resources.views import file_response
 

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.conversations.forms import BODY_HELP, editor
+from cultivate.core import content_languages as languages
 from cultivate.core.models import parse_tag_list
-from cultivate.resources import languages, limits
+from cultivate.resources import limits
 from cultivate.resources.models import (
     MAX_BODY,
     MAX_SUMMARY,

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cultivate.core import content_languages as languages
 from cultivate.core.markdown import plain_text, render_markdown
 from cultivate.core.uploads import extension_of, is_image
-from cultivate.resources import languages
 
 MAX_TITLE = 200
 MAX_SUMMARY = 2_000
@@ -66,7 +66,7 @@ class Resource(models.Model):
     form = models.CharField(_("form"), max_length=8, choices=ResourceForm)
     resource_type = models.CharField(_("type"), max_length=16, choices=ResourceType,
                                      default=ResourceType.OTHER)
-    # An ISO 639-1 code (resources.languages); validated by the actions.
+    # An ISO 639-1 code (core.content_languages); validated by the actions.
     language = models.CharField(_("language"), max_length=8)
     tags = models.ManyToManyField("core.Tag", verbose_name=_("tags"), blank=True,
                                   related_name="resources")

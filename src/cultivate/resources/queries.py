@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch, Q, QuerySet
 
 from cultivate import policy
+from cultivate.core import content_languages as languages
 from cultivate.core.errors import NotAllowed
 from cultivate.core.models import Tag
 from cultivate.policy import Can
-from cultivate.resources import languages
 from cultivate.resources.models import KeyResource, Resource, ResourceForm, ResourceType
 
 RESOURCES_PER_PAGE = 20

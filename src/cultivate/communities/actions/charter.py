@@ -24,6 +24,7 @@ from cultivate.communities.models import (
     StageChange,
     Visibility,
 )
+from cultivate.core import content_languages
 from cultivate.core.errors import (
     ActionError,
     Conflict,
@@ -92,9 +93,25 @@ def _clean_community_fields(values: dict, *, instance: Community | None) -> dict
         required = instance is None or key in cleaned
         if required and not cleaned.get(key, "") and key not in errors:
             errors[key] = [_("The charter needs its domain, community and practice.")]
+    if "languages" in values:
+        cleaned["languages"] = _clean_languages(values["languages"], errors)
     if errors:
         raise ActionError(_("Please correct the marked fields."), fields=errors)
     return cleaned
+
+
+MAX_LANGUAGES = 10
+
+
+def _clean_languages(codes, errors: dict) -> list[str]:
+    codes = [str(code).strip().lower() for code in (codes or []) if str(code).strip()]
+    unknown = [code for code in codes if code not in content_languages.CODES]
+    if unknown:
+        errors["languages"] = [_("Unknown language codes: %(codes)s. Use two-letter codes such "
+                                 "as en, fr, ar.") % {"codes": ", ".join(unknown[:5])}]
+    elif len(codes) > MAX_LANGUAGES:
+        errors["languages"] = [_("Use at most %(max)d languages.") % {"max": MAX_LANGUAGES}]
+    return list(dict.fromkeys(codes))
 
 
 def _clean_tags(tags) -> list[str]:

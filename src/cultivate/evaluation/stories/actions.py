@@ -273,7 +273,7 @@ def index_story(story: ValueStory) -> None:
     body = "\n\n".join(step.text for step in story.steps.all())
     search.index_document("value_story", story.pk, title=story.title, body=body,
                           url=story_path(story), community_ids=[story.community_id],
-                          public=public)
+                          public=public, language=story.community.main_language)
 
 
 def story_path(story) -> str:
