@@ -111,7 +111,7 @@ def withdraw_applied(request: HttpRequest, payload: AppliedTarget):
 
 
 @router.put("/me/applied/{record_id}/follow-up", response=AppliedOut,
-            summary="Answer \u201cdid it make a difference?\u201d")
+            summary="Answer “did it make a difference?”")
 def answer_follow_up(request: HttpRequest, record_id: int, payload: FollowUpIn):
     actor = _signed_in(request)
     actions.do_answer_follow_up(actor=actor, record_id=record_id, values=payload.dict())

@@ -8,8 +8,8 @@ class AppliedNoteForm(forms.Form):
     note = forms.CharField(
         label=_("How did you apply it? (optional)"), required=False, max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One sentence, e.g. \u201cused the circular template in our 2027 "
-                    "budget call\u201d."))
+        help_text=_("One sentence, e.g. “used the circular template in our 2027 "
+                    "budget call”."))
 
 
 class FollowUpForm(forms.Form):

@@ -63,7 +63,7 @@ CATALOGUE: tuple[ComputedIndicator, ...] = (
                                             "resources added.")),
     ComputedIndicator("moved_inwards", "potential", _("People who became more active"),
                       _("people"), _("Members whose level of participation moved inwards.")),
-    ComputedIndicator("applied", "applied", _("\u201cI applied this\u201d records"), _("records"),
+    ComputedIndicator("applied", "applied", _("“I applied this” records"), _("records"),
                       _("Times members said they used something from the community in their "
                         "work.")),
     ComputedIndicator("people_applying", "applied", _("Members who applied something"),

@@ -102,7 +102,7 @@ def _teller(actor, community, standing, values, story, errors):
     consent = _text(values.get("consent_note"))
     if not consent and not (story and story.teller_id == teller.pk and story.consent_recorded_at):
         errors["consent_note"] = [_("Record how %(name)s agreed to have their story told "
-                                    "(e.g. \u201cby email on 3 December\u201d).")
+                                    "(e.g. “by email on 3 December”).")
                                   % {"name": teller.public_name}]
     elif len(consent) > MAX_CONSENT:
         errors["consent_note"] = [_("Keep it to %(max)s characters.") % {"max": MAX_CONSENT}]

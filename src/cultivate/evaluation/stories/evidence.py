@@ -109,7 +109,7 @@ def _title(thing) -> str:
     topic = getattr(thing, "topic", None)
     if topic is not None:
         author = thing.author.public_name if thing.author else _("someone")
-        return _("%(author)s in \u201c%(topic)s\u201d") % {"author": author, "topic": topic.title}
+        return _("%(author)s in “%(topic)s”") % {"author": author, "topic": topic.title}
     return str(thing)
 
 

@@ -32,7 +32,7 @@ class StoryForm(forms.Form):
             self.fields[f"{cycle.key}_aspirational"] = forms.BooleanField(
                 label=_("Not yet: this is what we hope for"), required=False)
             self.fields[f"{cycle.key}_evidence"] = forms.CharField(
-                label=_("Evidence (one link per line, optionally \u201clabel | link\u201d)"),
+                label=_("Evidence (one link per line, optionally “label | link”)"),
                 required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("Topics, posts, methods, stories of use, resources and events of "
                             "this site, or https links to documents."))

@@ -44,11 +44,11 @@ def _propose(record, follow_up, target, key) -> int:
     story = ValueStory.objects.create(
         community=record.community, teller=record.user, written_by=None,
         status=StoryStatus.PROPOSED, proposal_key=key,
-        title=_("How \u201c%(title)s\u201d made a difference") % {"title": target.title[:150]})
+        title=_("How “%(title)s” made a difference") % {"title": target.title[:150]})
     produced = _step(story, _first_cycle(record.kind), _produced_text(record.kind, target))
     _link(produced, target, record.kind)
     applied = _step(story, "applied", record.note or _("I applied it in my work."))
-    _link_object(applied, record, _("My \u201cI applied this\u201d"), "")
+    _link_object(applied, record, _("My “I applied this”"), "")
     realized = _step(story, "realized", _realized_text(follow_up))
     _link_object(realized, follow_up, _("My follow-up answer"), "")
     return 1
@@ -61,9 +61,9 @@ def _first_cycle(kind: str) -> str:
 
 def _produced_text(kind: str, target) -> str:
     if kind in (AppliedKind.POST, AppliedKind.LIVE_QUESTION):
-        return _("I asked, or read, \u201c%(title)s\u201d in the community and got an answer I "
+        return _("I asked, or read, “%(title)s” in the community and got an answer I "
                  "could use.") % {"title": target.title}
-    return _("The community shared \u201c%(title)s\u201d.") % {"title": target.title}
+    return _("The community shared “%(title)s”.") % {"title": target.title}
 
 
 def _realized_text(follow_up) -> str:

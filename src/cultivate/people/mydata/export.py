@@ -84,7 +84,7 @@ PARTS = (
     Part("applied.json", "evaluation.AppliedRecord", "user",
          _("What you said you applied in your work, with your notes.")),
     Part("follow_ups.json", "evaluation.FollowUp", "applied__user",
-         _("Your answers to \u201cdid it make a difference?\u201d.")),
+         _("Your answers to “did it make a difference?”.")),
     Part("value_stories.json", "evaluation.ValueStory", "teller",
          _("Value-creation stories told as yours.")),
     Part("value_story_steps.json", "evaluation.StoryStep", "story__teller",
