@@ -1,7 +1,9 @@
 """The catalogue is managed here by platform admins (new formats, corrections). Admin edits
 bypass actions by design, so they write no Activity rows."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.utils import translation
 
 from cultivate.formats.indexing import index_format
 from cultivate.formats.models import CommunityFormat, FormatPurpose, LearningFormat
@@ -21,6 +23,11 @@ class LearningFormatAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("related",)
     inlines = [PurposeInline]
+
+    def get_object(self, request, object_id, from_field=None):
+        # Admins correct the English the catalogue is written in, whatever their language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().get_object(request, object_id, from_field)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

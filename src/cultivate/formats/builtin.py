@@ -8,6 +8,9 @@ pass its historical models and a test or command the current ones.
 
 from textwrap import dedent
 
+from django.conf import settings
+from django.utils import translation
+
 from cultivate.core.markdown import render_markdown
 
 MARKDOWN_FIELDS = ("description", "when_to_use", "steps", "roles", "outputs")
@@ -1439,6 +1442,11 @@ def load_builtin_formats(format_model, purpose_model) -> int:
     every Markdown field is rendered here. A format an admin created under the same address
     is left alone. Returns how many formats were written.
     """
+    with translation.override(settings.LANGUAGE_CODE):  # rows are written in English
+        return _load(format_model, purpose_model)
+
+
+def _load(format_model, purpose_model) -> int:
     written = {}
     for entry in FORMATS:
         values = {key: entry[key] for key in (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.core.markdown import plain_text, render_markdown
+from cultivate.formats.catalogue_i18n import show_in_active_language
 
 MAX_NAME = 100
 MAX_SUMMARY = 200
@@ -142,7 +143,18 @@ class LearningFormat(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A built-in format reads in the reader's language (formats/catalogue_i18n.py)."""
+        instance = super().from_db(db, field_names, values)
+        show_in_active_language(instance, set(field_names))
+        return instance
+
     def save(self, *args, **kwargs):
+        if getattr(self, "shown_in_language", None):
+            # Its texts are a translation: saving would write them over the English.
+            raise ValueError("a format read in another language cannot be saved; read it "
+                             "with translation.override(settings.LANGUAGE_CODE)")
         for field in self.MARKDOWN_FIELDS:
             setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
         super().save(*args, **kwargs)
