@@ -277,7 +277,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["cultivate.core.locale_formats"]  # one date format everywhere
+FORMAT_MODULE_PATH = ["cultivate.core.locale_formats"]  # English dates; others Django's
 
 # --- Static and media files ---
 STATIC_URL = "/static/"

@@ -22,8 +22,9 @@ JOURNEYS = {
     "milica": ["/", "{topic}", "/c/budget-reform/events/", "{event}", "{live}",
                "/c/budget-reform/resources/", "/me/notifications/", "/me/profile/",
                "/search/?q=budget"],
-    "anahit": ["/me/stewarding/", "/c/budget-reform/insights/", "/c/budget-reform/insights/network/",
-               "/c/budget-reform/health/", "/c/budget-reform/plan/", "{projector}"],
+    "anahit": ["/me/stewarding/", "/c/budget-reform/insights/",
+               "/c/budget-reform/insights/network/", "/c/budget-reform/health/",
+               "/c/budget-reform/plan/", "{projector}"],
     "james": ["/c/budget-reform/value/", "/value/", "/insights/"],
 }
 
@@ -64,8 +65,9 @@ def test_every_role_reads_the_demo_in_arabic_at_both_widths(page: Page, live_ser
                                           locale="ar", extra_http_headers={
                                               "Accept-Language": "ar"})
             tab = context.new_page()
+            # Django's test server has no websockets: the live room falls back to polling.
             tab.on("console", lambda m, t=tab: console.append(f"{t.url}: {m.text[:120]}")
-                   if m.type == "error" else None)
+                   if m.type == "error" and "WebSocket" not in m.text else None)
             if username:
                 sign_in_to_demo(tab, base, username)
             for path in journey:

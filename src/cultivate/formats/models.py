@@ -143,13 +143,6 @@ class LearningFormat(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        """A built-in format reads in the reader's language (formats/catalogue_i18n.py)."""
-        instance = super().from_db(db, field_names, values)
-        show_in_active_language(instance, set(field_names))
-        return instance
-
     def save(self, *args, **kwargs):
         if getattr(self, "shown_in_language", None):
             # Its texts are a translation: saving would write them over the English.
@@ -161,6 +154,13 @@ class LearningFormat(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("formats:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """A built-in format reads in the reader's language (formats/catalogue_i18n.py)."""
+        instance = super().from_db(db, field_names, values)
+        show_in_active_language(instance, set(field_names))
+        return instance
 
     @property
     def purpose_values(self) -> list[str]:

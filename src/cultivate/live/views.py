@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from cultivate.core.errors import ActionError, NotAllowed, RateLimited
@@ -76,17 +77,27 @@ def room_context(live, **extra) -> dict:
             "max_body": MAX_BODY, "labels": labels(), **extra}
 
 
+# A number for each plural category of the browser's Intl.PluralRules whose gettext form is
+# that category's in every interface language (en, fr, es, ar, zh-hans, ru): the script picks
+# the category of a count and writes the phrase rendered here for its sample.
+PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}
+
+
+def counted(singular: str, plural: str) -> dict[str, str]:
+    return {category: ngettext(singular, plural, n) for category, n in PLURAL_SAMPLES.items()}
+
+
 def labels() -> dict:
     """What the room's script writes on the page, translated here."""
-    return {
+    return {"votes": counted("%(n)s vote", "%(n)s votes"),
         "live": _("Live: updates appear as they happen."),
         "reconnecting": _("Connection lost, reconnecting…"),
         "polling": _("Live connection unavailable: updating every few seconds."),
         "removed": _("You can no longer take part in this backchannel."),
         "guest": _("guest"), "pending": _("waiting for approval"), "hidden": _("hidden"),
         "answered": _("answered"), "answer_live": _("Answer given live"),
-        "vote": _("Vote"), "withdraw": _("Withdraw vote"), "votes_one": _("1 vote"),
-        "votes_many": _("%(n)s votes"), "approve": _("Approve"), "hide": _("Hide"),
+        "vote": _("Vote"), "withdraw": _("Withdraw vote"),
+        "approve": _("Approve"), "hide": _("Hide"),
         "pin": _("Pin"), "unpin": _("Unpin"), "mark_answered": _("Mark answered"),
         "not_answered": _("Not answered"), "answer_label": _("Answer given (optional)"),
         "no_questions": _("No questions yet."), "no_comments": _("No comments yet."),

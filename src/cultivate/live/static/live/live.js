@@ -92,9 +92,15 @@
   function localTime(iso) {
     var when = new Date(iso);
     if (isNaN(when)) return iso.slice(11, 16);
-    return when.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", hour12: false});
+    return when.toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit", hour12: false});
   }
-  function votesText(n) { return n === 1 ? t.votes_one : t.votes_many.replace("%(n)s", n); }
+  // The page's language decides the plural category; the server wrote each category's phrase.
+  var lang = document.documentElement.lang || undefined;
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  function votesText(n) {
+    var phrase = t.votes[plurals ? plurals.select(n) : (n === 1 ? "one" : "other")] || t.votes.other;
+    return phrase.replace("%(n)s", n.toLocaleString(lang));
+  }
   function shown(item) {
     return item.body_html !== undefined && (item.status === "visible" || me.moderator
       || item.status === "pending");
