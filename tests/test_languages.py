@@ -16,6 +16,14 @@ from tests.test_translations import TRANSLATED, catalogue
 
 pytestmark = pytest.mark.django_db
 
+# In a page in a language not written in Latin letters, three Latin words with an English
+# function word are text that never went through gettext (the fixture's own texts aside).
+ENGLISH_WORD = re.compile(r"\b(?:the|and|you|your|with|this|that|for|from|of|to|is|are|not|yet|"
+                          r"all|has|have|was|be|by|on|in|or|an|it)\b", re.I)
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+NOT_LATIN = ("ar", "zh-hans", "ru")
+FIXTURE_TEXTS = {"How to start?", "Where do we begin with circulars?", "With a peer review.",
+                 "Budget circles", "Peers meet.", "It worked", "A ministry.", "A guide"}
 PLACEHOLDER_LEFT = re.compile(r"%\(\w+\)[sdfi]|%[sd]\b|\{\{|\}\}|\{%|%\}")
 # Routes that answer something other than a page (files, feeds, downloads, redirects).
 NOT_PAGES = ("accounts/logout", "admin/")
@@ -47,6 +55,11 @@ def visible_pieces(html: str) -> list[str]:
     parser = VisibleText()
     parser.feed(html)
     return [" ".join(piece.split()) for piece in parser.pieces]
+
+
+def untranslated_looking(piece: str) -> bool:
+    return (len(LATIN_WORD.findall(piece)) >= 3 and bool(ENGLISH_WORD.search(piece))
+            and piece not in FIXTURE_TEXTS and "@" not in piece)
 
 
 def english_only(code: str) -> set[str]:
@@ -93,7 +106,7 @@ def test_every_page_speaks_the_chosen_language(code, world):
         if "<html" in html and f'<html lang="{code}" dir="{direction}"' not in html:
             problems.append((url, "lang/dir"))
         for piece in visible_pieces(html):
-            if piece in leftover:
+            if piece in leftover or (code in NOT_LATIN and untranslated_looking(piece)):
                 problems.append((url, f"English: {piece!r}"))
             if PLACEHOLDER_LEFT.search(piece):
                 problems.append((url, f"placeholder: {piece[:80]!r}"))
@@ -160,6 +173,19 @@ def test_the_profile_form_and_the_api_set_the_interface_language(make_user, sign
     assert "language" in bad.content.decode()
     other = client.get("/api/v1/people/milica", **headers)
     assert other.json()["interface_language"] is None
+
+
+def test_api_errors_speak_the_caller_s_language(make_user, token_of, client):
+    lea = make_user("lea", language="fr")
+    answer = client.patch("/api/v1/me", {"time_zone": 5}, content_type="application/json",
+                          **token_of(lea))
+    assert answer.status_code == 422
+    body = answer.json()["error"]
+    assert body["message"] == "La requête contient des champs invalides ou manquants."
+    assert body["fields"]["time_zone"] == ["Indiquez du texte."]
+    anonymous = client.get("/api/v1/communities/nowhere", HTTP_ACCEPT_LANGUAGE="es")
+    assert anonymous.status_code == 404
+    assert anonymous.json()["error"]["message"] == "No encontrado."
 
 
 def test_catalogues_exist_for_every_offered_language():

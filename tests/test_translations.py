@@ -74,13 +74,16 @@ def test_compiled_catalogue_matches_its_source(code):
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (scripts/test "
                     "installs it)")
 def test_catalogues_hold_exactly_the_marked_strings(tmp_path, monkeypatch):
-    """Extract the marked strings afresh; every catalogue must have the same set."""
-    monkeypatch.chdir(PACKAGE)
-    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
-        call_command("makemessages", locale=["en"], verbosity=0, ignore_patterns=["tests/*"],
-                     no_location=True)
+    """Extract the marked strings afresh (from a copy of the code: makemessages writes into
+    the nearest `locale` folder); every catalogue must have the same set."""
+    copy = tmp_path / "cultivate"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("locale", "__pycache__",
+                                                                 "tests", "static"))
+    monkeypatch.chdir(copy)
+    with override_settings(LOCALE_PATHS=[str(tmp_path / "locale")]):
+        call_command("makemessages", locale=["en"], verbosity=0, no_location=True)
     fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(
-        str(tmp_path / "en" / "LC_MESSAGES" / "django.po"))}
+        str(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"))}
     for code in TRANSLATED:
         have = {(e.msgctxt, e.msgid) for e in catalogue(code) if not e.obsolete}
         missing, extra = fresh - have, have - fresh

@@ -8,6 +8,7 @@ import logging
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
@@ -102,13 +103,38 @@ def _field_name(loc) -> str:
     return ".".join(parts) or "__all__"
 
 
+def _field_messages() -> dict[str, str]:
+    """Pydantic's messages are English: the common kinds, in the caller's language."""
+    return {
+        "missing": _("Required."), "string_type": _("Give text."),
+        "int_parsing": _("Give a whole number."), "int_type": _("Give a whole number."),
+        "int_from_float": _("Give a whole number."), "float_parsing": _("Give a number."),
+        "float_type": _("Give a number."), "bool_parsing": _("Give true or false."),
+        "bool_type": _("Give true or false."), "list_type": _("Give a list."),
+        "dict_type": _("Give an object."), "model_type": _("Give an object."),
+        "literal_error": _("Not one of the allowed values."),
+        "enum": _("Not one of the allowed values."),
+        "datetime_parsing": _("Give a date and time such as 2026-03-14T15:00:00Z."),
+        "datetime_from_date_parsing": _("Give a date and time such as 2026-03-14T15:00:00Z."),
+        "date_parsing": _("Give a date such as 2026-03-14."),
+        "date_from_datetime_parsing": _("Give a date such as 2026-03-14."),
+        "string_too_long": _("Too long."), "json_invalid": _("The body is not valid JSON."),
+        "greater_than_equal": _("Too small."), "less_than_equal": _("Too large."),
+        "greater_than": _("Too small."), "less_than": _("Too large."),
+    }
+
+
+def _field_message(error: dict) -> str:
+    return _field_messages().get(error.get("type", ""), error.get("msg", ""))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        fields.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
+        fields.setdefault(_field_name(error.get("loc", ())), []).append(_field_message(error))
     return error_response(request, 422, "validation_error",
-                          "The request has invalid or missing fields.", fields)
+                          _("The request has invalid or missing fields."), fields)
 
 
 @api.exception_handler(ActionError)
@@ -128,20 +154,20 @@ def on_action_error(request, exc: ActionError):
 @api.exception_handler(NotAllowed)
 def on_not_allowed(request, exc: NotAllowed):
     if exc.hide:
-        return error_response(request, 404, "not_found", "Not found.")
+        return error_response(request, 404, "not_found", _("Not found."))
     if not request.user.is_authenticated:
-        return error_response(request, 401, "not_authenticated", "Sign in or send a token.")
-    return error_response(request, 403, "forbidden", "You may not do this here.")
+        return error_response(request, 401, "not_authenticated", _("Sign in or send a token."))
+    return error_response(request, 403, "forbidden", _("You may not do this here."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return error_response(request, 404, "not_found", "Not found.")
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc: AuthenticationError):
-    message = exc.message if exc.message != "Unauthorized" else "Sign in or send a token."
+    message = str(exc.message) if exc.message != "Unauthorized" else _("Sign in or send a token.")
     return error_response(request, 401, "not_authenticated", message)
 
 
@@ -155,22 +181,22 @@ def on_http_error(request, exc: HttpError):
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    return error_response(request, 403, "forbidden", "You may not do this here.")
+    return error_response(request, 403, "forbidden", _("You may not do this here."))
 
 
 @api.exception_handler(MultiPartParserError)
 def on_bad_multipart(request, exc):
     return error_response(request, 400, "bad_request",
-                          "The multipart body could not be read: send the file as "
-                          "multipart/form-data with a boundary.")
+                          _("The multipart body could not be read: send the file as "
+                            "multipart/form-data with a boundary."))
 
 
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious(request, exc):
-    return error_response(request, 400, "bad_request", "The request could not be accepted.")
+    return error_response(request, 400, "bad_request", _("The request could not be accepted."))
 
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
     logger.exception("API error on %s %s", request.method, request.path)
-    return error_response(request, 500, "server_error", "Something went wrong on our side.")
+    return error_response(request, 500, "server_error", _("Something went wrong on our side."))

@@ -1,6 +1,7 @@
 """How API callers prove who they are: a personal access token (`Authorization: Bearer`)."""
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -14,7 +15,7 @@ class PersonalAccessTokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = user_for_token(token.strip())  # as the rate limiter reads it (core/ratelimit.py)
         if user is None:
-            raise AuthenticationError(message="Invalid or revoked token.")
+            raise AuthenticationError(message=_("Invalid or revoked token."))
         request.user = user
         request.signed_in_by_token = True  # token routes refuse such requests (people/api.py)
         if offered(user.language):  # error messages in the account's language
