@@ -23,7 +23,10 @@ ENGLISH_WORD = re.compile(r"\b(?:the|and|you|your|with|this|that|for|from|of|to|
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 NOT_LATIN = ("ar", "zh-hans", "ru")
 FIXTURE_TEXTS = {"How to start?", "Where do we begin with circulars?", "With a peer review.",
-                 "Budget circles", "Peers meet.", "It worked", "A ministry.", "A guide"}
+                 "Budget circles", "Peers meet.", "It worked", "A ministry.", "A guide",
+                 "in ministries of finance.", "Budget officers from 20 countries.",
+                 "Case clinics and peer reviews of budget circulars.",
+                 "Budget reform in ministries of finance.", "How to start? · Cultivate"}
 PLACEHOLDER_LEFT = re.compile(r"%\(\w+\)[sdfi]|%[sd]\b|\{\{|\}\}|\{%|%\}")
 # Routes that answer something other than a page (files, feeds, downloads, redirects).
 NOT_PAGES = ("accounts/logout", "admin/")
@@ -59,7 +62,7 @@ def visible_pieces(html: str) -> list[str]:
 
 def untranslated_looking(piece: str) -> bool:
     return (len(LATIN_WORD.findall(piece)) >= 3 and bool(ENGLISH_WORD.search(piece))
-            and piece not in FIXTURE_TEXTS and "@" not in piece)
+            and piece not in FIXTURE_TEXTS and "@" not in piece and "/" not in piece)
 
 
 def english_only(code: str) -> set[str]:
@@ -111,7 +114,7 @@ def test_every_page_speaks_the_chosen_language(code, world):
             if PLACEHOLDER_LEFT.search(piece):
                 problems.append((url, f"placeholder: {piece[:80]!r}"))
     assert seen > 80, f"only {seen} pages answered with HTML"
-    assert not problems, f"{code}: {len(problems)} problems, e.g. {problems[:8]}"
+    assert not problems, f"{code}: {len(problems)} problems, e.g. {sorted(set(problems))[:60]}"
 
 
 def test_a_visitor_gets_the_best_match_of_their_browser_languages(client):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cultivate.communities.actions.invitations import MAX_MESSAGE
@@ -21,7 +22,7 @@ MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists, [links](https://example.
 def _markdown(label, help_text, required=False):
     return forms.CharField(
         label=label, required=required, max_length=MAX_MARKDOWN,
-        help_text=f"{help_text} {MARKDOWN_HELP}",
+        help_text=format_lazy("{} {}", help_text, MARKDOWN_HELP),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 

@@ -23,9 +23,10 @@ class Thread:
     kind: str = "question"
     tags: tuple[str, ...] = ()
     # (author, text, days after the opening post)
-    replies: tuple[tuple[str, str, int], ...] = ()
+    replies: tuple[tuple, ...] = ()
     accepted: int | None = None  # index of the accepted reply
     helpful: tuple[tuple[str, int], ...] = field(default=())  # (who, reply index)
+    language: str = ""  # the opening post's; replies may add theirs as a fourth element
 
 
 THREADS = {
@@ -60,6 +61,16 @@ THREADS = {
         Thread("fatima", "Training material on medium-term budget frameworks in Russian?",
                "Our institute teaches budget officers from Central Asia. Is there good "
                "material on MTBFs in Russian that we may reuse?", 9, tags=("training",)),
+        # The community works in English and Russian: posts carry their language.
+        Thread("aigerim", "Глоссарий: программный бюджет и среднесрочные рамки",
+               "Собираю русские и английские термины, которые мы используем на клиниках: "
+               "*программный бюджет*, *среднесрочная бюджетная рамка*, *обзор расходов*. "
+               "Добавляйте свои варианты перевода.", 40, kind="discussion",
+               tags=("training",), language="ru",
+               replies=(("elena", "Thank you! We say *spending review* for «обзор расходов»; "
+                         "«анализ расходов» also appears in older laws.", 2, "en"),
+                        ("aibek", "Добавлю «бюджетная классификация» — её путают с планом "
+                         "счетов.", 3, "ru"))),
     ),
     "monitoring-evaluation": (
         Thread("lucas", "Outcome harvesting with partners who never wrote an outcome before",
@@ -182,10 +193,12 @@ def _start(community, thread: Thread, people: dict) -> None:
     opened = timezone.now() - timedelta(days=thread.days_ago, hours=3)
     topic = actions.do_start_topic(actor=people[thread.author], community=community,
                                    kind=thread.kind, title=thread.title, body=thread.body,
-                                   tags=thread.tags, occurred_at=opened)
+                                   tags=thread.tags, occurred_at=opened,
+                                   language=thread.language)
     replies = [actions.do_reply(actor=people[author], topic=topic, body=text,
-                                occurred_at=opened + timedelta(days=after, hours=2 + n))
-               for n, (author, text, after) in enumerate(thread.replies)]
+                                occurred_at=opened + timedelta(days=after, hours=2 + n),
+                                language=language[0] if language else "")
+               for n, (author, text, after, *language) in enumerate(thread.replies)]
     for who, index in thread.helpful:
         actions.do_mark_helpful(actor=people[who], post=replies[index])
     if thread.accepted is not None:

@@ -86,12 +86,14 @@ class CommunitySpec:
     seats: tuple[Seat, ...]
     requests: tuple[Request, ...] = ()
     invitations: tuple[Invite, ...] = ()
+    # The languages members write in, the main one first (docs/translation.md).
+    languages: tuple[str, ...] = ("en",)
 
     def fields(self) -> dict:
         names = ("slug", "name", "tagline", "kind", "stage", "visibility", "join_policy",
                  "charter_domain", "charter_community", "charter_practice",
                  "case_why", "case_what", "case_how")
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in names} | {"languages": list(self.languages)}
 
 
 PEOPLE = (
@@ -276,6 +278,7 @@ PEOPLE = (
 
 BUDGET = CommunitySpec(
     slug="budget-reform",
+    languages=("en", "ru"),
     name="Budget Reform Practitioners",
     tagline="Budget officers from finance ministries across Europe and Central Asia, "
             "learning from each other's reforms.",
@@ -444,6 +447,7 @@ FACILITATORS = CommunitySpec(
 
 LOGISTICS = CommunitySpec(
     slug="humanitarian-logistics",
+    languages=("en", "fr", "ar"),
     name="Humanitarian Logistics Exchange",
     tagline="Logisticians in emergency operations sharing what moves supplies when roads, "
             "ports and systems fail.",
