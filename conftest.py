@@ -26,6 +26,17 @@ def _test_settings(settings):
     caches["local"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request made by an earlier test leaves its
+    language active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def make_user(db):
     from cultivate.people.models import User

@@ -127,7 +127,8 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% url %} that remembers its answers (core/templatetags/cached_urls.py).
-            "builtins": ["cultivate.core.templatetags.cached_urls"],
+            "builtins": ["cultivate.core.templatetags.cached_urls",
+                         "cultivate.core.templatetags.cultivate_i18n"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

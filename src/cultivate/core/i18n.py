@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import date_format
 
 T = TypeVar("T")
 
@@ -22,6 +23,12 @@ def language_choices() -> list[tuple[str, str]]:
 def native_name(code: str) -> str:
     name = translation.get_language_info(code)["name_local"]
     return name[:1].upper() + name[1:]
+
+
+def weekday_datetime(value) -> str:
+    """"Tue 8 Dec 2026, 09:00" in English, "周二 2026年12月8日 09:00" in Chinese: the short
+    weekday, then the language's own date-and-time format."""
+    return f"{date_format(value, 'D')} {date_format(value, 'DATETIME_FORMAT')}"
 
 
 def offered(code: str | None) -> bool:

@@ -189,7 +189,7 @@ def describe(event) -> str:
     from django.utils.formats import date_format
 
     return _("%(repeats)s, until %(until)s") % {
-        "repeats": REPEATS[repeats], "until": date_format(until, "j M Y") if until else "?"}
+        "repeats": REPEATS[repeats], "until": date_format(until, "DATE_FORMAT") if until else "?"}
 
 
 def zoneinfo_of(name: str):

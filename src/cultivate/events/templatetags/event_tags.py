@@ -7,14 +7,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from cultivate.core.i18n import weekday_datetime
+
 register = template.Library()
 
 
 def _span(starts, ends) -> str:
-    start = date_format(starts, "D j M Y, H:i")
+    start = weekday_datetime(starts)
     if starts.date() == ends.date():
-        return f"{start}–{date_format(ends, 'H:i')}"
-    return f"{start} – {date_format(ends, 'D j M Y, H:i')}"
+        return f"{start}–{date_format(ends, 'TIME_FORMAT')}"
+    return f"{start} – {weekday_datetime(ends)}"
 
 
 @register.simple_tag
