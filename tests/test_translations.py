@@ -40,6 +40,17 @@ def test_every_entry_is_translated_and_none_is_fuzzy(code):
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
+def test_every_plural_has_all_the_language_s_forms(code):
+    """A missing form falls back to English for its numbers (Russian's "many": 5-20)."""
+    po = catalogue(code)
+    forms = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
+    short = [entry.msgid for entry in po if entry.msgid_plural and (
+        sorted(entry.msgstr_plural) != list(range(forms))
+        or not all(entry.msgstr_plural.values()))]
+    assert not short, f"{code}: {len(short)} plurals without their {forms} forms: {short[:5]}"
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
 def test_translations_keep_placeholders_and_tags(code):
     broken = []
     for entry in catalogue(code).translated_entries():
