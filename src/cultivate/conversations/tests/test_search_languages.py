@@ -82,3 +82,31 @@ def test_each_post_is_stemmed_in_its_own_language(bilingual):
     assert topic.posts.get(language="ru").pk in found
     assert {hit.post_id for hit in search.search(ana, "mensuel")} == {
         topic.posts.get(language="fr").pk}
+
+
+def test_a_community_states_its_working_languages_in_the_form_and_the_api(make_user, client,
+                                                                         token_of):
+    from cultivate.communities.models import Community
+    from cultivate.communities.tests.test_views import FORM
+
+    ana = make_user("ana")
+    browser = client
+    browser.force_login(ana)
+    answer = browser.post("/c/new/", FORM | {"main_language": "ru",
+                                            "other_languages": ["en", "kk"]})
+    assert answer.status_code == 302
+    community = Community.objects.get(slug="humanitarian-logistics")
+    assert community.languages == ["ru", "en", "kk"]
+    page = browser.get("/c/humanitarian-logistics/").content.decode()
+    assert 'lang="ru"' in page
+    edit = browser.get("/c/humanitarian-logistics/edit/").content.decode()
+    assert '<option value="ru" selected>' in edit
+    bad = client.patch("/api/v1/communities/humanitarian-logistics",
+                       {"languages": ["ru", "zz"]}, content_type="application/json",
+                       **token_of(ana))
+    assert bad.status_code == 400 and "languages" in bad.json()["error"]["fields"]
+    community.refresh_from_db()
+    assert community.languages == ["ru", "en", "kk"]
+    good = client.patch("/api/v1/communities/humanitarian-logistics", {"languages": ["en"]},
+                        content_type="application/json", **token_of(ana))
+    assert good.status_code == 200 and good.json()["languages"] == ["en"]
