@@ -66,3 +66,12 @@ def test_page_weight_weighs_the_demo_pages(tmp_path):
     assert len(rows) == 2 and "| Topic page" in out
     css_kb = float(rows[0].split("|")[4])
     assert css_kb > 5, "the site's stylesheet is counted"
+
+
+def test_rendering_in_each_language_is_measured(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    measured = run("bench/languages.py", "--data-dir", str(tmp_path), "--rounds", "1",
+                   "--only", "directory,a learning format", env=env)
+    assert "| page | en (ms) | fr | es | ar | zh-hans | ru |" in measured
+    assert "| directory |" in measured and "| a learning format |" in measured
+    assert "Worst ratio" in measured
