@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import running_smtp_server
 
+from conftest import running_smtp_server
 from cultivate.core.secret_key import OLD_DEFAULT_KEY
 
 STRONG_KEY = "k3y-" + "x1y2z3w4" * 8
