@@ -17,7 +17,7 @@ EXPECTED = {
     "/communities/{slug}/members": 8,
     "/communities/{slug}/requests": 4,
     "/communities/{slug}/invitations": 4,
-    "/communities/{slug}/activity": 11,
+    "/communities/{slug}/activity": 10,
     "/communities/{slug}/topics": 6,
     "/communities/{slug}/topics?kind=question&unanswered=true": 6,
     "/communities/{slug}/moderation": 4,
