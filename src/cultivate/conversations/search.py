@@ -8,6 +8,7 @@ Actions call `index_posts` after writing; `search` only ever sees communities th
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -293,6 +294,11 @@ DOCUMENT_KINDS = {"method": _("Method"), "story": _("Story of use"),
                   "value_story": _("Value-creation story")}
 
 
+# Kinds whose titles read differently in the reader's language (the built-in learning formats:
+# formats/apps.py): kind -> function(title, url) giving the title to show.
+DOCUMENT_TITLES: dict[str, Callable[[str, str], str]] = {}
+
+
 @dataclass(frozen=True)
 class DocumentHit:
     kind: str
@@ -360,8 +366,14 @@ def search_documents(user, text: str, *, community_id: int | None = None, kind: 
                     for pk, kind_, oid, title, body, url in unique.values()], words, limit,
                    posts=False)
     titles = {row[0]: row[3] for row in unique.values()}
-    return [DocumentHit(kind_, oid, titles[pk], url, _highlight(snippet))
+    return [DocumentHit(kind_, oid, _shown_title(kind_, titles[pk], url), url,
+                        _highlight(snippet))
             for pk, (kind_, oid, url), snippet in ranked]
+
+
+def _shown_title(kind: str, title: str, url: str) -> str:
+    translate = DOCUMENT_TITLES.get(kind)
+    return translate(title, url) if translate else title
 
 
 def _document_scope(readable, kind, everyone) -> tuple[str, list]:

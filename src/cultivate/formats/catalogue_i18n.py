@@ -31,6 +31,17 @@ def texts_in(locale: str) -> dict[str, dict[str, str]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def title_in_active_language(title: str, url: str) -> str:
+    """A built-in format's name in the reader's language, for search results (which hold the
+    English title of the index); `url` is the format's page, /formats/<address>/."""
+    language = translation.get_language()
+    if not language or language == settings.LANGUAGE_CODE:
+        return title
+    slug = url.rstrip("/").rsplit("/", 1)[-1]
+    texts = texts_in(translation.to_locale(language)).get(slug) or {}
+    return texts.get("name") or title
+
+
 def plain_texts(slug: str) -> list[str]:
     """Every translation of a built-in format as plain text, for the search index."""
     found = []

@@ -84,3 +84,5 @@ def test_search_finds_a_built_in_format_by_a_word_of_its_translation(client, mak
     word = catalogue_i18n.texts_in("ru")["case-clinics"]["name"].split()[0]
     page = client.get("/search/", {"q": word}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "/formats/case-clinics/" in page
+    name = catalogue_i18n.texts_in("ru")["case-clinics"]["name"]
+    assert f'<a href="/formats/case-clinics/">{name}</a>' in page  # the result reads in Russian
