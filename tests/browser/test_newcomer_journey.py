@@ -43,7 +43,7 @@ def test_newcomer_journey(page: Page, live_server, mailoutbox):
     page.get_by_label(re.compile("^Why join")).fill("Learn what worked in other ministries.")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="Step 3 of 5: First core group")).to_be_visible()
-    page.get_by_role("link", name="← Gender Budgeting Practitioners").click()
+    page.get_by_role("link", name="Gender Budgeting Practitioners", exact=True).click()
     expect(page.get_by_role("heading", name="Gender Budgeting Practitioners")).to_be_visible()
     expect(page.get_by_text("Learn what worked in other ministries.")).to_be_visible()
     expect(page.locator(".charter em")).to_have_text("everyone")

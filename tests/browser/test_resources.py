@@ -47,7 +47,7 @@ def test_a_member_adds_a_pdf_and_a_convener_makes_it_key(page: Page, live_server
     page.get_by_label(re.compile("^Title")).fill("Budget circular 2024")
     page.get_by_label(re.compile("^Summary")).fill("The ministry's **call** for estimates.")
     page.get_by_label(re.compile("^Type")).select_option("template")
-    page.get_by_label(re.compile("^Language")).select_option("en")
+    page.locator("main").get_by_label(re.compile("^Language")).select_option("en")
     page.get_by_label(re.compile("^Tags")).fill("circular, calendar")
     page.get_by_label(re.compile("^File to upload")).set_input_files(str(document))
     page.get_by_role("button", name="Add to the library").click()
