@@ -46,10 +46,10 @@ def check_page(page: Page, url: str, width: int) -> list[str]:
     return problems
 
 
-# skip-allowlist: "the Arabic journeys run once, on SQLite": layout and accessibility are the
+# skip-allowlist: "the Arabic journeys test runs once, on SQLite": layout and accessibility are the
 # same on both databases, and every role at two widths takes minutes.
 @pytest.mark.skipif(not django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-                    reason="the Arabic journeys run once, on SQLite")
+                    reason="the Arabic journeys test runs once, on SQLite")
 def test_every_role_reads_the_demo_in_arabic_at_both_widths(page: Page, live_server, settings):
     base = live_server.url
     topic = demo_landscape(settings, base)
