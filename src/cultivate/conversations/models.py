@@ -84,6 +84,9 @@ class Post(models.Model):
     # Where an imported post came from ("stackexchange:<site>:post:<id>"): re-imports skip it.
     import_ref = models.CharField(max_length=120, unique=True, null=True, blank=True,
                                   editable=False)
+    # Helpful marks an imported archive counted without naming who gave them (Stack Exchange
+    # up-votes): added to the marks members give here.
+    imported_helpful = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Soft deletion: the text stays for moderators, and can be restored for
@@ -279,6 +282,7 @@ class EmailMode(models.TextChoices):
     EVERY_POST = "every_post", _("Every new post")
     DAILY = "daily", _("Daily digest")
     WEEKLY = "weekly", _("Weekly digest")
+    MONTHLY = "monthly", _("Monthly digest")
     NOTHING = "nothing", _("Nothing")
 
 
