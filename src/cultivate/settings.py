@@ -266,6 +266,21 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cultivate <cultivate@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Mail in: replies and new topics by email (docs/email-in.md) ---
+# The domain of reply addresses (reply+TOKEN@domain, COMMUNITY@domain); default: SITE_URL's host.
+MAIL_IN_DOMAIN = os.environ.get("CULTIVATE_MAIL_IN_DOMAIN", "").strip().lower()
+MAIL_IN_TOKEN_DAYS = int(os.environ.get("CULTIVATE_MAIL_IN_TOKEN_DAYS", "90"))
+MAIL_IN_MAX_BYTES = int(os.environ.get("CULTIVATE_MAIL_IN_MAX_BYTES", str(10 * 1024 * 1024)))
+# A listener `cultivate run` starts: "smtp://127.0.0.1:2525" or "lmtp://127.0.0.1:2424"; empty: none.
+MAIL_IN_LISTEN = os.environ.get("CULTIVATE_MAIL_IN_LISTEN", "").strip()
+# Or poll a mailbox: "imaps://user:password@host/INBOX"; empty: no polling.
+MAIL_IN_IMAP_URL = os.environ.get("CULTIVATE_MAIL_IN_IMAP_URL", "").strip()
+MAIL_IN_IMAP_SECONDS = int(os.environ.get("CULTIVATE_MAIL_IN_IMAP_SECONDS", "60"))
+# Answer mails that explain a refusal, per sender address and hour (no mail loops).
+MAIL_IN_REFUSALS_PER_HOUR = int(os.environ.get("CULTIVATE_MAIL_IN_REFUSALS_PER_HOUR", "3"))
+# Bounces in a row after which an address gets no more mail until its owner turns it back on.
+MAIL_BOUNCE_LIMIT = int(os.environ.get("CULTIVATE_MAIL_BOUNCE_LIMIT", "3"))
+
 # --- Internationalisation ---
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 # The six official languages of the United Nations (docs/translation.md). Each is named in its
