@@ -9,7 +9,9 @@ ALIASES = {"seed-demo": "seed_demo", "import-stackexchange": "import_stackexchan
            "recompute-insights": "recompute_insights", "erase-due-accounts": "erase_due_accounts",
            "purge-deleted": "purge_deleted", "send-follow-ups": "send_follow_ups",
            "propose-stories": "propose_stories",
-           "send-feedback-requests": "send_feedback_requests", "send-pulse": "send_pulse"}
+           "send-feedback-requests": "send_feedback_requests", "send-pulse": "send_pulse",
+           "import-mbox": "import_mbox", "download-discourse": "download_discourse",
+           "import-discourse": "import_discourse", "mail-in": "mail_in"}
 
 
 def main(argv: list[str] | None = None) -> None:
