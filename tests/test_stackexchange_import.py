@@ -86,6 +86,19 @@ def test_reimporting_changes_nothing_and_the_source_is_credited(imported, client
     assert "history.meta.stackexchange.com" in page and "CC BY-SA" in page
 
 
+def test_the_command_says_what_the_dump_lacked(make_user, make_community):
+    from io import StringIO
+
+    make_community(make_user("ana"), name="History Meta")
+    out = StringIO()
+    call_command("import_stackexchange", str(DUMP), community="history-meta",
+                 site="history.meta.stackexchange.com", verbosity=0, stdout=out)
+    lacked = out.getvalue().split("What the dump lacked:")[1]
+    assert "Votes.xml is missing" in lacked and "PostHistory.xml is missing" in lacked
+    assert "Users.xml" not in lacked and "Comments.xml" not in lacked
+    assert not Post.objects.filter(imported_helpful__gt=0).exists()
+
+
 def test_bad_arguments_are_explained(make_user, make_community, tmp_path):
     with pytest.raises(CommandError, match="No community"):
         call_command("import_stackexchange", str(DUMP), community="nowhere", verbosity=0)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cultivate.evaluation",
     "cultivate.health",
     "cultivate.demo",
+    "cultivate.imports",
     "cultivate.apps.ProjectConfig",
     "django_tasks",
     "django_tasks_db",

@@ -457,7 +457,8 @@ def search_posts(request: HttpRequest, q: str, community: str = "", kind: str = 
 
 class SubscriptionOut(Schema):
     community: str
-    email_mode: str = Field(description="every_post, daily, weekly or nothing")
+    email_mode: str = Field(
+        description="every_post (mailing-list mode), daily, weekly, monthly or nothing")
     follows_new_topics: bool
     last_digest_at: datetime | None
 
@@ -465,7 +466,8 @@ class SubscriptionOut(Schema):
 class SubscriptionIn(Schema):
     model_config = ConfigDict(extra="forbid")  # a misspelt field must not pass as "no change"
 
-    email_mode: str | None = Field(None, description="every_post, daily, weekly or nothing")
+    email_mode: str | None = Field(
+        None, description="every_post (mailing-list mode), daily, weekly, monthly or nothing")
     follows_new_topics: bool | None = Field(
         None, description="An in-app notification for every new topic of the community.")
 
@@ -484,7 +486,7 @@ def get_subscription(request: HttpRequest, slug: str):
 
 
 @router.put("/communities/{slug}/subscription", response=SubscriptionOut,
-            summary="Choose mail per post, a daily or weekly digest or nothing")
+            summary="Choose mail per post, a daily, weekly or monthly digest or nothing")
 def set_subscription(request: HttpRequest, slug: str, payload: SubscriptionIn):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     changes = payload.dict(exclude_unset=True)

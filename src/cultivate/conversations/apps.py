@@ -32,6 +32,10 @@ class ConversationsConfig(AppConfig):
             inbox.MEMBER_SOURCES.append(ours.questions_section)
         if ours.notify_in_app not in inbox.NOTIFIERS:
             inbox.NOTIFIERS.append(ours.notify_in_app)
+        from cultivate.conversations import mail_in
+        from cultivate.core import inbound
+
+        inbound.set_handler(mail_in.receive)  # replies and new topics by mail
 
 
 def main_pages() -> list[str]:

@@ -18,7 +18,9 @@ from django.db.models import Count, Max, Q
 from cultivate.activity.actions import Verb, record_activities
 from cultivate.communities.models import Community, Membership, Role
 from cultivate.conversations import search
-from cultivate.conversations.models import Post, Topic
+from cultivate.conversations.mentions import link_mentions, mentioned_names
+from cultivate.conversations.models import MAX_BODY, Post, Topic
+from cultivate.core.markdown import render_markdown
 from cultivate.people.models import User
 
 Progress = Callable[[Iterable, str], Iterable]
@@ -34,6 +36,18 @@ def short_ref(ref: str) -> str:
     if len(ref) <= REF_LENGTH:
         return ref
     return ref[:REF_LENGTH - 41] + "#" + hashlib.sha1(ref.encode()).hexdigest()  # noqa: S324
+
+
+def render_bodies(posts: list[Post]) -> None:
+    """Set body_html as Post.save does (models.render_with_mentions), with one query for the
+    @names of all these posts instead of one per post."""
+    names = {id(post): mentioned_names(post.body) for post in posts}
+    wanted = {name for found in names.values() for name in found}
+    existing = set(User.objects.filter(username__in=wanted, is_active=True)
+                   .values_list("username", flat=True)) if wanted else set()
+    for post in posts:
+        html = render_markdown(post.body)
+        post.body_html = link_mentions(html, existing) if names[id(post)] else html
 
 
 @dataclass
@@ -117,6 +131,18 @@ class ImportRun:
                                    language=language or self.community.main_language)
         self.remember(post, author)
         return post
+
+    def bulk_posts(self, posts: list[Post], batch_size: int = 1000) -> list[Post]:
+        """Create many posts in one go: what Post.save renders is rendered here (mentions looked
+        up once), related posts (reply_to) must already be saved. Each is remembered."""
+        for post in posts:
+            post.body = post.body[:MAX_BODY] or "…"
+            post.language = post.language or self.community.main_language
+        render_bodies(posts)
+        created = Post.objects.bulk_create(posts, batch_size=batch_size)
+        for post in created:
+            self.remember(post, post.author)
+        return created
 
     def remember(self, post: Post, author) -> None:
         """Keep a post made here (also by bulk creation) for counters, index and members."""

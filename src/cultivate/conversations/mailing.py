@@ -26,13 +26,21 @@ from cultivate.conversations.models import (
     Topic,
     TopicKind,
 )
+from cultivate.conversations.reply_address import community_address, mail_domain, reply_address
+from cultivate.core.errors import NotAllowed
 from cultivate.core.i18n import language_of
-from cultivate.core.mail import list_message, send_messages, send_messages_after_commit
+from cultivate.core.mail import (
+    list_message,
+    resume_mail,
+    send_messages,
+    send_messages_after_commit,
+)
 from cultivate.people.models import User
 
 UNSUBSCRIBE_SALT = "cultivate.conversations.unsubscribe"
 ALL_DIGESTS = 0  # the community id in a token that stops every digest at once
-DIGEST_PERIODS = {EmailMode.DAILY: timedelta(days=1), EmailMode.WEEKLY: timedelta(days=7)}
+DIGEST_PERIODS = {EmailMode.DAILY: timedelta(days=1), EmailMode.WEEKLY: timedelta(days=7),
+                  EmailMode.MONTHLY: timedelta(days=30)}
 # An hourly clock may come round a little before a full period has passed.
 CLOCK_SLACK = timedelta(minutes=65)
 DIGEST_TOPICS = 10
@@ -86,8 +94,33 @@ def member_message(person, community: Community, *, template: str, context: dict
 
 # --- a mail for every post ---------------------------------------------------------------
 
+def post_message_id(post_id: int, topic_id: int) -> str:
+    """The Message-ID of every copy of a post's mail: the same for each recipient, so replies
+    from anyone thread under it, and mail_in can tell which post a reply answers."""
+    return f"<post-{post_id}.{topic_id}@{mail_domain()}>"
+
+
+def threading_headers(post: Post, community: Community) -> dict:
+    """Message-ID, In-Reply-To and References (the topic's opening post, and the post it
+    replies to), and where to write to the whole community (RFC 2369 List-Post)."""
+    topic = post.topic
+    headers = {"Message-ID": post_message_id(post.pk, topic.pk),
+               "List-Post": f"<mailto:{community_address(community)}>"}
+    if not post.is_opening:
+        opening_id = (Post.objects.filter(topic=topic, is_opening=True)
+                      .values_list("pk", flat=True).first())
+        parents = [post_message_id(pk, topic.pk) for pk in (opening_id, post.reply_to_id)
+                   if pk is not None]
+        parents = list(dict.fromkeys(parents))
+        if parents:
+            headers["In-Reply-To"] = parents[-1]
+            headers["References"] = " ".join(parents)
+    return headers
+
+
 def email_post(post: Post, *, actor) -> int:
-    """Queue one mail per reader who asked for every post of the community; sent on commit."""
+    """Queue one mail per reader who asked for every post of the community; sent on commit.
+    Each can be answered: its Reply-To carries the reader's own reply token."""
     topic = post.topic
     community = topic.community
     subscribers = User.objects.filter(
@@ -96,15 +129,29 @@ def email_post(post: Post, *, actor) -> int:
     ).exclude(pk=actor.pk).exclude(email="")
     recipients = policy.readers_among(subscribers, community).only("pk", "email", "language")
     context = {"post": post, "topic": topic, "community": community, "actor": actor,
-               "url": settings.SITE_URL + topic.get_absolute_url() + f"#post-{post.pk}"}
+               "url": settings.SITE_URL + topic.get_absolute_url() + f"#post-{post.pk}",
+               "community_address": community_address(community)}
+    headers = threading_headers(post, community)
     messages = [
         list_message(to=person.email, template="conversations/email/post", context=context,
                      unsubscribe_url=unsubscribe_url(person.pk, community.pk),
-                     list_id=_list_id(community), language=language_of(person))
+                     list_id=_list_id(community), language=language_of(person),
+                     headers=headers, reply_to=reply_address(person, post=post))
         for person in recipients
     ]
     send_messages_after_commit(messages)
     return len(messages)
+
+
+@transaction.atomic
+def do_resume_mail(*, actor, email: str) -> bool:
+    """Turn mail back on for one's own address after it bounced. True when it was off."""
+    if not policy.is_signed_in(actor):
+        raise NotAllowed("sign in first")
+    if email.strip().lower() != (actor.email or "").strip().lower() and not (
+            policy.has_verified_email(actor, email)):
+        raise NotAllowed("not your address")
+    return resume_mail(email)
 
 
 # --- digests -----------------------------------------------------------------------------

@@ -279,7 +279,7 @@ class Notification(models.Model):
 
 
 class EmailMode(models.TextChoices):
-    EVERY_POST = "every_post", _("Every new post")
+    EVERY_POST = "every_post", _("Every post as its own mail (mailing-list mode)")
     DAILY = "daily", _("Daily digest")
     WEEKLY = "weekly", _("Weekly digest")
     MONTHLY = "monthly", _("Monthly digest")
@@ -312,3 +312,49 @@ class CommunitySubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.community_id}: {self.email_mode}"
+
+
+class InboundOutcome(models.TextChoices):
+    POSTED = "posted", _("Reply posted")
+    STARTED = "started", _("Topic started")
+    REFUSED = "refused", _("Refused")
+    BOUNCE = "bounce", _("Bounce")
+    AUTO_REPLY = "auto_reply", _("Automatic reply (ignored)")
+    DUPLICATE = "duplicate", _("Already received")
+
+
+class InboundMail(models.Model):
+    """One message received for one of our addresses (conversations.mail_in), whatever became
+    of it: the log platform admins read, the duplicate check and the refusal rate limit."""
+
+    message_id = models.CharField(_("Message-ID"), max_length=300, blank=True)
+    sender = models.CharField(_("from"), max_length=254, blank=True)
+    envelope_sender = models.CharField(_("envelope sender"), max_length=254, blank=True)
+    recipient = models.CharField(_("to"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=InboundOutcome)
+    # A stable word saying why (mail_in.Reason): bad_token, wrong_sender, too_large...
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("post"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("person"))
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    # Where the answer explaining a refusal went ("" when none was sent).
+    answered_to = models.CharField(_("answered to"), max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("received mail")
+        verbose_name_plural = _("received mail")
+        constraints = [models.UniqueConstraint(
+            fields=["message_id", "recipient"], name="inbound_posted_once",
+            condition=models.Q(outcome__in=["posted", "started"]) & ~models.Q(message_id=""))]
+        indexes = [models.Index(fields=["answered_to", "received_at"], name="inbound_answered",
+                                condition=~models.Q(answered_to=""))]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.message_id or self.pk}"

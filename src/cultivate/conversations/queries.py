@@ -4,7 +4,17 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -164,10 +174,12 @@ def reader_state(topic: Topic, viewer) -> tuple[set[int], bool]:
 FOLLOWING = 0  # no post has id 0: stands for "follows the topic" in reader_state
 
 
-def _helpful_count() -> Subquery:
-    # A correlated count, not COUNT(...) GROUP BY every selected column (texts included).
-    return Coalesce(Subquery(Helpful.objects.filter(post=OuterRef("pk")).order_by()
-                             .values("post").annotate(n=Count("*")).values("n")), 0)
+def _helpful_count():
+    # A correlated count, not COUNT(...) GROUP BY every selected column (texts included), plus
+    # the marks an imported archive counted without naming who gave them (up-votes).
+    marks = Coalesce(Subquery(Helpful.objects.filter(post=OuterRef("pk")).order_by()
+                              .values("post").annotate(n=Count("*")).values("n")), 0)
+    return ExpressionWrapper(marks + F("imported_helpful"), output_field=IntegerField())
 
 
 def _marked_by(viewer) -> Exists:

@@ -19,9 +19,11 @@ from cultivate.activity.actions import record_visit
 from cultivate.conversations import actions, mailing, queries, search, thread
 from cultivate.conversations.forms import EditForm, ReplyForm, SubscriptionForm, TopicForm
 from cultivate.conversations.models import EmailMode, FlagReason, Post, TopicKind
+from cultivate.conversations.reply_address import community_address
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.core.forms import show_action_error
 from cultivate.core.fragments import cached_fragment
+from cultivate.core.mail import mail_off_for
 from cultivate.core.page_cache import community_scope, depends_on, scope_of
 from cultivate.policy import Can
 
@@ -393,11 +395,20 @@ def similar_questions(request, slug):
 
 @login_required
 def email_settings(request):
-    """Every community the person belongs to, each with its mail choice."""
+    """Every community the person belongs to, each with its mail choice and the address that
+    starts a topic there; and, when their address kept bouncing, the button that turns mail
+    back on (POST resume_mail)."""
+    if request.method == "POST" and "resume_mail" in request.POST:
+        if mailing.do_resume_mail(actor=request.user, email=request.user.email):
+            messages.success(request, _("Mail to %(address)s is on again.") % {
+                "address": request.user.email})
+        return redirect("conversations:email-settings")
     rows = [(s, SubscriptionForm(prefix=s.community.slug, initial={
-        "email_mode": s.email_mode, "follows_new_topics": s.follows_new_topics}))
+        "email_mode": s.email_mode, "follows_new_topics": s.follows_new_topics}),
+        community_address(s.community))
         for s in queries.subscriptions_of(request.user)]
-    return render(request, "conversations/email_settings.html", {"rows": rows})
+    return render(request, "conversations/email_settings.html", {
+        "rows": rows, "bounced": mail_off_for(request.user.email)})
 
 
 @login_required

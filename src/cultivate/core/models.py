@@ -65,3 +65,22 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class MailBounce(models.Model):
+    """An address our mail bounced from: how many bounces in a row, and since when Cultivate
+    stopped mailing it (core.mail checks this before every send). The owner turns mail back
+    on from their email settings; a reply received from the address resets the count."""
+
+    email = models.CharField(_("email address"), max_length=254, unique=True)  # lowercased
+    bounces_in_row = models.PositiveIntegerField(_("bounces in a row"), default=0)
+    last_bounce_at = models.DateTimeField(_("last bounce"), null=True, blank=True)
+    last_reason = models.CharField(_("last reason"), max_length=300, blank=True)
+    suppressed_at = models.DateTimeField(_("mail off since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bouncing address")
+        verbose_name_plural = _("bouncing addresses")
+
+    def __str__(self) -> str:
+        return self.email

@@ -49,11 +49,27 @@ class Command(BaseCommand):
             self.stdout.write(f"Links in mails, feeds and files use SITE_URL: {address}/")
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
             self.stdout.write("Mail (sign-up confirmations, invitations) is printed here.")
+        self.start_receiving_mail()
         limits = ({"limit_max_requests": max_requests,
                    "limit_max_requests_jitter": max(1, max_requests // 10)}
                   if max_requests > 0 else {})
         uvicorn.run("cultivate.asgi:application", host=host, port=port, workers=workers,
                     log_level="warning", proxy_headers=True, lifespan="on", **limits)
+
+    def start_receiving_mail(self) -> None:
+        """Replies by mail (docs/mail-in-listeners.md): the listener and the IMAP poller run
+        in background threads of this process when configured."""
+        if settings.MAIL_IN_LISTEN:
+            from cultivate.core.mail_listener import start_listener
+
+            listener = start_listener(settings.MAIL_IN_LISTEN)
+            self.stdout.write(f"Receiving mail at {listener.address}")
+        if settings.MAIL_IN_IMAP_URL:
+            from cultivate.core.mail_imap import parse_imap_url, start_poller
+
+            start_poller(settings.MAIL_IN_IMAP_URL)
+            self.stdout.write(f"Polling {parse_imap_url(settings.MAIL_IN_IMAP_URL)} for mail "
+                              f"every {settings.MAIL_IN_IMAP_SECONDS} s")
 
 
 def collect_static_if_changed() -> bool:

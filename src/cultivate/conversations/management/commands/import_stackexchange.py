@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 from tqdm import tqdm
 
 from cultivate.communities.models import Community, Membership, Role
@@ -12,8 +13,8 @@ from cultivate.people.models import User
 
 
 class Command(BaseCommand):
-    help = ("Import a Stack Exchange data dump (Posts.xml, Users.xml, Comments.xml) into a "
-            "community.")
+    help = ("Import a Stack Exchange data dump into a community: Posts.xml is required; "
+            "Users.xml, Comments.xml, Votes.xml and PostHistory.xml are used when present.")
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
@@ -42,9 +43,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Imported {report.questions} questions, {report.answers} answers, "
-            f"{report.comments} comments, {report.accepted} accepted answers; "
+            f"{report.comments} comments, {report.accepted} accepted answers, "
+            f"{report.revisions} earlier versions, {report.helpful} up-votes as helpful marks; "
             f"{report.people} placeholder accounts, {report.members} new members."
             + ("" if report.changed else " Nothing was new."))
+        if report.absent:
+            self.stdout.write(gettext("What the dump lacked:"))
+            for line in report.absent:
+                self.stdout.write(f"  - {line}")
 
     @staticmethod
     def _actor(community: Community, username: str | None) -> User:
