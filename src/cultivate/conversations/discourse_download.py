@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 from django.utils.translation import gettext as _
@@ -256,9 +256,12 @@ class DiscourseDownload:
         """Every topic's id, from /latest.json in creation order (so paging is stable and a
         later run finds new topics at the end)."""
         ids: list[int] = []
+        seen: set[int] = set()
+        saved = len(list((self.folder / "latest").glob("page-*.json")))
         for page in range(MAX_PAGES):
             target = self.folder / "latest" / f"page-{page:04d}.json"
-            if target.exists():
+            # The last saved page is asked again: topics created since then are added there.
+            if target.exists() and page < saved - 1:
                 data = read_json(target)
                 self.summary.saved_before += 1
             else:
@@ -269,7 +272,10 @@ class DiscourseDownload:
                 self.summary.pages += 1
             topic_list = data.get("topic_list") or {}
             topics = topic_list.get("topics") or []
-            ids.extend(topic["id"] for topic in topics if topic["id"] not in ids)
+            for topic in topics:
+                if topic["id"] not in seen:
+                    seen.add(topic["id"])
+                    ids.append(topic["id"])
             if not topics or not topic_list.get("more_topics_url"):
                 break
         self.state["listing_complete"] = True
@@ -330,7 +336,7 @@ class DiscourseDownload:
             if target.exists():
                 self.summary.saved_before += 1
                 continue
-            data = self._json(f"/u/{username}.json")
+            data = self._json(f"/u/{quote(str(username), safe='')}.json")
             if data is None:
                 self._missing(f"user {username}", _("not available"))
                 continue

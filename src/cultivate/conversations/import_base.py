@@ -40,13 +40,14 @@ def short_ref(ref: str) -> str:
 
 def render_bodies(posts: list[Post]) -> None:
     """Set body_html as Post.save does (models.render_with_mentions), with one query for the
-    @names of all these posts instead of one per post."""
+    @names of all these posts instead of one per post. A body_html already set must be
+    render_markdown's output for the body (an importer may render in other processes)."""
     names = {id(post): mentioned_names(post.body) for post in posts}
     wanted = {name for found in names.values() for name in found}
     existing = set(User.objects.filter(username__in=wanted, is_active=True)
                    .values_list("username", flat=True)) if wanted else set()
     for post in posts:
-        html = render_markdown(post.body)
+        html = post.body_html or render_markdown(post.body)
         post.body_html = link_mentions(html, existing) if names[id(post)] else html
 
 
@@ -136,7 +137,8 @@ class ImportRun:
         """Create many posts in one go: what Post.save renders is rendered here (mentions looked
         up once), related posts (reply_to) must already be saved. Each is remembered."""
         for post in posts:
-            post.body = post.body[:MAX_BODY] or "…"
+            if len(post.body) > MAX_BODY or not post.body:
+                post.body, post.body_html = post.body[:MAX_BODY] or "…", ""
             post.language = post.language or self.community.main_language
         render_bodies(posts)
         created = Post.objects.bulk_create(posts, batch_size=batch_size)

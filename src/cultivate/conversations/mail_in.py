@@ -127,8 +127,11 @@ def _read(raw: bytes, envelope_sender: str) -> Incoming:
     parser = BytesHeaderParser if too_large else BytesParser
     message = parser(policy=email_policy.default).parsebytes(
         raw[:HEADER_BYTES] if too_large else raw)
-    incoming = Incoming(message=message, envelope_sender=_clean_address(envelope_sender),
-                        size=size, too_large=too_large)
+    # IMAP polling knows no envelope: the final MTA's Return-Path header carries it there
+    # (empty, "<>", for bounces).
+    envelope = _clean_address(envelope_sender) or _clean_address(_header(message, "Return-Path"))
+    incoming = Incoming(message=message, envelope_sender=envelope, size=size,
+                        too_large=too_large)
     incoming.from_address = _clean_address(_header(message, "From"))
     incoming.message_id = _header(message, "Message-ID")[:300]
     incoming.subject = " ".join(_header(message, "Subject").split())[:300]

@@ -11,14 +11,14 @@ Built for large archives: everything is read first (mbox_reading), then topics, 
 Activity rows are written in bulk, parents before their replies.
 """
 
-import logging
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cultivate import policy
@@ -38,7 +38,6 @@ from cultivate.core.errors import ActionError
 from cultivate.core.uploads import check_upload, max_upload_bytes
 from cultivate.policy import Can
 
-logger = logging.getLogger(__name__)
 THREAD_WINDOW = timedelta(days=60)  # a "Re:" without headers joins a thread this recent
 BATCH = 1000
 
@@ -67,14 +66,15 @@ class MboxReport(BaseReport):
 
 @transaction.atomic
 def do_import_mbox(*, actor, community: Community, path: Path, list_name: str = "",
-                   progress: Progress = no_progress) -> MboxReport:
+                   progress: Progress = no_progress, workers: int | None = None) -> MboxReport:
+    """`workers`: processes that read and render (default: by the archive's size)."""
     policy.check(policy.standing_of(actor, community), Can.EDIT, community)
     path = Path(path)
     if not path.exists():
         raise ActionError(_("There is no file or folder at %(path)s.") % {"path": path},
                           code="not_found")
     run = _Import(community, list_name_for(path, list_name), progress)
-    run.read(path)
+    run.read(path, reading.workers_for(path) if workers is None else workers)
     if not run.report.messages:
         raise ActionError(_("No mail messages were found in %(path)s (an mbox file, a folder "
                             "of them or a Maildir folder).") % {"path": path},
@@ -118,18 +118,21 @@ class _Import(ImportRun):
         self.parent_of: dict[str, str | None] = {}  # message id -> its parent's id
         self.threads: list[_Thread] = []
         self.stored_files: list[Attachment] = []
+        self.html: dict[str, str] = {}  # message id -> its body rendered while reading
         self.missing = dict.fromkeys(("message_id", "date_header", "date", "sender",
                                       "charset", "threading"), 0)
 
     # --- reading ------------------------------------------------------------------------
 
-    def read(self, path: Path) -> None:
+    def read(self, path: Path, workers: int) -> None:
         self.load_existing()
         seen: set[str] = set()
         previous_date = None
-        for raw, from_line in self.progress(reading.raw_messages(path), _("Reading messages")):
+        note = "*" + _("(quoted text omitted)") + "*"
+        prepared = reading.prepared_messages(path, note, get_language() or "", workers)
+        for message, html in self.progress(prepared, _("Reading messages")):
             self.report.messages += 1
-            message = reading.read_message(raw, from_line)
+            self.html[message.message_id] = html
             self._count_missing(message)
             if message.date is None:  # neither Date nor From_ line: the one before it
                 message.date = previous_date or self.community.created_at
@@ -261,6 +264,7 @@ class _Import(ImportRun):
             if links:
                 message.body = "\n\n".join(
                     filter(None, [message.body, _("Attachments:"), "\n".join(links)]))
+                self.html.pop(message.message_id, None)  # rendered again with the links
 
     def _store(self, message, part: reading.MailAttachment, limit: int) -> Attachment | None:
         upload = ContentFile(part.data, name=part.name)
@@ -347,10 +351,8 @@ class _Import(ImportRun):
         reply_to = None
         if parent_id is not None and not is_opening:
             reply_to = written.get(parent_id) or self.existing(self.message_ref(parent_id))
-        body = message.body
-        if message.quoted_folded:
-            body = (body + "\n\n" if body else "") + "*" + _("(quoted text omitted)") + "*"
-        post = Post(topic=topic, author=self._author(message), body=body,
+        post = Post(topic=topic, author=self._author(message), body=message.body,
+                    body_html=self.html.get(message.message_id, ""),
                     import_ref=self.message_ref(message.message_id), created_at=message.date,
                     is_opening=is_opening, reply_to=reply_to)
         post.message_id = message.message_id
@@ -359,7 +361,6 @@ class _Import(ImportRun):
     def _note_post(self, post: Post) -> None:
         topic = post.topic
         if post.is_opening:
-            self.report.topics += 0
             self.note(post.author, Verb.TOPIC_STARTED, topic, post.created_at,
                       {"post": post.pk, "kind": TopicKind.DISCUSSION})
             return
@@ -371,12 +372,12 @@ class _Import(ImportRun):
     def refresh_topic_counters(self) -> None:
         """New topics got their counters when made; only continued ones are counted again."""
         made_here = {post.topic_id for post in self.new_posts if post.is_opening}
-        self.new_posts, kept = [p for p in self.new_posts if p.topic_id not in made_here], \
-            self.new_posts
+        everything = self.new_posts
+        self.new_posts = [post for post in everything if post.topic_id not in made_here]
         try:
             super().refresh_topic_counters()
         finally:
-            self.new_posts = kept
+            self.new_posts = everything
 
     # --- the end ------------------------------------------------------------------------
 
@@ -462,10 +463,4 @@ class _Groups:
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
-
-
-def now():  # for tests that need "no date at all"
-    return timezone.now()

@@ -27,9 +27,9 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import cache
 from pathlib import Path
 
-from markdownify import markdownify
 from mailparser_reply.constants import MAIL_LANGUAGES
 from mailparser_reply.parser import EmailMessage
+from markdownify import markdownify
 
 MBOX_SUFFIXES = (".mbox", ".mbx", ".txt", ".mail", ".eml")
 MONTHS = ("january february march april may june july august september october november "
@@ -49,14 +49,26 @@ FROM_LINE_DATE = re.compile(r"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})")
 # A quick test before the library's costlier patterns: a line that may start a quoted
 # original in a top-posted reply ("-----Original Message-----", "From: ...", "... wrote:").
 FORWARDED_HINT = re.compile(
-    r"^[>*\s]*(?:-{3,}|_{10,}|(?:from|von|de|van|od|från|fra|da|sent|gesendet|envoyé|"
+    r"^[>*\s]*(?:-{3,}|_{10,}|(from|von|de|van|od|från|fra|da|sent|gesendet|envoyé|"
     r"enviado|inviato|verzonden|wysłane|odesláno|差出人|送信者|发件人|寄件者|보낸 사람)\s*:)",
     re.IGNORECASE | re.MULTILINE)
-WROTE_HINTS = ("wrote", "schrieb", "écrit", "escribió", "scritto", "schreef", "napisał", "skrev",
-               "napsal", "kirjoitti", "写道", "書きました", "작성")
+HEADER_LANGUAGES = {
+    "from": {"en"}, "sent": {"en"}, "von": {"de"}, "gesendet": {"de"}, "de": {"fr", "es"},
+    "envoyé": {"fr"}, "enviado": {"es"}, "da": {"it", "da"}, "inviato": {"it"},
+    "van": {"nl"}, "verzonden": {"nl"}, "od": {"pl", "cs"}, "wysłane": {"pl"},
+    "odesláno": {"cs"}, "från": {"sv"}, "fra": {"da"}, "差出人": {"ja"}, "送信者": {"ja"},
+    "发件人": {"zh"}, "寄件者": {"zh"}, "보낸 사람": {"ko"}}
+WROTE_HINTS = {"wrote": "en", "schrieb": "de", "écrit": "fr", "escribió": "es",
+               "scritto": "it", "schreef": "nl", "napisał": "pl", "skrev": "sv", "napsal": "cs",
+               "写道": "zh", "書きました": "ja", "작성": "ko"}
 NAMED_ADDRESS = re.compile(r'^\s*"?([^"<>]*?)"?\s*<([^<>@\s]+@[^<>@\s]+)>\s*$')
 BARE_ADDRESS = re.compile(r"^\s*<?([^<>@\s()]+@[^<>@\s()]+?)>?\s*(?:\(([^()]*)\))?\s*$")
 EARLIEST, LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+POOL_BATCH = 500
+SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",
+                   "application/x-pkcs7-signature"}
+POOL_MIN_BYTES = 20_000_000  # about 15,000 messages
+POOL_MAX_WORKERS = 4
 SIGNATURE_LINES = 8  # a longer "signature" found by phrases ("Thanks,") is text, kept
 _parser = BytesParser(policy=policy.compat32)
 
@@ -174,6 +186,88 @@ def _plain_file(file: Path):
         yield Path(unpacked.name)
 
 
+def prepared_messages(path: Path, note: str, language: str = "",
+                      workers: int = 1) -> Iterator[tuple["MailMessage", str]]:
+    """(message, its body's HTML) for each message of the archive, in archive order. The body
+    gets `note` when quoted text was folded. With workers > 1, reading and rendering (most of
+    an import's time) run in that many processes, batch by batch."""
+    raws = raw_messages(path)
+    if workers <= 1:
+        for batch in _batches(raws, POOL_BATCH):
+            yield from prepare_batch(batch, note, language, init=False)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a clean interpreter, safe even when the caller runs threads (a background task).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        batches = _batches(raws, POOL_BATCH)
+        pending = [pool.submit(prepare_batch, batch, note, language) for batch in
+                   _take(batches, workers * 2)]
+        while pending:
+            done = pending.pop(0).result()
+            pending += [pool.submit(prepare_batch, batch, note, language)
+                        for batch in _take(batches, 1)]
+            yield from done
+
+
+def prepare_batch(batch: list[tuple[bytes, str]], note: str, language: str,
+                  init: bool = True) -> list[tuple["MailMessage", str]]:
+    if init:
+        _set_up_django(language)
+    from cultivate.core.markdown import render_markdown
+
+    prepared = []
+    for raw, from_line in batch:
+        message = read_message(raw, from_line)
+        if message.quoted_folded:
+            message.body = (message.body + "\n\n" if message.body else "") + note
+        prepared.append((message, render_markdown(message.body) if message.body else ""))
+    return prepared
+
+
+def workers_for(path: Path) -> int:
+    """Processes worth starting: one for small archives (starting one costs seconds)."""
+    import os
+
+    files = archive_files(path) if path.is_file() or not _is_maildir(path) else []
+    size = sum(file.stat().st_size for file in files)
+    if size < POOL_MIN_BYTES and not maildirs(path):
+        return 1
+    return max(1, min(POOL_MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _set_up_django(language: str) -> None:
+    import os
+
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cultivate.settings")
+        django.setup()
+    if language:
+        from django.utils import translation
+
+        translation.activate(language)
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _take(batches: Iterator[list], count: int) -> list[list]:
+    return [batch for _n, batch in zip(range(count), batches, strict=False)]
+
+
 # --- one message ------------------------------------------------------------------------
 
 def read_message(raw: bytes, from_line: str = "") -> MailMessage:
@@ -263,10 +357,11 @@ def _from_line_date(from_line: str) -> datetime | None:
     if not match:
         return None
     try:
-        when = datetime.strptime(" ".join(match.group(1).split()), "%a %b %d %H:%M:%S %Y")
+        # The From_ line's time is the receiving server's, without a zone: taken as UTC.
+        when = datetime.strptime(" ".join(match.group(1).split()) + " +0000",
+                                 "%a %b %d %H:%M:%S %Y %z")
     except ValueError:
         return None
-    when = when.replace(tzinfo=UTC)
     return when if EARLIEST <= when < LATEST else None
 
 
@@ -278,6 +373,8 @@ def _content(message: Message) -> tuple[str, list[MailAttachment], list[str], bo
             continue
         filename = _filename(part)
         content_type = part.get_content_type()
+        if content_type in SIGNATURE_TYPES:  # a cryptographic signature, not a document
+            continue
         if filename or part.get_content_maintype() not in ("text", "message"):
             if filename:
                 payload = part.get_payload(decode=True)
@@ -333,9 +430,14 @@ def fold(text: str) -> tuple[str, bool]:
         if match:
             end = start + "\n".join(lines[start:end])[:match.start()].count("\n")
     kept = "\n".join(lines[:end])
-    if FORWARDED_HINT.search(kept) or any(hint in kept for hint in WROTE_HINTS):
-        # A top-posted reply above an Outlook-style header: the library finds where it starts.
-        latest = EmailMessage(text=kept, languages=list(_languages()),
+    hint = FORWARDED_HINT.search(kept)
+    languages = {code for word, code in WROTE_HINTS.items() if word in kept}
+    if hint or languages:
+        # A top-posted reply above an Outlook-style header: the library finds where it starts
+        # (with the patterns of the languages the hints point to: all of them cost 10 ms).
+        languages |= HEADER_LANGUAGES.get(hint.group(1).lower() if hint and hint.group(1)
+                                          else "", set(_languages()) if hint else set())
+        latest = EmailMessage(text=kept, languages=sorted(languages | {"en"}),
                               keep_hyphen_lists=True).read()
         if len(latest.replies) > 1 and latest.replies[0].content:
             kept = _original_lines(kept, latest.replies[0].content)

@@ -154,9 +154,10 @@ def envelope_of(raw: bytes) -> tuple[str, list[str]]:
 
 
 def _remove(imap: imaplib.IMAP4, mailbox: Mailbox, uids: str) -> None:
+    imap.uid("STORE", uids, "+FLAGS.SILENT", r"(\Seen)")  # before a copy, which keeps flags
     if mailbox.move_to:
         _check(imap.uid("COPY", uids, _quoted(mailbox.move_to)), f"copy to {mailbox.move_to}")
-    imap.uid("STORE", uids, "+FLAGS.SILENT", r"(\Seen \Deleted)")
+    imap.uid("STORE", uids, "+FLAGS.SILENT", r"(\Deleted)")
     if "UIDPLUS" in _capabilities(imap):
         imap.uid("EXPUNGE", uids)  # only ours, not what another client flagged
     else:

@@ -86,6 +86,10 @@ class StartImportForm(forms.Form):
             self.add_error("path", _("Name a file or folder on the server, or upload one."))
         if kind in NEEDS_COMMUNITY and not data.get("community"):
             self.add_error("community", _("Choose the community that receives the history."))
+        if (kind == ImportKind.DISCOURSE and not data.get("community")
+                and not data.get("category_map") and not self.has_error("category_map")):
+            self.add_error("community", _("Choose a community, or a community for each "
+                                          "category below."))
         if path and kind in NEEDS_FOLDER and not path.is_dir():
             self.add_error("path", _("This import reads a folder; %(name)s is a file.")
                            % {"name": path.name})

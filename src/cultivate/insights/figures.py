@@ -23,17 +23,15 @@ UNANSWERED_SHOWN = 20
 USEFUL_SHOWN = 10
 
 
-def compute_figures(*, now: datetime, community_ids=None) -> dict:
+def compute_figures(*, now: datetime, community_ids=None, imported_history: bool = False
+                    ) -> dict:
+    """Store the figures as of `now`; `imported_history`: `now` is the last activity of an
+    imported archive (as_of.py), said with the figures so pages read them as of that date."""
     communities = list(Community.objects.filter(
         **({} if community_ids is None else {"pk__in": list(community_ids)}))
         .values_list("pk", "member_count"))
     ids = [pk for pk, _count in communities]
-    scope = Activity.objects.filter(community__in=ids, occurred_at__lt=now)
-    weeks = _weekly_contributions(scope)
-    _people_per_week(scope, weeks)
-    questions = _questions(scope)
-    _question_weeks(questions, weeks)
-    useful = _useful_content(scope)
+    weeks, questions, useful = _gather(ids, now)
     levels = _level_counts(ids)
     with transaction.atomic():
         WeeklyFigures.objects.filter(community__in=ids).delete()
@@ -41,9 +39,35 @@ def compute_figures(*, now: datetime, community_ids=None) -> dict:
             (WeeklyFigures(community_id=c, week=w, **values)
              for (c, w), values in sorted(weeks.items())), batch_size=2000)
         for community_id, member_count in communities:
-            _store_community(community_id, member_count, questions.get(community_id, {}),
-                             useful.get(community_id, []), levels.get(community_id, {}), now)
+            values = _community_values(member_count, questions.get(community_id, {}),
+                                       useful.get(community_id, []),
+                                       levels.get(community_id, {}), now)
+            CommunityFigures.objects.update_or_create(
+                community_id=community_id,
+                defaults=values | {"imported_history": imported_history})
     return {"communities": len(ids), "weeks": len(weeks)}
+
+
+def _gather(ids, now) -> tuple[dict, dict, dict]:
+    """Weekly figures, questions and useful content of the communities' log before `now`."""
+    scope = Activity.objects.filter(community__in=ids, occurred_at__lt=now)
+    weeks = _weekly_contributions(scope)
+    _people_per_week(scope, weeks)
+    questions = _questions(scope)
+    _question_weeks(questions, weeks)
+    return weeks, questions, _useful_content(scope)
+
+
+def figures_at(community_id: int, moment: datetime, *, levels: dict[str, int],
+               members: int) -> tuple[list[WeeklyFigures], CommunityFigures]:
+    """One community's weekly and headline figures as of a past `moment`, computed and not
+    stored (a page asked for another date than the stored one)."""
+    weeks, questions, useful = _gather([community_id], moment)
+    weekly = [WeeklyFigures(community_id=c, week=w, **values)
+              for (c, w), values in sorted(weeks.items())]
+    return weekly, CommunityFigures(community_id=community_id, **_community_values(
+        members, questions.get(community_id, {}), useful.get(community_id, []), levels,
+        moment))
 
 
 def _week(value):
@@ -182,7 +206,7 @@ def _level_counts(ids) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _store_community(community_id, member_count, topics, useful, levels, now) -> None:
+def _community_values(member_count, topics, useful, levels, now) -> dict:
     waits = sorted(max(0.0, (answered - asked).total_seconds())
                    for asked, answered in topics.values() if answered is not None)
     waiting = sorted((asked, topic_id) for topic_id, (asked, answered) in topics.items()
@@ -190,9 +214,9 @@ def _store_community(community_id, member_count, topics, useful, levels, now) ->
     shown = describe_topics([topic_id for _at, topic_id in waiting[:UNANSWERED_SHOWN]])
     unanswered = [shown[t] | {"asked_at": at.isoformat()} for at, t in
                   waiting[:UNANSWERED_SHOWN] if t in shown]
-    CommunityFigures.objects.update_or_create(community_id=community_id, defaults={
+    return {
         "members": member_count, "levels": levels, "questions": len(topics),
         "questions_answered": len(waits), "unanswered": unanswered,
         "unanswered_count": len(waiting),
         "median_first_answer_seconds": statistics.median(waits) if waits else None,
-        "useful_content": useful, "computed_at": now})
+        "useful_content": useful, "computed_at": now}

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from cultivate.communities.models import Community
 from cultivate.core.page_cache import community_scope, expire, expire_all
-from cultivate.insights import figures, levels
+from cultivate.insights import as_of, figures, levels
 from cultivate.insights.models import InteractionEdge, MemberLevel, NetworkMember
 
 # Steps other apps add after the network (name, callable(now=, community_ids=)): they read what
@@ -17,18 +18,21 @@ LATER_STEPS: list[tuple[str, object]] = []
 
 
 def recompute(*, now=None, community_ids=None) -> dict:
-    """Recompute everything (or some communities); returns seconds per step."""
+    """Recompute everything (or some communities); returns seconds per step. A community that
+    holds only imported history is computed as of its last activity (as_of.py)."""
     from cultivate.insights import network  # numpy and networkx load only where the job runs
 
     now = now or timezone.now()
-    seconds = {}
+    seconds: dict[str, float] = {}
     with _planned_for_whole_results():
-        for name, step in (("levels", levels.compute_levels),
-                           ("figures", figures.compute_figures),
-                           ("network", network.compute_networks), *LATER_STEPS):
-            started = time.perf_counter()
-            step(now=now, community_ids=community_ids)
-            seconds[name] = round(time.perf_counter() - started, 3)
+        for moment, ids, imported in _runs(now, community_ids):
+            for name, step in (("levels", levels.compute_levels),
+                               ("figures", figures.compute_figures),
+                               ("network", network.compute_networks), *LATER_STEPS):
+                extra = {"imported_history": imported} if name in ("levels", "figures") else {}
+                started = time.perf_counter()
+                step(now=moment, community_ids=ids, **extra)
+                seconds[name] = round(seconds.get(name, 0) + time.perf_counter() - started, 3)
         _refresh_statistics()
     # Pages built on these figures (value creation's matrix and report, the health page) show
     # the new ones from now on.
@@ -37,6 +41,19 @@ def recompute(*, now=None, community_ids=None) -> dict:
     else:
         expire(*(community_scope(pk) for pk in community_ids))
     return seconds
+
+
+def _runs(now, community_ids) -> list[tuple]:
+    """(moment, community ids, imported history) of each run of the steps: every community
+    computed as of now at once, each one holding only imported history as of its own date."""
+    past = as_of.default_moments(community_ids, now)
+    if not past:
+        return [(now, community_ids, False)]
+    everyone = (Community.objects.values_list("pk", flat=True) if community_ids is None
+                else community_ids)
+    live = [pk for pk in everyone if pk not in past]
+    runs = [(now, live, False)] if live else []
+    return runs + [(moment, [pk], True) for pk, moment in sorted(past.items())]
 
 
 def _refresh_statistics() -> None:

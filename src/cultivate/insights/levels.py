@@ -48,15 +48,19 @@ class Tally:
         self.posted = self.counts.get("posting", 0)
 
 
-def compute_levels(*, now: datetime, community_ids=None) -> dict:
+def compute_levels(*, now: datetime, community_ids=None, imported_history: bool = False) -> dict:
+    """Store everyone's level as of `now`; `imported_history`: `now` is the last activity of an
+    imported archive, so people who joined after it were not members yet."""
     communities = list(Community.objects.filter(**_only(community_ids)).values_list("pk",
                                                                                    flat=True))
     thresholds = {r.community_id: Thresholds.of(r)
                   for r in LevelRules.objects.filter(community__in=communities)}
     tallies = _tally(communities, thresholds, now)
     members = defaultdict(dict)  # community -> user -> joined_at
+    joined = {"joined_at__lt": now} if imported_history else {}
     for community_id, user_id, joined_at in Membership.objects.filter(
-            community__in=communities).values_list("community_id", "user_id", "joined_at"):
+            community__in=communities, **joined).values_list("community_id", "user_id",
+                                                             "joined_at"):
         members[community_id][user_id] = joined_at
     written = 0
     for community_id in communities:
@@ -154,3 +158,23 @@ def _level_values(tally: Tally, joined_at, t: Thresholds, now) -> tuple:
                      joined_in_window=is_member
                      and joined_at >= now - timedelta(days=t.window_days), t=t)
     return level, score_of(tally.counts), tally.counts, tally.weeks, is_member
+
+
+def levels_at(community_id: int, moment: datetime) -> dict[int, tuple]:
+    """Everyone's values of STORED in a community as of a past `moment`, computed and not
+    stored (a page asked for another date than the stored one). Three queries."""
+    rules = LevelRules.objects.filter(community=community_id).first()
+    t = Thresholds.of(rules)
+    tallies = _tally([community_id], {community_id: t}, moment).get(community_id, {})
+    members = dict(Membership.objects.filter(community=community_id, joined_at__lt=moment)
+                   .values_list("user_id", "joined_at"))
+    return {user_id: _level_values(tallies.get(user_id) or Tally(), members.get(user_id), t,
+                                   moment) for user_id in set(members) | set(tallies)}
+
+
+def count_levels(values: dict[int, tuple]) -> dict[str, int]:
+    """People at each level, from the values of `levels_at`."""
+    counts = dict.fromkeys(LEVEL_ORDER, 0)
+    for level, *_rest in values.values():
+        counts[level] += 1
+    return counts

@@ -141,7 +141,10 @@ class CommunityFigures(models.Model):
     median_first_answer_seconds = models.FloatField(null=True)
     useful_content = models.JSONField(default=list)  # [{kind, id, title, url, score}]
     network = models.JSONField(default=dict)  # density, nodes, edges, components...
-    computed_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(default=timezone.now)  # the moment figures are as of
+    # The community holds only imported history: figures are as of its last activity
+    # (computed_at), not of the job's run (as_of.py).
+    imported_history = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"figures of {self.community_id}"

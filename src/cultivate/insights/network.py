@@ -138,11 +138,15 @@ def _spans() -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def _welcomers(ids: list[int], *, since: datetime, until: datetime) -> dict[int, list[dict]]:
+def _welcomers(ids: list[int], *, since: datetime, until: datetime,
+               steady: set | None = None) -> dict[int, list[dict]]:
     """Per community, the members who answered others most in the window, core and active
-    members first (one grouped query for every community)."""
-    steady = set(MemberLevel.objects.filter(community__in=ids, level__in=(Level.CORE, Level.ACTIVE))
-                 .values_list("community_id", "user_id"))
+    members first (one grouped query for every community). `steady`: (community, user) of the
+    core and active members, when not the stored levels."""
+    if steady is None:
+        steady = set(MemberLevel.objects.filter(community__in=ids,
+                                                level__in=(Level.CORE, Level.ACTIVE))
+                     .values_list("community_id", "user_id"))
     rows = (Activity.objects
             .filter(community__in=ids, verb=Verb.ANSWER_POSTED, occurred_at__gt=since,
                     occurred_at__lte=until, actor__isnull=False)
@@ -161,9 +165,13 @@ def _welcomers(ids: list[int], *, since: datetime, until: datetime) -> dict[int,
 def _network(community_id: int) -> tuple[graph.Arrays, np.ndarray]:
     """The stored ties of a community as an undirected network, and the ties themselves
     (source, target, weight rows)."""
-    rows = np.array(list(InteractionEdge.objects.filter(community_id=community_id)
-                         .values_list("source_id", "target_id", "weight")),
-                    dtype=np.int64).reshape(-1, 3)
+    return _network_of(InteractionEdge.objects.filter(community_id=community_id)
+                       .values_list("source_id", "target_id", "weight"))
+
+
+def _network_of(ties) -> tuple[graph.Arrays, np.ndarray]:
+    """(source, target, weight) ties as an undirected network, and the ties as an array."""
+    rows = np.array(list(ties), dtype=np.int64).reshape(-1, 3)
     low, high = np.minimum(rows[:, 0], rows[:, 1]), np.maximum(rows[:, 0], rows[:, 1])
     nodes, inverse = np.unique(np.concatenate([low, high]), return_inverse=True)
     n = len(nodes)
@@ -222,6 +230,18 @@ def _store_members(community_id: int, rows: dict[int, tuple]) -> None:
 def _measure(community_id: int, *, now: datetime, spans: dict[int, int],
              welcomers: list[dict]) -> int:
     arrays, ties = _network(community_id)
+    rows, figures = _measures(community_id, arrays, ties, now=now, spans=spans,
+                              welcomers=welcomers)
+    with transaction.atomic():
+        _store_members(community_id, rows)
+        CommunityFigures.objects.update_or_create(community_id=community_id,
+                                                  defaults={"network": figures})
+    return len(rows)
+
+
+def _measures(community_id: int, arrays: graph.Arrays, ties: np.ndarray, *, now: datetime,
+              spans: dict[int, int], welcomers: list[dict]) -> tuple[dict[int, tuple], dict]:
+    """Everyone's values of FIELDS (user -> values) and the community's network figures."""
     people, n = arrays.nodes, len(arrays.nodes)
     m = len(arrays.src) // 2
     between = graph.betweenness(arrays, seed=community_id)
@@ -280,11 +300,7 @@ def _measure(community_id: int, *, now: datetime, spans: dict[int, int],
         "window_days": settings.CULTIVATE_NETWORK_WINDOW_DAYS,
         "computed_at": now.isoformat(),
     }
-    with transaction.atomic():
-        _store_members(community_id, rows)
-        CommunityFigures.objects.update_or_create(community_id=community_id,
-                                                  defaults={"network": figures})
-    return len(rows)
+    return rows, figures
 
 
 def compute_networks(*, now: datetime, community_ids=None) -> dict:
@@ -305,3 +321,35 @@ def compute_networks(*, now: datetime, community_ids=None) -> dict:
             "seconds": {"edges": round(edges_done - clock, 3),
                         "spans": round(spans_done - edges_done, 3),
                         "measures": round(done - spans_done, 3)}}
+
+
+def network_at(community_id: int, moment: datetime, *, levels: dict[int, str]
+               ) -> tuple[dict[int, tuple], dict]:
+    """One community's network as of a past `moment`, computed and not stored (a page asked
+    for another date than the stored one): everyone's values of FIELDS and the figures.
+    `levels`: user -> level as of then."""
+    since = window_start(moment)
+    ties = list(interactions([community_id], since=since, until=moment)
+                .values_list("source", "target", "weight"))
+    arrays, rows = _network_of(ties)
+    people = arrays.nodes
+    spans: dict[int, int] = defaultdict(int)
+    if people:
+        everywhere = list(Community.objects.values_list("pk", flat=True))
+        for person, _place in set(_ties_of(everywhere, people, since=since, until=moment)):
+            spans[person] += 1
+    steady = {(community_id, user) for user, level in levels.items()
+              if level in (Level.CORE, Level.ACTIVE)}
+    welcomers = _welcomers([community_id], since=since, until=moment, steady=steady)
+    return _measures(community_id, arrays, rows, now=moment, spans=dict(spans),
+                     welcomers=welcomers.get(community_id, []))
+
+
+def _ties_of(community_ids: list[int], people: list[int], *, since: datetime,
+             until: datetime):
+    """(person, community) for each community where one of `people` had a tie in the window."""
+    for source, target, place in (interactions(community_ids, since=since, until=until)
+                                  .filter(Q(source__in=people) | Q(target__in=people))
+                                  .values_list("source", "target", "place")):
+        yield source, place
+        yield target, place

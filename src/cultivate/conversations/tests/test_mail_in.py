@@ -409,3 +409,25 @@ Diagnostic-Code: smtp; 550 5.1.1 <{address}>: Recipient address rejected
 
 --B--
 """.replace("\n", "\r\n").encode()
+
+
+@pytest.mark.parametrize("raw", [
+    b"",
+    b"\x00\xff garbage without headers",
+    b"From: not an address\r\nTo: reply+x@cop.example.org\r\nSubject: =?utf-8?b?////?=\r\n\r\nhi",
+    b"From: ben@example.org\r\nContent-Type: multipart/mixed; boundary=\"X\"\r\n\r\n--X\r\n"
+    b"Content-Type: text/plain; charset=unknown-8bit\r\n\r\n\xe9t\xe9\r\n--X",
+    b"From: ben@example.org\r\nContent-Type: text/html; charset=latin-1\r\n\r\n"
+    b"<html><style>p{}</style><p>Caf\xe9 <b>ok</b></p></html>",
+])
+def test_broken_mail_never_raises(thread, raw):
+    _community, p, topic, answer = thread
+    to = reply_address(p["ben"], post=answer)
+    delivery = mail_in.receive(raw, "ben@example.org", [to])
+    assert delivery.accepted
+    if b"<b>ok</b>" in raw:  # an HTML-only mail becomes Markdown
+        assert replies(topic)[-1].body == "Café **ok**"
+    elif b"unknown-8bit" in raw:  # ben's, with a token: posted, unknown bytes replaced
+        assert replies(topic)[-1].body == "\ufffdt\ufffd"
+    else:
+        assert replies(topic) == [answer]

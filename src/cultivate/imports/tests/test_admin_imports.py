@@ -1,5 +1,6 @@
 """Platform admins start imports from the admin and follow them to their report."""
 
+import gzip
 import io
 import threading
 import zipfile
@@ -12,11 +13,32 @@ from django.utils import timezone
 
 from cultivate.conversations.models import Post, Topic
 from cultivate.imports import running
+from cultivate.imports.forms import StartImportForm
 from cultivate.imports.models import ImportJob
 from cultivate.imports.tasks import wait_for_imports
 from cultivate.people.models import User
 
 START = "/admin/imports/importjob/add/"
+MBOX = """From ana@example.org Mon Jan  6 09:00:00 2020
+From: Ana <ana@example.org>
+To: budget@lists.example.org
+Subject: Program budgeting in line ministries
+Date: Mon, 06 Jan 2020 09:00:00 +0000
+Message-ID: <first@example.org>
+
+How did you phase it in?
+
+From ben@example.org Tue Jan  7 10:00:00 2020
+From: Ben <ben@example.org>
+To: budget@lists.example.org
+Subject: Re: Program budgeting in line ministries
+Date: Tue, 07 Jan 2020 10:00:00 +0000
+Message-ID: <second@example.org>
+In-Reply-To: <first@example.org>
+References: <first@example.org>
+
+Two pilot ministries first.
+"""
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
                               "QUEUES": ["default"]}}
 
@@ -142,6 +164,53 @@ def test_with_the_database_backend_an_uploaded_zip_waits_for_the_worker(
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     job.refresh_from_db()
     assert job.status == "failed" and "Posts.xml" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uploaded_mail_archive_is_imported(platform_admin, make_user, make_community,
+                                              import_dir):
+    community = make_community(make_user("ana"))
+    upload = SimpleUploadedFile("budget.mbox.gz", gzip.compress(MBOX.encode()))
+    start(platform_admin, kind="mbox", community=community.pk, upload=upload,
+          list_name="budget")
+    wait_for_imports()
+    job = ImportJob.objects.get()
+    assert job.status == "done", job.error
+    assert job.counts["messages"] == 2 and job.counts["topics"] == 1
+    topic = Topic.objects.get(community=community)
+    assert topic.title == "Program budgeting in line ministries"
+    assert topic.posts.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_discourse_folder_reaches_its_importer_which_explains_what_is_missing(
+        platform_admin, make_user, make_community, import_dir):
+    (import_dir / "forum" / "api").mkdir(parents=True)
+    community = make_community(make_user("ana"))
+    start(platform_admin, kind="discourse", category_map=f"budgeting = {community.slug}",
+          path="forum")
+    wait_for_imports()
+    job = ImportJob.objects.get()
+    assert job.category_map == {"budgeting": community.slug}
+    assert job.status == "failed" and "download-discourse" in job.error
+    assert "did not expect" not in job.error
+
+
+@pytest.mark.django_db
+def test_discourse_categories_must_name_communities(make_user, make_community, import_dir):
+    make_community(make_user("ana"), name="Budget Practitioners")
+    (import_dir / "forum").mkdir(parents=True)
+
+    def errors(category_map: str, community="") -> dict:
+        form = StartImportForm({"kind": "discourse", "path": "forum", "community": community,
+                                "category_map": category_map})
+        form.is_valid()
+        return form.errors
+
+    assert errors("budgeting = budget-practitioners\n\nstaff/news = budget-practitioners") == {}
+    assert "No community at the address nowhere." in errors("news = nowhere")["category_map"]
+    assert "Line 1" in errors("just a name")["category_map"][0]
+    assert "Choose a community" in errors("")["community"][0]
 
 
 @pytest.mark.django_db

@@ -54,8 +54,10 @@ class Command(BaseCommand):
             f"{report.skipped_whispers} whispers, {report.skipped_notices} notices, "
             f"{report.skipped_deleted} deleted posts, {report.skipped_unmapped} topics of "
             "categories not mapped." + ("" if report.changed else " Nothing was new."))
+        if report.absent:
+            self.stdout.write("What the download lacked:")
         for line in report.absent:
-            self.stdout.write(f"Absent: {line}")
+            self.stdout.write(f"  - {line}")
 
     @staticmethod
     def _mapping(pairs: list[str]) -> dict[str, str]:
