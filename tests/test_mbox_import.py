@@ -3,7 +3,7 @@ SOURCE.md), checked against a reading of the files written here with regular exp
 
 import gzip
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from io import StringIO
 from pathlib import Path
@@ -89,14 +89,15 @@ def state() -> tuple:
 def test_every_message_arrives_threaded_and_dated_as_in_the_archive(community):
     messages = mbox_messages()
     parents = expected_parents(messages)
-    assert len(messages) == 53
+    assert (len(messages), len(parents)) == (53, 52)  # the corpus holds one message twice
     output = run(MBOX)
     posts = Post.objects.filter(topic__community=community)
-    assert posts.count() == 53
+    assert posts.count() == 52
     openings = [mid for mid, parent in parents.items() if parent is None]
     assert Topic.objects.filter(community=community, kind="discussion").count() == len(openings)
-    assert f"Read 53 messages: {len(openings)} new topics, {53 - len(openings)} new replies" \
+    assert f"Read 53 messages: {len(openings)} new topics, {52 - len(openings)} new replies" \
         in output
+    assert "1 duplicates" in output
     by_ref = {post.import_ref: post for post in posts.select_related("reply_to", "topic")}
     for message in messages:
         mid = IDS.findall(message["message-id"])[0]
@@ -176,13 +177,23 @@ def test_running_again_adds_nothing_and_a_new_reply_joins_its_thread(community, 
 
 def test_quoted_text_is_folded_and_signatures_removed(community):
     run(MBOX)
-    answer = Post.objects.get(import_ref=ref("87iqd9rn3l.fsf@vertex.dottedmag"))
     raw = MBOX.read_text(encoding="latin-1")
-    assert "> " in raw.split("87iqd9rn3l.fsf@vertex.dottedmag", 1)[1][:3000]
-    assert "(quoted text omitted)" in answer.body
-    assert "<blockquote>" not in answer.body_html or "wrote:" not in answer.body
-    signed = [p for p in Post.objects.filter(topic__community=community) if "-- \n" in p.body]
-    assert signed == []
+    # Carl answers below Keith's full quote of Aron's question, and signs "-Carl".
+    answer = Post.objects.get(import_ref=ref("87iqd8qgiz.fsf@yoom.home.cworth.org"))
+    assert "> Yeah, the archive appears broken" in raw
+    assert answer.body.startswith("Fixed it in transit in Frankfurt")
+    assert "archive appears broken" not in answer.body
+    assert answer.body.endswith("*(quoted text omitted)*")
+    assert "<em>(quoted text omitted)</em>" in answer.body_html
+    # Jiang answers between the quoted lines: the quote stays, as a block quote.
+    between = Post.objects.get(import_ref=ref(
+        "ddd65cda0911172214t60d22b63hcfeb5a19ab54@mail.gmail.com"))
+    assert "<blockquote>" in between.body_html and "It seems even _GNU_SOURCE" in between.body
+    # "-- " and what follows it are gone from every post.
+    signatures = re.findall(r"(?m)^-- \n(.+)", raw)
+    assert signatures
+    for post in Post.objects.filter(topic__community=community):
+        assert "\n-- \n" not in post.body
 
 
 def test_attachments_are_kept_under_the_upload_checks(community):
@@ -216,15 +227,27 @@ def test_a_refused_attachment_is_listed_and_the_message_still_arrives(community,
 
 
 def test_a_maildir_is_read_like_an_mbox(community):
+    """Only part of the list is in the Maildir: replies whose parent is missing share a
+    thread by their first reference (the thread's root), which starts at its oldest one."""
     messages = maildir_messages()
     parents = expected_parents(messages)
     output = run(MAILDIR)
     assert f"Read {len(messages)} messages" in output
     posts = {p.import_ref: p for p in Post.objects.filter(topic__community=community)}
-    assert len(posts) == len(messages) == 26
+    assert len(messages) == 26 and len(posts) == len(parents)
+    roots: dict[str, list] = {}
+    for m in messages:
+        mid = IDS.findall(m["message-id"])[0]
+        chain = IDS.findall(m.get("references", "")) or IDS.findall(m.get("in-reply-to", ""))
+        roots.setdefault(chain[0] if chain else mid, []).append(
+            (parsedate_to_datetime(m["date"]), mid))
+    assert Topic.objects.filter(community=community).count() == len(roots)
+    for thread in roots.values():
+        oldest = min(thread)[1]
+        assert posts[ref(oldest)].is_opening
+        assert len({posts[ref(mid)].topic_id for _when, mid in thread}) == 1
     for mid, parent in parents.items():
         post = posts[ref(mid)]
-        assert post.is_opening == (parent is None)
         assert (post.reply_to.import_ref if post.reply_to else None) == (
             ref(parent) if parent else None)
 
@@ -240,7 +263,7 @@ def test_pipermail_gzip_and_missing_headers(community, tmp_path):
     text = pipermail(text)
     # Old archives lose headers: no Message-ID on one message, no Date on another.
     text = text.replace("Message-ID: <877h1wv7mg.fsf@inf-8657.int-evry.fr>\n", "", 1)
-    text = re.sub(r"(?m)^Date: Tue, 17 Nov 2009 22:35:24.*\n", "", text, count=1)
+    text = re.sub(r"(?m)^Date: Tue, 17 Nov 2009 23:35:30 \+0100\n", "", text, count=1)
     folder = tmp_path / "notmuch"
     folder.mkdir()
     with gzip.open(folder / "2009-November.txt.gz", "wt", encoding="latin-1") as packed:
@@ -256,7 +279,7 @@ def test_pipermail_gzip_and_missing_headers(community, tmp_path):
     # The From_ line gave the date: the same instant, in UTC.
     dated = Post.objects.get(import_ref=ref("f35dbb950911171435ieecd458o853c873e35f4be95@"
                                             "mail.gmail.com"))
-    assert dated.created_at.tzinfo is not None
+    assert dated.created_at == datetime(2009, 11, 17, 22, 35, 30, tzinfo=UTC)
     before = state()
     assert "Nothing was new" in run(folder)
     assert state() == before
@@ -276,8 +299,10 @@ def test_bad_arguments_are_explained(make_user, make_community, tmp_path):
 
 
 def test_worker_processes_give_the_same_import(community):
+    parents = expected_parents(mbox_messages())
+    openings = sum(parent is None for parent in parents.values())
     report = do_import_mbox(actor=community.memberships.first().user, community=community,
                             path=MBOX, list_name="notmuch", workers=2)
-    assert (report.messages, report.topics, report.replies) == (53, 21, 32)
-    assert Post.objects.filter(topic__community=community).count() == 53
+    assert (report.messages, report.topics, report.replies) == (53, openings, 52 - openings)
+    assert Post.objects.filter(topic__community=community).count() == 52
     assert all(p.body_html for p in Post.objects.all())

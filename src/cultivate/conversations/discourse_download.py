@@ -358,14 +358,18 @@ class DiscourseDownload:
             chunk = unknown[start:start + CHUNK]
             response = self._request("POST", self.base + "/uploads/lookup-urls.json",
                                      data={"short_urls[]": chunk})
-            answered = response.json() if response is not None else []
+            try:
+                answered = response.json() if response is not None else []
+            except ValueError:
+                answered = []
             for item in answered if isinstance(answered, list) else []:
-                if item.get("short_url") and item.get("url"):
+                if isinstance(item, dict) and item.get("short_url") and item.get("url"):
                     lookup[item["short_url"]] = item["url"]
-            write_json(lookup_file, lookup)
         for short_url in short_urls - set(lookup):
-            self._missing(short_url, _("the forum did not say where it is"))
-        paths |= {lookup[short] for short in short_urls if short in lookup}
+            # Not resolved (a read-only key may not POST): its short path redirects to it.
+            lookup[short_url] = "/uploads/short-url/" + short_url.removeprefix("upload://")
+        write_json(lookup_file, lookup)
+        paths |= {lookup[short] for short in short_urls}
         index_file = self.folder / "uploads" / "index.json"
         index = read_json(index_file) if index_file.exists() else {}
         for reference in self.progress(sorted(paths), _("Uploads")):

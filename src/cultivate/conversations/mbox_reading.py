@@ -415,34 +415,65 @@ def _decoded(part: Message) -> tuple[str, bool]:
 # --- quoted text and signatures ---------------------------------------------------------
 
 def fold(text: str) -> tuple[str, bool]:
-    """The author's own text: the quoted tail (an "On ... wrote:" line and the quote after it,
-    or a forwarded original) taken out, the signature removed. Quotes the author answered
-    between (interleaved replies) stay, as Markdown block quotes. Returns (text, folded)."""
-    text = _without_signature(text)
-    lines = text.split("\n")
+    """The author's own text: the quote below it (an "On ... wrote:" line and the quoted
+    lines), the quote above it when the author answered below a full quote, and the original
+    under a top-posted reply ("-----Original Message-----", "From: ...") taken out; the
+    signature removed. Quotes answered point by point (interleaved) stay, as Markdown block
+    quotes. Returns (text, whether something was folded)."""
+    lines = _without_signature(text).split("\n")
     end = len(lines)
-    while end and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith(">")):
+    while end and (not lines[end - 1].strip() or _is_quote(lines[end - 1])):
         end -= 1
-    folded = end < len(lines) and any(line.lstrip().startswith(">") for line in lines[end:])
+    folded = any(_is_quote(line) for line in lines[end:])
     if folded:
-        start = max(0, end - 3)  # the attribution line just before the quote, if any
-        match = _reply_header().search("\n".join(lines[start:end]))
-        if match:
-            end = start + "\n".join(lines[start:end])[:match.start()].count("\n")
-    kept = "\n".join(lines[:end])
+        end = _attribution_start(lines, end)
+    lines = lines[:end]
+    first = _first_text(lines)
+    if first + 1 < len(lines) and _is_quote(lines[first + 1]) and _is_attribution(lines[first]):
+        first += 1
+    if first < len(lines) and _is_quote(lines[first]):  # a full quote, then the answer
+        after = first
+        while after < len(lines) and (not lines[after].strip() or _is_quote(lines[after])):
+            after += 1
+        if after < len(lines) and not any(_is_quote(line) for line in lines[after:]):
+            lines, folded = lines[after:], True
+    kept = "\n".join(lines)
     hint = FORWARDED_HINT.search(kept)
     languages = {code for word, code in WROTE_HINTS.items() if word in kept}
     if hint or languages:
-        # A top-posted reply above an Outlook-style header: the library finds where it starts
-        # (with the patterns of the languages the hints point to: all of them cost 10 ms).
-        languages |= HEADER_LANGUAGES.get(hint.group(1).lower() if hint and hint.group(1)
-                                          else "", set(_languages()) if hint else set())
-        latest = EmailMessage(text=kept, languages=sorted(languages | {"en"}),
-                              keep_hyphen_lists=True).read()
-        if len(latest.replies) > 1 and latest.replies[0].content:
-            kept = _original_lines(kept, latest.replies[0].content)
-            folded = True
+        # A reply written above the original: the library's header patterns find where the
+        # original starts (only the languages the hints point to: all of them cost 10 ms).
+        if hint:
+            word = (hint.group(1) or "").lower()
+            languages |= HEADER_LANGUAGES.get(word, set(_languages()) if not word else set())
+        match = _reply_header(tuple(sorted(languages | {"en"}))).search(kept)
+        below = kept[match.end():].split("\n") if match else []
+        # Quoted lines below the header mean an answer between quotes: nothing to cut.
+        if match and kept[:match.start()].strip() and not any(map(_is_quote, below)):
+            kept, folded = kept[:match.start()], True
     return _without_phrase_signature(kept).strip(), folded
+
+
+def _is_quote(line: str) -> bool:
+    return line.lstrip().startswith(">")
+
+
+def _first_text(lines: list[str]) -> int:
+    return next((n for n, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def _is_attribution(line: str) -> bool:
+    return bool(_reply_header(_languages()).match(line.strip()))
+
+
+def _attribution_start(lines: list[str], quote_start: int) -> int:
+    """Where the quote at `quote_start` begins, its "On ... wrote:" line included."""
+    window_start = max(0, quote_start - 3)
+    window = "\n".join(lines[window_start:quote_start])
+    match = _reply_header(_languages()).search(window)
+    if match:
+        return window_start + window[:match.start()].count("\n")
+    return quote_start
 
 
 def _without_signature(text: str) -> str:
@@ -469,27 +500,14 @@ def _without_phrase_signature(text: str) -> str:
     return text
 
 
-def _original_lines(text: str, latest: str) -> str:
-    """The library normalises whitespace; cut the original text after as many lines."""
-    wanted = latest.count("\n") + 1
-    lines = text.split("\n")
-    count = seen = 0
-    for count, line in enumerate(lines, 1):  # noqa: B007 - count is used after the loop
-        if line.strip() or seen:
-            seen += 1
-        if seen >= wanted:
-            break
-    return "\n".join(lines[:count])
-
-
 @cache
 def _languages() -> tuple[str, ...]:
     return tuple(code for code in MAIL_LANGUAGES if code != "david")
 
 
 @cache
-def _reply_header():
-    return EmailMessage(text="", languages=list(_languages())).HEADER_REGEX
+def _reply_header(languages: tuple[str, ...]):
+    return EmailMessage(text="", languages=list(languages)).HEADER_REGEX
 
 
 @cache

@@ -54,6 +54,11 @@ class UsefulOut(Schema):
 
 class DashboardOut(Schema):
     community: str
+    as_of: date = Field(description="The date the figures are as of: `as_of` when given, else "
+                                    "the last activity of a community that holds only "
+                                    "imported history, else today (UTC).")
+    as_of_imported: bool = Field(description="The date is the default of a community that "
+                                             "holds only imported history.")
     computed_at: datetime | None = Field(description="When the job last computed the figures; "
                                                      "null: not yet.")
     weeks: int = Field(description="The period covered, in weeks (the current one last).")
@@ -75,6 +80,8 @@ class DashboardOut(Schema):
 class DashboardQuery(Schema):
     weeks: int = Field(queries.DEFAULT_WEEKS,
                        description=f"One of {', '.join(map(str, queries.PERIODS))}.")
+    as_of: str | None = Field(None, description="YYYY-MM-DD: the figures as of the end of that "
+                                                "day (UTC); a later day than today is today.")
 
 
 class LandscapeItem(Schema):
@@ -110,9 +117,10 @@ def _absolute(path: str) -> str:
 def community_insights(request: HttpRequest, slug: str, params: Query[DashboardQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
     weeks = queries.chosen_weeks(params.weeks)
-    d = queries.dashboard(community, weeks=weeks)
+    d = queries.dashboard(community, weeks=weeks, as_of_value=params.as_of)
     return {
-        "community": community.slug, "computed_at": d.computed_at, "weeks": weeks,
+        "community": community.slug, "as_of": d.as_of.day, "as_of_imported": d.as_of.imported,
+        "computed_at": d.computed_at, "weeks": weeks,
         "members": d.members, "levels": d.levels,
         "level_history": [{"week": day, "levels": counts} for day, counts in d.level_history],
         "questions": d.questions, "questions_answered": d.questions_answered,

@@ -73,6 +73,11 @@ def parse(value, *, today: date | None = None) -> date | None:
     return min(day, today or timezone.now().date())
 
 
+def today() -> date:
+    """Today (UTC), the latest date figures can be read as of."""
+    return timezone.now().date()
+
+
 def end_of(day: date, now: datetime) -> datetime:
     """The moment a day's figures are taken at (what happened before it counts): the day's end
     (UTC), or now for today."""
@@ -85,8 +90,8 @@ def day_of(moment: datetime) -> date:
 
 
 def imported_only(community_ids) -> dict[int, datetime]:
-    """The communities among `community_ids` (None: all) that hold only imported history, with the moment
-    of their last imported activity. Two queries, whatever the number of communities: the
+    """The communities among `community_ids` (None: all) that hold only imported history,
+    with the moment of their last imported activity. Two queries whatever their number: the
     communities an import completed in, then their last imported activity unless a member
     took part there since (the import's own row and its memberships are not taking part)."""
     among = {} if community_ids is None else {"community__in": list(community_ids)}

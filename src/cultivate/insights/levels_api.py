@@ -1,10 +1,10 @@
 """JSON routes for levels of participation: your own (with the reasons), everyone's (for those
 who see the dashboard), and the thresholds."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from cultivate import policy
@@ -38,11 +38,22 @@ class RulesOut(Schema):
     occasional_score: int
 
 
+AS_OF = Field(description="The date levels are as of: `as_of` when given, else the last "
+                          "activity of a community that holds only imported history, else "
+                          "today (UTC).")
+
+
+class AsOfQuery(Schema):
+    as_of: str | None = Field(None, description="YYYY-MM-DD: levels as of the end of that day "
+                                                "(UTC); a later day than today is today.")
+
+
 class MyLevelOut(Schema):
+    as_of: date = AS_OF
     level: str | None = Field(description="core, active, occasional, peripheral, "
                                           "transactional; null before the first computation")
     score: float
-    since: datetime | None
+    since: datetime | None = Field(description="null for a date the levels were not stored for")
     role: str | None = Field(description="Your role, chosen by people: apart from the level.")
     contributions: list[Contribution]
     history: list[Change]
@@ -60,10 +71,11 @@ class MemberLevelOut(Schema):
     counts: dict[str, int]
     active_weeks: int
     is_member: bool
-    since: datetime
+    since: datetime | None
 
 
 class LevelsPage(Schema):
+    as_of: date = AS_OF
     count: int
     page: int
     pages: int
@@ -81,13 +93,14 @@ class RulesIn(Schema):
 
 @router.get("/communities/{slug}/levels/me", response=MyLevelOut,
             summary="Your level of participation and why")
-def my_level(request, slug: str):
+def my_level(request, slug: str, params: Query[AsOfQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     if not policy.is_signed_in(request.user):
         raise NotAllowed("sign in")
-    explained = level_queries.explain(request.user, community)
+    explained = level_queries.explain(request.user, community, params.as_of)
     level = explained.level
-    return {"level": level.level if level else None, "score": level.score if level else 0,
+    return {"as_of": explained.as_of.day, "level": level.level if level else None,
+            "score": level.score if level else 0,
             "since": level.since if level else None, "role": explained.role,
             "contributions": explained.contributions,
             "history": explained.history, "rules": explained.thresholds.__dict__,
@@ -98,11 +111,14 @@ def my_level(request, slug: str):
 
 @router.get("/communities/{slug}/levels", response=LevelsPage,
             summary="Everyone's level (conveners, facilitators, sponsors)")
-def levels(request, slug: str, page: int = 1):
+def levels(request, slug: str, params: Query[AsOfQuery], page: int = 1):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
-    paginator = Paginator(level_queries.levels_of_members(community), PER_PAGE)
+    when, stored = level_queries.reference(community, params.as_of)
+    paginator = Paginator(level_queries.levels_of_members(community, when, stored=stored),
+                          PER_PAGE)
     current = paginator.get_page(page)
-    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
+    return {"as_of": when.day, "count": paginator.count, "page": current.number,
+            "pages": paginator.num_pages,
             "results": [{"user_id": m.user_id, "username": m.user.username,
                          "display_name": m.user.public_name, "level": m.level,
                          "score": m.score, "counts": m.counts, "active_weeks": m.active_weeks,

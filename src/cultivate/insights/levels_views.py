@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cultivate import policy
 from cultivate.core.errors import ActionError
 from cultivate.core.forms import show_action_error
-from cultivate.insights import actions, level_queries
+from cultivate.insights import actions, as_of, level_queries
 from cultivate.insights.actions import LIMITS
 from cultivate.insights.rules import KIND_LABELS, KINDS
 from cultivate.policy import Can
@@ -21,11 +21,17 @@ from cultivate.policy import Can
 @require_safe
 def my_level(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.READ)
-    explained = level_queries.explain(request.user, community)
+    as_of_error = ""
+    try:
+        explained = level_queries.explain(request.user, community, request.GET.get("as_of"))
+    except as_of.BadDate as error:  # the default date's level, with the date field's error
+        explained, as_of_error = level_queries.explain(request.user, community), error.message
     return render(request, "insights/my_level.html", {
         "community": community, "explained": explained,
         "descriptions": level_queries.level_descriptions(),
-        "can_tune": Can.TUNE_LEVELS in policy.allowed(standing, community)})
+        "as_of": explained.as_of, "as_of_error": as_of_error, "today": as_of.today(),
+        "can_tune": Can.TUNE_LEVELS in policy.allowed(standing, community)},
+        status=400 if as_of_error else 200)
 
 
 class LevelRulesForm(forms.Form):

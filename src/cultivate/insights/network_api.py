@@ -2,7 +2,7 @@
 unconnected newcomers, everyone's measures and the weighted ties page by page (for those who
 see insights), and the caller's own people worth meeting (members)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -54,6 +54,10 @@ class NetworkMemberOut(Schema):
 
 
 class NetworkOut(Schema):
+    as_of: date = Field(description="The date the network is as of: `as_of` when given, else "
+                                    "the last activity of a community that holds only "
+                                    "imported history, else today (UTC).")
+    as_of_imported: bool
     computed_at: datetime | None = Field(description="null before the first computation")
     window_days: int | None
     nodes: int = Field(description="Members with at least one tie.")
@@ -111,6 +115,12 @@ class PeopleToMeetOut(Schema):
     suggestions: list[SuggestionOut]
 
 
+class AsOfQuery(Schema):
+    as_of: str | None = Field(None, description="YYYY-MM-DD: the network of the window ending "
+                                                "that day (UTC); a later day than today is "
+                                                "today.")
+
+
 def _person(person) -> dict:
     return {"id": person.id, "username": person.username, "display_name": person.name,
             "level": person.level}
@@ -119,11 +129,12 @@ def _person(person) -> dict:
 @router.get("/communities/{slug}/network", response=NetworkOut,
             summary="The interaction network of a community (conveners, facilitators, "
                     "sponsors)")
-def get_network(request, slug: str):
+def get_network(request, slug: str, params: Query[AsOfQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
-    net = network_queries.network(community)
+    net = network_queries.network(community, params.as_of)
     figures = net.figures
     return {
+        "as_of": net.as_of.day, "as_of_imported": net.as_of.imported,
         "computed_at": net.computed_at, "window_days": figures.get("window_days"),
         "nodes": net.count("nodes"), "edges": net.count("edges"),
         "interactions": net.count("interactions"), "density": net.density,

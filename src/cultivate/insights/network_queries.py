@@ -9,6 +9,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cultivate.core.fragments import cached
+from cultivate.core.page_cache import community_scope
+from cultivate.insights import as_of
+from cultivate.insights.as_of import AsOf
 from cultivate.insights.models import (
     CommunityFigures,
     InteractionEdge,
@@ -61,6 +65,8 @@ class Network:
     nodes: list[Node] = field(default_factory=list)  # the picture's people
     lines: list[tuple[int, int]] = field(default_factory=list)  # pairs of them with a tie
     people: dict[int, Person] = field(default_factory=dict)  # everyone named on the page
+    as_of: AsOf | None = None
+    from_log: bool = False  # computed for a date the job did not store
 
     @property
     def computed_at(self):
@@ -100,12 +106,18 @@ def _person(row: dict) -> Person:
                   name=row["display_name"] or row["username"], level=row["level"] or UNRATED)
 
 
-def network(community) -> Network:
-    """The stored network of a community: 3 queries whatever its size (one when empty)."""
-    figures = (CommunityFigures.objects.filter(community=community)
-               .values_list("network", flat=True).first())
+def network(community, as_of_value=None) -> Network:
+    """The network of a community as of a date (`as_of_value`: ?as_of=, else as_of.reference's
+    default): the stored one in 3 queries whatever its size (one when empty), another date
+    computed for it (and cached). Raises as_of.BadDate."""
+    stored = (CommunityFigures.objects.filter(community=community)
+              .only("network", "computed_at", "imported_history").first())
+    when = as_of.reference(community, as_of_value, figures=stored)
+    if not when.reads_stored(stored.computed_at if stored else None):
+        return _network_at(community, when)
+    figures = stored.network if stored is not None else None
     figures = figures if isinstance(figures, dict) else {}
-    result = Network(figures=figures)
+    result = Network(figures=figures, as_of=when)
     picture = [pk for pk in figures.get("picture") or [] if isinstance(pk, int)]
     listed = {row.get("user") for key in ("brokers", "spanners", "newcomers")
               for row in figures.get(key) or [] if isinstance(row, dict)}
@@ -145,6 +157,39 @@ def _picture_lines(community, figures: dict, picture: list[int]) -> list[tuple[i
                                             target_id__in=picture)
              .values_list("source_id", "target_id")}
     return sorted(pairs)
+
+
+def _network_at(community, when: AsOf) -> Network:
+    """The network as of a date the job did not store, from the activity log of its window
+    (kept in the cache under that date until the community changes)."""
+    figures, measured, levels = cached(
+        "insights-network-as-of", community.pk, when.day.isoformat(),
+        scopes=(community_scope(community.pk),), compute=lambda: _measured_at(community, when))
+    result = Network(figures=figures, as_of=when, from_log=True)
+    for row in get_user_model().objects.filter(pk__in=list(levels)).values(
+            "pk", "username", "display_name"):
+        result.people[row["pk"]] = _person(row | {"level": levels[row["pk"]]})
+    for user, (degree, betweenness, spanned, x, y) in sorted(measured.items()):
+        if user in result.people:
+            result.nodes.append(Node(person=result.people[user], x=x, y=y, degree=degree,
+                                     betweenness=betweenness, communities_spanned=spanned))
+    ends = iter(figures.get("picture_lines") or [])
+    result.lines = list(zip(ends, ends, strict=False))
+    return result
+
+
+def _measured_at(community, when: AsOf) -> tuple[dict, dict, dict]:
+    """The figures, the picture's people's measures and the level of everyone named."""
+    from cultivate.insights import levels, network  # numpy and networkx, only when asked
+
+    level_of = {user: values[0] for user, values in
+                levels.levels_at(community.pk, when.moment).items()}
+    rows, figures = network.network_at(community.pk, when.moment, levels=level_of)
+    picture = [pk for pk in figures.get("picture") or [] if isinstance(pk, int)]
+    named = set(picture) | {row.get("user") for key in ("brokers", "spanners", "newcomers")
+                            for row in figures.get(key) or []}
+    measured = {user: tuple(rows[user][:5]) for user in picture if user in rows}
+    return figures, measured, {user: level_of.get(user, UNRATED) for user in named}
 
 
 def member_measures(community):

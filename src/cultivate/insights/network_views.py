@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cultivate import policy
-from cultivate.insights import network_charts, network_queries
+from cultivate.insights import as_of, network_charts, network_queries
 from cultivate.insights.charts import PLOTLY_CONFIG, csv_lines
 from cultivate.insights.views import community_for_insights
 from cultivate.policy import Can
@@ -19,10 +19,16 @@ def network(request, slug):
     community = community_for_insights(request, slug)
     if community is None:
         return redirect_to_login(request.get_full_path())
-    net = network_queries.network(community)
+    as_of_error = ""
+    try:
+        net = network_queries.network(community, request.GET.get("as_of"))
+    except as_of.BadDate as error:  # the default date's network, with the date field's error
+        net, as_of_error = network_queries.network(community), error.message
     return render(request, "insights/network.html", {
         "community": community, "net": net, "figure": network_charts.figure(net),
-        "tables": network_charts.tables(net), "plotly_config": PLOTLY_CONFIG})
+        "tables": network_charts.tables(net), "plotly_config": PLOTLY_CONFIG,
+        "as_of": net.as_of, "as_of_error": as_of_error, "today": as_of.today()},
+        status=400 if as_of_error else 200)
 
 
 FILES = {"edges": (network_queries.edges, network_charts.edge_columns, network_charts.edge_row),

@@ -12,7 +12,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cultivate import policy
-from cultivate.communities.models import Community, StageChange
+from cultivate.communities.models import Community, Membership, StageChange
+from cultivate.core.fragments import cached
+from cultivate.core.page_cache import community_scope
+from cultivate.insights import as_of
+from cultivate.insights.as_of import AsOf
 from cultivate.insights.models import (
     LEVEL_ORDER,
     CommunityFigures,
@@ -94,6 +98,8 @@ class Dashboard:
     level_history: list[tuple[date, dict[str, int]]]  # one snapshot per week, oldest first
     figures: CommunityFigures | None
     computed_at: datetime | None
+    as_of: AsOf | None = None
+    member_count: int | None = None  # members then, for a past date
 
     @property
     def people_in_levels(self) -> int:
@@ -101,6 +107,8 @@ class Dashboard:
 
     @property
     def members(self) -> int:
+        if self.member_count is not None:
+            return self.member_count
         return self.community.member_count  # kept by the membership actions, always current
 
     @property
@@ -186,29 +194,72 @@ def week_range(weeks: int, *, until: date | None = None) -> list[date]:
     return [last - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
-def dashboard(community: Community, *, weeks: int = DEFAULT_WEEKS) -> Dashboard:
-    """Everything the community dashboard shows, in three queries: the community's figures,
-    its weekly figures of the period and its level snapshots of the period."""
-    days = week_range(weeks)
+def dashboard(community: Community, *, weeks: int = DEFAULT_WEEKS,
+              as_of_value=None) -> Dashboard:
+    """Everything the community dashboard shows as of a date (`as_of_value`: ?as_of=, else
+    as_of.reference's default), in three queries: the community's figures, its weekly figures
+    of the period and its level snapshots of the period. Another date than the stored one is
+    computed for it (and cached). Raises as_of.BadDate."""
     figures = CommunityFigures.objects.filter(community=community).first()
+    when = as_of.reference(community, as_of_value, figures=figures)
+    if not when.reads_stored(figures.computed_at if figures else None):
+        return _dashboard_at(community, weeks, when)
+    days = week_range(weeks, until=when.day)
     rows = {row.week: row for row in WeeklyFigures.objects.filter(
-        community=community, week__gte=days[0]).order_by("week")}
-    shown = [_week_from(rows.get(day), day) for day in days]
-    found = {kind for week in shown for kind in week.contributions}
-    kinds = [kind for kind in KINDS if kind in found] + sorted(found - set(KINDS))
-    last_of_week: dict[date, dict] = {}
-    for taken_on, counts in (LevelSnapshot.objects
-                             .filter(community=community, taken_on__gte=days[0])
-                             .order_by("taken_on").values_list("taken_on", "counts")):
-        last_of_week[week_of(taken_on)] = counts  # the week's last snapshot wins
-    history = {week: _levels(counts) for week, counts in last_of_week.items()}
+        community=community, week__gte=days[0], week__lte=days[-1]).order_by("week")}
+    snapshots = (LevelSnapshot.objects
+                 .filter(community=community, taken_on__gte=days[0], taken_on__lte=when.day)
+                 .order_by("taken_on").values_list("taken_on", "counts"))
+    history = _history(snapshots)
     if figures is not None and isinstance(figures.levels, dict) and figures.levels:
         levels = _levels(figures.levels)
     else:
         levels = next(reversed(history.values()), _levels({}))
+    return _assemble(community, days, rows, history, levels, figures, when)
+
+
+def _history(snapshots) -> dict[date, dict[str, int]]:
+    """Level counts per week from (taken_on, counts) in order: the week's last one wins."""
+    return {week_of(taken_on): _levels(counts) for taken_on, counts in snapshots}
+
+
+def _assemble(community, days, rows, history, levels, figures, when, members=None
+              ) -> Dashboard:
+    shown = [_week_from(rows.get(day), day) for day in days]
+    found = {kind for week in shown for kind in week.contributions}
+    kinds = [kind for kind in KINDS if kind in found] + sorted(found - set(KINDS))
     return Dashboard(community=community, weeks=shown, kinds=kinds, levels=levels,
                      level_history=sorted(history.items()), figures=figures,
-                     computed_at=figures.computed_at if figures else None)
+                     computed_at=figures.computed_at if figures else None, as_of=when,
+                     member_count=members)
+
+
+def _dashboard_at(community: Community, weeks: int, when: AsOf) -> Dashboard:
+    """The dashboard as of a date the job did not store: computed from the activity log for
+    that date, and kept in the cache under it until the community changes."""
+    weekly, figures, snapshots, members = cached(
+        "insights-dashboard-as-of", community.pk, when.day.isoformat(),
+        scopes=(community_scope(community.pk),),
+        compute=lambda: _figures_at(community, when))
+    days = week_range(weeks, until=when.day)
+    rows = {row.week: row for row in weekly if days[0] <= row.week <= days[-1]}
+    history = _history((taken_on, counts) for taken_on, counts in snapshots
+                       if taken_on >= days[0])
+    history[week_of(when.day)] = _levels(figures.levels)
+    return _assemble(community, days, rows, history, _levels(figures.levels), figures, when,
+                     members)
+
+
+def _figures_at(community: Community, when: AsOf) -> tuple:
+    from cultivate.insights import figures, levels  # the job's modules, for a past date
+
+    counts = levels.count_levels(levels.levels_at(community.pk, when.moment))
+    members = Membership.objects.filter(community=community, joined_at__lt=when.moment).count()
+    weekly, computed = figures.figures_at(community.pk, when.moment, levels=counts,
+                                          members=members)
+    snapshots = list(LevelSnapshot.objects.filter(community=community, taken_on__lte=when.day)
+                     .order_by("taken_on").values_list("taken_on", "counts"))
+    return weekly, computed, snapshots, members
 
 
 # --- the landscape -------------------------------------------------------------------------

@@ -3,7 +3,7 @@ their tables as CSV and XLSX. They only read the stored figures (queries.py)."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from cultivate import policy
 from cultivate.core.errors import NotAllowed
-from cultivate.insights import charts, queries
+from cultivate.insights import as_of, charts, queries
 from cultivate.policy import Can
 
 FILE_TYPES = {
@@ -53,18 +53,26 @@ def dashboard(request, slug):
     if community is None:
         return redirect_to_login(request.get_full_path())
     weeks = queries.chosen_weeks(request.GET.get("weeks"))
-    figures = queries.dashboard(community, weeks=weeks)
+    as_of_error = ""
+    try:
+        figures = queries.dashboard(community, weeks=weeks, as_of_value=request.GET.get("as_of"))
+    except as_of.BadDate as error:  # the default date's figures, with the date field's error
+        figures, as_of_error = queries.dashboard(community, weeks=weeks), error.message
     shown = charts.dashboard_charts(figures)
+    query = "&".join(part for part in (
+        f"weeks={weeks}" if weeks != queries.DEFAULT_WEEKS else "", figures.as_of.query) if part)
     return render(request, "insights/dashboard.html", {
         "community": community, "d": figures, "charts": shown, "weeks": weeks,
-        "periods": queries.PERIODS,
+        "periods": queries.PERIODS, "as_of": figures.as_of, "as_of_error": as_of_error,
+        "today": as_of.today(),
         "answered_share": charts.share(figures.questions_answered, figures.questions),
         "median_hours": charts.hours(figures.median_first_answer_seconds),
         "plotly_config": charts.PLOTLY_CONFIG,
         "network_url": _url_or_none("insights:network", community.slug),
         "my_level_url": _url_or_none("insights:my-level", community.slug),
-        "file_query": f"?weeks={weeks}" if weeks != queries.DEFAULT_WEEKS else "",
-    })
+        "file_query": f"?{query}" if query else "",
+        "weeks_query": f"&weeks={weeks}" if weeks != queries.DEFAULT_WEEKS else "",
+    }, status=400 if as_of_error else 200)
 
 
 @require_safe
@@ -75,7 +83,11 @@ def dashboard_file(request, slug, chart, fmt):
     if community is None:
         return redirect_to_login(request.get_full_path())
     weeks = queries.chosen_weeks(request.GET.get("weeks"))
-    table = charts.dashboard_chart(queries.dashboard(community, weeks=weeks), chart).table
+    try:
+        figures = queries.dashboard(community, weeks=weeks, as_of_value=request.GET.get("as_of"))
+    except as_of.BadDate as error:
+        return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
+    table = charts.dashboard_chart(figures, chart).table
     return _file(table, fmt, f"{community.slug}-{chart}")
 
 

@@ -431,3 +431,14 @@ def test_broken_mail_never_raises(thread, raw):
         assert replies(topic)[-1].body == "\ufffdt\ufffd"
     else:
         assert replies(topic) == [answer]
+
+
+def test_platform_admins_read_the_log_of_received_mail(thread, make_user, signed_in):
+    _community, p, _topic, answer = thread
+    receive(mail(sender="ben@example.org", to=reply_address(p["ben"], post=answer), body="Hi"))
+    mail_in.receive(dsn("cleo@example.org"), "", ["cultivate@cop.example.org"])
+    admin = signed_in(make_user("root", superuser=True))
+    page = admin.get("/admin/conversations/inboundmail/").content.decode()
+    assert "ben@example.org" in page and "Reply posted" in page and "Bounce" in page
+    assert admin.get("/admin/core/mailbounce/").status_code == 200
+    assert signed_in(p["ana"]).get("/admin/conversations/inboundmail/").status_code == 302
