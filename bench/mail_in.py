@@ -240,9 +240,9 @@ def report(args, timings: list[Timing], elapsed: float, members: int) -> tuple[s
         f"--connections {args.connections} --protocol {args.protocol}`: the real "
         f"{args.protocol.upper()} listener (core/mail_listener.py, {worker_threads()} delivery "
         "threads) in the benchmark's process on loopback, each mail a member's reply to their "
-        "own signed reply address, with a quoted mail to strip, into one topic; the conversations handler "
-        "checks the token and the sender, strips the quote, writes the post and its log row in "
-        "one transaction, then the listener answers 250. Readable: the post found through "
+        "own signed reply address, with a quoted mail to strip, into one topic; the "
+        "conversations handler checks the token and the sender, strips the quote, writes the "
+        "post and its log row in one transaction, then the listener answers 250. Readable: the post found through "
         "another database connection (polled every 2 ms).", "",
         f"- Database: {engine} {version}",
         f"- {len(delivered):,} of {len(timings):,} mails posted, {lost} refused or lost; "
