@@ -36,7 +36,7 @@ EXPECTED = {
     "/communities/{slug}/pulse": 5,
     "/communities/{slug}/maturity": 5,
     "/communities/{slug}/plans": 9,
-    "/communities/{slug}/levels": 5,
+    "/communities/{slug}/levels": 6,  # + the date the levels are as of (insights/as_of.py)
     "/communities/{slug}/network/members": 5,
     "/communities/{slug}/network/ties": 5,
     "/communities/{slug}/audit": 6,

@@ -187,7 +187,7 @@ def test_quoted_text_is_folded_and_signatures_removed(community):
     assert "<em>(quoted text omitted)</em>" in answer.body_html
     # Jiang answers between the quoted lines: the quote stays, as a block quote.
     between = Post.objects.get(import_ref=ref(
-        "ddd65cda0911172214t60d22b63hcfeb5a19ab54@mail.gmail.com"))
+        "ddd65cda0911172214t60d22b63hcfeb5a19ab54a39b@mail.gmail.com"))
     assert "<blockquote>" in between.body_html and "It seems even _GNU_SOURCE" in between.body
     # "-- " and what follows it are gone from every post.
     signatures = re.findall(r"(?m)^-- \n(.+)", raw)

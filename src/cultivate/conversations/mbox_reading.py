@@ -11,6 +11,7 @@ Quoted text and signatures are found with mail-parser-reply's patterns.
 
 import gzip
 import hashlib
+import logging
 import mailbox
 import re
 import shutil
@@ -31,6 +32,7 @@ from mailparser_reply.constants import MAIL_LANGUAGES
 from mailparser_reply.parser import EmailMessage
 from markdownify import markdownify
 
+logger = logging.getLogger(__name__)
 MBOX_SUFFIXES = (".mbox", ".mbx", ".txt", ".mail", ".eml")
 MONTHS = ("january february march april may june july august september october november "
           "december").split()
@@ -198,16 +200,25 @@ def prepared_messages(path: Path, note: str, language: str = "",
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a clean interpreter, safe even when the caller runs threads (a background task).
     context = multiprocessing.get_context("spawn")
+    batches = _batches(raws, POOL_BATCH)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        batches = _batches(raws, POOL_BATCH)
-        pending = [pool.submit(prepare_batch, batch, note, language) for batch in
-                   _take(batches, workers * 2)]
+        pending = [(pool.submit(prepare_batch, batch, note, language), batch)
+                   for batch in _take(batches, workers * 2)]
         while pending:
-            done = pending.pop(0).result()
-            pending += [pool.submit(prepare_batch, batch, note, language)
+            future, batch = pending.pop(0)
+            try:
+                done = future.result()
+            except BrokenProcessPool:  # a worker could not start or died: go on here
+                logger.warning("mbox workers stopped; reading in this process")
+                rest = [batch, *(waiting for _future, waiting in pending), *batches]
+                for left in rest:
+                    yield from prepare_batch(left, note, language, init=False)
+                return
+            pending += [(pool.submit(prepare_batch, batch, note, language), batch)
                         for batch in _take(batches, 1)]
             yield from done
 
@@ -470,7 +481,10 @@ def _attribution_start(lines: list[str], quote_start: int) -> int:
     """Where the quote at `quote_start` begins, its "On ... wrote:" line included."""
     window_start = max(0, quote_start - 3)
     window = "\n".join(lines[window_start:quote_start])
-    match = _reply_header(_languages()).search(window)
+    if ":" not in window:  # every client's attribution line ends with a colon
+        return quote_start
+    # English first: most archives are, and one language's pattern is a tenth of the cost.
+    match = _reply_header(("en",)).search(window) or _reply_header(_languages()).search(window)
     if match:
         return window_start + window[:match.start()].count("\n")
     return quote_start

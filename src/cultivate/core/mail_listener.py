@@ -31,8 +31,12 @@ WORKER_THREADS = 4  # messages handled at once; each holds one database connecti
 def worker_threads() -> int:
     """SQLite has one writer at a time, and a writer kept waiting by another polls with
     growing sleeps (up to 100 ms each): one delivery thread, queueing fairly in order, is
-    faster there. PostgreSQL writes in parallel."""
-    return 1 if db.connections["default"].vendor == "sqlite" else WORKER_THREADS
+    faster there. PostgreSQL writes in parallel, but the web requests of the same process
+    share its connection pool: at most half of it."""
+    if db.connections["default"].vendor == "sqlite":
+        return 1
+    pool = getattr(settings, "DATABASE_POOL_SIZE", 0)
+    return max(1, min(WORKER_THREADS, pool // 2)) if pool else WORKER_THREADS
 
 
 class Outcome(enum.Enum):

@@ -99,8 +99,8 @@ def imported_only(community_ids) -> dict[int, datetime]:
         .values_list("community_id", flat=True).distinct().order_by())
     if not candidates:
         return {}
-    live = Activity.objects.filter(community_id=OuterRef("community_id"),
-                                   verb__in=LIVE_VERBS).exclude(IMPORTED)
+    live = (Activity.objects.filter(community_id=OuterRef("community_id"), verb__in=LIVE_VERBS)
+            .exclude(payload__has_key="imported"))  # (a missing key is NULL to exclude())
     rows = (Activity.objects.filter(IMPORTED, community__in=candidates)
             .values("community_id").annotate(last=Max("occurred_at"))
             .filter(~Exists(live)).values_list("community_id", "last").order_by())
@@ -133,10 +133,12 @@ def reference(community, value=None, *, figures=None) -> AsOf:
     return AsOf(day=now.date(), moment=now)
 
 
-def from_request(request, community, *, figures=None) -> tuple[AsOf, str]:
-    """The reference date for a page, and the error to show by the date field ("" when none):
-    a bad date reads the default instead of failing the page."""
-    try:
-        return reference(community, request.GET.get("as_of"), figures=figures), ""
-    except BadDate as error:
-        return reference(community, figures=figures), error.message
+def default_day(community) -> date:
+    """The day a community's figures are read as of when no date is asked for (value
+    creation's default period holds it): one query once the job has run."""
+    from cultivate.insights.models import CommunityFigures
+
+    figures = (CommunityFigures.objects.filter(community=community)
+               .only("computed_at", "imported_history").first())
+    return reference(community, figures=figures).day
+

@@ -11,6 +11,7 @@ from cultivate import policy
 from cultivate.evaluation import matrix as value_matrix
 from cultivate.evaluation.indicators import actions, queries
 from cultivate.evaluation.periods import parse_period
+from cultivate.insights import as_of
 from cultivate.policy import Can
 
 router = Router(tags=["value creation"])
@@ -108,7 +109,7 @@ def _indicator(row) -> dict:
             summary="Indicators by cycle for a period (stewards and sponsors)")
 def list_indicators(request: HttpRequest, slug: str, params: Query[ValuePeriodQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
-    period = parse_period(params.period)
+    period = parse_period(params.period, today=as_of.default_day(community))
     return {"period": period.key, "start": period.start, "end": period.end,
             "indicators": [_indicator(row) for row in queries.indicator_rows(community, period)]}
 
@@ -168,7 +169,8 @@ def enter_value(request: HttpRequest, slug: str, indicator_id: int, payload: Ind
             summary="The value-creation matrix for a period")
 def get_matrix(request: HttpRequest, slug: str, params: Query[ValuePeriodQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
-    built = value_matrix.build(request.user, community, parse_period(params.period))
+    built = value_matrix.build(request.user, community,
+                               parse_period(params.period, today=as_of.default_day(community)))
     from cultivate.evaluation.stories.actions import story_path
 
     return {"period": built.period.key, "rows": [{

@@ -15,21 +15,25 @@ from cultivate.evaluation.indicators import actions, computed, queries
 from cultivate.evaluation.indicators.forms import IndicatorForm, ValueForm
 from cultivate.evaluation.periods import current_quarter, parse_period
 from cultivate.evaluation.value_cache import shared_body
+from cultivate.insights import as_of
 from cultivate.policy import Can
 
 
-def period_of(request):
-    """The chosen period, or the current quarter with the refusal shown on the page."""
+def period_of(request, community=None):
+    """The chosen period, or the current quarter with the refusal shown on the page. For a
+    community, "current" is the quarter its insights are read as of: the last quarter of an
+    archive when it holds only imported history (insights/as_of.py)."""
+    today = as_of.default_day(community) if community is not None else None
     try:
-        return parse_period(str(request.GET.get("period", ""))[:20]), ""
+        return parse_period(str(request.GET.get("period", ""))[:20], today=today), ""
     except ActionError as error:
-        return current_quarter(), error.message
+        return current_quarter(today), error.message
 
 
 @require_safe
 def matrix(request, slug):
     community, standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
-    period, period_error = period_of(request)
+    period, period_error = period_of(request, community)
     body = shared_body("value-matrix", "evaluation/_matrix_body.html", community, period,
                        lambda: {"matrix": value_matrix.build(request.user, community, period),
                                 "cycles": CYCLES, "community": community, "period": period})
@@ -40,7 +44,7 @@ def matrix(request, slug):
 
 def _indicators_page(request, community, standing, *, form=None, value_form=None,
                      value_for=None, status=200):
-    period, period_error = period_of(request)
+    period, period_error = period_of(request, community)
     verbs = policy.allowed(standing, community)
     rows = queries.indicator_rows(community, period)
     return render(request, "evaluation/indicators.html", {

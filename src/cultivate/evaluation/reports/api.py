@@ -11,6 +11,7 @@ from cultivate.evaluation.indicators.api import IndicatorOut, ValuePeriodQuery, 
 from cultivate.evaluation.periods import parse_period
 from cultivate.evaluation.reports import builder
 from cultivate.evaluation.stories.actions import story_path
+from cultivate.insights import as_of
 from cultivate.policy import Can
 
 router = Router(tags=["value creation"])
@@ -55,8 +56,8 @@ def _out(found) -> dict:
             summary="The sponsor report of a community for a period")
 def community_report(request: HttpRequest, slug: str, params: Query[ValuePeriodQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
-    return _out(builder.community_report(request.user, community,
-                                         parse_period(params.period)))
+    period = parse_period(params.period, today=as_of.default_day(community))
+    return _out(builder.community_report(request.user, community, period))
 
 
 @router.get("/value/report", response=LandscapeReportOut,

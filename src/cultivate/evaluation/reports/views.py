@@ -22,7 +22,7 @@ MAX_LANDSCAPE = 100
 
 def _community_report(request, slug):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
-    period, period_error = period_of(request)
+    period, period_error = period_of(request, community)
     return builder.community_report(request.user, community, period), period_error
 
 
@@ -37,7 +37,7 @@ def _landscape(request):
 @require_safe
 def report(request, slug):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_VALUE)
-    period, period_error = period_of(request)
+    period, period_error = period_of(request, community)
     body = shared_body("value-report", "evaluation/reports/_community_body.html", community,
                        period, lambda: {"report": builder.community_report(
                            request.user, community, period)}, linked=True)
