@@ -23,6 +23,7 @@ EX_OK, EX_DATAERR, EX_TEMPFAIL = 0, 65, 75
 class Command(BaseCommand):
     help = ("Receive mail for Cultivate: an SMTP or LMTP listener in the foreground, polling "
             "an IMAP mailbox, or one message on standard input (for a pipe transport).")
+    requires_system_checks = []  # a pipe transport starts one process per message: be quick
 
     def add_arguments(self, parser):
         parser.add_argument("--listen", metavar="URL",
