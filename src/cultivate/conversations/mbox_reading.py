@@ -63,6 +63,11 @@ HEADER_LANGUAGES = {
 WROTE_HINTS = {"wrote": "en", "schrieb": "de", "écrit": "fr", "escribió": "es",
                "scritto": "it", "schreef": "nl", "napisał": "pl", "skrev": "sv", "napsal": "cs",
                "写道": "zh", "書きました": "ja", "작성": "ko"}
+# What any match of the library's English header pattern contains (its three alternatives
+# end "wrote:" at a line's end, hold "From:"-like fields, or a "-----" line), same flags.
+ENGLISH_HEADER_NEEDS = re.compile(
+    r"wrote:$|(?:From|Sent|To|Subject|Date|Cc|Organization):|-{5,}",
+    re.IGNORECASE | re.MULTILINE)
 NAMED_ADDRESS = re.compile(r'^\s*"?([^"<>]*?)"?\s*<([^<>@\s]+@[^<>@\s]+)>\s*$')
 BARE_ADDRESS = re.compile(r"^\s*<?([^<>@\s()]+@[^<>@\s()]+?)>?\s*(?:\(([^()]*)\))?\s*$")
 EARLIEST, LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
@@ -457,7 +462,7 @@ def fold(text: str) -> tuple[str, bool]:
         if hint:
             word = (hint.group(1) or "").lower()
             languages |= HEADER_LANGUAGES.get(word, set(_languages()) if not word else set())
-        match = _reply_header(tuple(sorted(languages | {"en"}))).search(kept)
+        match = _reply_header_search(tuple(sorted(languages | {"en"})), kept)
         below = kept[match.end():].split("\n") if match else []
         # Quoted lines below the header mean an answer between quotes: nothing to cut.
         if match and kept[:match.start()].strip() and not any(map(_is_quote, below)):
@@ -484,7 +489,8 @@ def _attribution_start(lines: list[str], quote_start: int) -> int:
     if ":" not in window:  # every client's attribution line ends with a colon
         return quote_start
     # English first: most archives are, and one language's pattern is a tenth of the cost.
-    match = _reply_header(("en",)).search(window) or _reply_header(_languages()).search(window)
+    match = (_reply_header_search(("en",), window)
+             or _reply_header(_languages()).search(window))
     if match:
         return window_start + window[:match.start()].count("\n")
     return quote_start
@@ -517,6 +523,15 @@ def _without_phrase_signature(text: str) -> str:
 @cache
 def _languages() -> tuple[str, ...]:
     return tuple(code for code in MAIL_LANGUAGES if code != "david")
+
+
+def _reply_header_search(languages: tuple[str, ...], text: str):
+    """The library's header pattern searched in `text`. Its "On ... wrote:" part backtracks
+    for milliseconds on a long line (an HTML mail made Markdown); for English alone, a cheap
+    test of what any match must contain comes first."""
+    if languages == ("en",) and not ENGLISH_HEADER_NEEDS.search(text):
+        return None
+    return _reply_header(languages).search(text)
 
 
 @cache
