@@ -281,6 +281,8 @@ MAIL_IN_IMAP_SECONDS = int(os.environ.get("CULTIVATE_MAIL_IN_IMAP_SECONDS", "60"
 MAIL_IN_REFUSALS_PER_HOUR = int(os.environ.get("CULTIVATE_MAIL_IN_REFUSALS_PER_HOUR", "3"))
 # Bounces in a row after which an address gets no more mail until its owner turns it back on.
 MAIL_BOUNCE_LIMIT = int(os.environ.get("CULTIVATE_MAIL_BOUNCE_LIMIT", "3"))
+# The folder imports started from the admin read from (docs/imports.md); empty: DATA_DIR/imports.
+CULTIVATE_IMPORT_DIR = os.environ.get("CULTIVATE_IMPORT_DIR", "").strip()
 
 # --- Internationalisation ---
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
