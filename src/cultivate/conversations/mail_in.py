@@ -138,7 +138,7 @@ def _read(raw: bytes, envelope_sender: str) -> Incoming:
     parents = f"{_header(message, 'References')} {_header(message, 'In-Reply-To')}"
     incoming.parent_ids = [(int(post), int(topic)) for post, topic, domain
                            in OUR_POST_ID.findall(parents)
-                           if domain.lower() == reply_address.mail_domain()]
+                           if reply_address.is_our_domain(domain)]
     return incoming
 
 
@@ -276,8 +276,8 @@ def _post_reply(incoming: Incoming, recipient: str) -> str:
 def _start_topic(incoming: Incoming, recipient: str) -> str:
     person = _person_with_address(incoming.from_address)
     local, _at, domain = recipient.rpartition("@")
-    community = Community.objects.filter(slug=local).first()
-    if (community is None or domain != reply_address.mail_domain()
+    community = Community.objects.filter(slug=local.lower()).first()
+    if (community is None or not reply_address.is_our_domain(domain)
             or not policy.can(person, Can.SEE, community)):
         raise Refusal(Reason.UNKNOWN_COMMUNITY, user=person)
     if any(Post.objects.filter(pk=post_id, topic_id=topic_id, topic__community=community)
@@ -494,7 +494,7 @@ def _may_answer(address: str) -> bool:
     if not address or "@" not in address:
         return False
     local, _at, domain = address.lower().rpartition("@")
-    if domain == reply_address.mail_domain() or local in {"mailer-daemon", "postmaster"}:
+    if reply_address.is_our_domain(domain) or local in {"mailer-daemon", "postmaster"}:
         return False  # never answer ourselves: no loops
     if address.lower() == _clean_address(settings.DEFAULT_FROM_EMAIL).lower():
         return False

@@ -68,6 +68,13 @@ WROTE_HINTS = {"wrote": "en", "schrieb": "de", "écrit": "fr", "escribió": "es"
 ENGLISH_HEADER_NEEDS = re.compile(
     r"wrote:$|(?:From|Sent|To|Subject|Date|Cc|Organization):|-{5,}",
     re.IGNORECASE | re.MULTILINE)
+# A line CommonMark reads as nothing but text, in a paragraph or starting one: it starts with a
+# letter, a digit that does not start a list item, or ( " '; has no character Markdown gives a
+# meaning to (emphasis, code, links, escapes, entities, autolinks, tables), no whitespace but
+# inner spaces, no control character.
+PLAIN_LINE = re.compile(
+    r"(?:[^\W\d_]|[0-9](?![0-9]{0,8}[.)](?: |$))|[(\"'])"
+    r"(?:[^\s\\`*_\[\]<&|~\x00-\x1f\x7f-\x9f]| (?! *$))*")
 NAMED_ADDRESS = re.compile(r'^\s*"?([^"<>]*?)"?\s*<([^<>@\s]+@[^<>@\s]+)>\s*$')
 BARE_ADDRESS = re.compile(r"^\s*<?([^<>@\s()]+@[^<>@\s()]+?)>?\s*(?:\(([^()]*)\))?\s*$")
 EARLIEST, LATEST = datetime(1980, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
@@ -234,13 +241,53 @@ def prepare_batch(batch: list[tuple[bytes, str]], note: str, language: str,
         _set_up_django(language)
     from cultivate.core.markdown import render_markdown
 
+    note_html = render_markdown(note)
     prepared = []
     for raw, from_line in batch:
         message = read_message(raw, from_line)
         if message.quoted_folded:
             message.body = (message.body + "\n\n" if message.body else "") + note
-        prepared.append((message, render_markdown(message.body) if message.body else ""))
+        prepared.append((message, render_body(message.body, note, note_html)))
     return prepared
+
+
+def render_body(text: str, note: str = "", note_html: str = "") -> str:
+    """What render_markdown(text) gives, without its per-line parsing for what most mail is:
+    paragraphs of plain text, perhaps ending with `note` (whose HTML is `note_html`). The
+    plain paragraphs' HTML is written here; whatever follows them is rendered as usual."""
+    from cultivate.core.markdown import render_markdown
+
+    html, rest = _plain_paragraphs(text)
+    if rest and rest == note and note_html:
+        return html + note_html
+    return html + (render_markdown(rest) if rest else "")
+
+
+def _plain_paragraphs(text: str) -> tuple[str, str]:
+    """(the sanitised HTML of the paragraphs of plain lines text starts with, the rest from
+    the first block that is not one). A paragraph is closed by a blank line, so the rest
+    renders alone exactly as it does after them."""
+    lines = text.split("\n")
+    parts, paragraph, start = [], [], 0
+    for number, line in enumerate(lines):
+        if not line:
+            if paragraph:
+                parts.append(_plain_paragraph_html(paragraph))
+                paragraph = []
+            start = number + 1
+        elif PLAIN_LINE.fullmatch(line):
+            paragraph.append(line)
+        else:
+            return "".join(parts), "\n".join(lines[start:])
+    if paragraph:
+        parts.append(_plain_paragraph_html(paragraph))
+    return "".join(parts), ""
+
+
+def _plain_paragraph_html(lines: list[str]) -> str:
+    # markdown-it writes <p>, the lines with "&<>\"" escaped, </p>; the sanitiser then writes
+    # '"' back as it is; "&" and "<" are not in a plain line.
+    return "<p>" + "\n".join(lines).replace(">", "&gt;") + "</p>\n"
 
 
 def workers_for(path: Path) -> int:

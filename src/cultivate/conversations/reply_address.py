@@ -10,6 +10,7 @@ server that lowercases the local part changes nothing, and at most 58 characters
 
 import base64
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -46,6 +47,21 @@ def mail_domain() -> str:
             or (urlparse(settings.SITE_URL).hostname or "localhost")).lower()
 
 
+def address_domain() -> str:
+    """The domain as it is written in an address: an IP address (an embedded site served on
+    127.0.0.1) becomes an address literal, `[127.0.0.1]`, as RFC 5321 wants."""
+    domain = mail_domain()
+    try:
+        ipaddress.ip_address(domain)
+    except ValueError:
+        return domain
+    return f"[{domain}]"
+
+
+def is_our_domain(domain: str) -> bool:
+    return domain.strip().strip("[]").lower() == mail_domain()
+
+
 def reply_address(user, *, topic=None, post=None, now: datetime | None = None) -> str:
     """Where a reply by mail goes: answering `post` (in its topic), or `topic`."""
     if post is not None:
@@ -59,12 +75,12 @@ def reply_address(user, *, topic=None, post=None, now: datetime | None = None) -
     local = f"{REPLY_PREFIX}{payload}.{_sign(payload)}"
     if len(local) > MAX_LOCAL_PART:  # only with ids beyond 36**8; still refuse to send junk
         raise ValueError("reply token too long")
-    return f"{local}@{mail_domain()}"
+    return f"{local}@{address_domain()}"
 
 
 def community_address(community) -> str:
     """Where members of the community start a topic by mail."""
-    return f"{community.slug}@{mail_domain()}"
+    return f"{community.slug}@{address_domain()}"
 
 
 def read_reply_address(address: str, *, now: datetime | None = None) -> ReplyTarget | None:

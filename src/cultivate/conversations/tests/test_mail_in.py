@@ -313,6 +313,20 @@ def test_members_start_topics_by_mail(thread, mailoutbox):
     assert InboundMail.objects.get(reason="started").post == opening
 
 
+def test_a_site_served_on_an_ip_address_writes_address_literals(thread, settings):
+    """`cultivate run` on 127.0.0.1: `x@127.0.0.1` is no valid address; `x@[127.0.0.1]` is."""
+    community, p, topic, _answer = thread
+    settings.MAIL_IN_DOMAIN, settings.SITE_URL = "", "http://127.0.0.1:8231"
+    address = reply_address(p["ben"], topic=topic)
+    assert address.endswith("@[127.0.0.1]")
+    assert community_address(community) == f"{community.slug}@[127.0.0.1]"
+    assert receive(mail(sender="ben@example.org", to=address, body="Thanks!")).reason == "posted"
+    message = mail(sender="cleo@example.org", to=community_address(community).upper(),
+                   subject="Literal addresses", body="Do they work?")
+    assert receive(message).reason == "started"
+    assert replies(topic)[-1].body == "Thanks!"
+
+
 def test_strangers_and_unknown_communities_cannot_start_topics(thread, mailoutbox):
     community, p, _topic, _answer = thread
     receive(mail(sender="olga@example.org", to=community_address(community),
