@@ -203,3 +203,15 @@ class ImportRun:
         for pk, count, latest, created_at in rows:
             Topic.objects.filter(pk=pk).update(reply_count=count,
                                                last_posted_at=latest or created_at)
+
+
+def recompute_figures_after_import(community_ids) -> None:
+    """Levels, dashboards and the network read the imported history (as of its last day when
+    that is all a community holds) without waiting for the hourly job. Called by whoever ran
+    the import once it committed, not inside it: a large landscape's recomputation is not part
+    of the import's transaction."""
+    from cultivate.insights.tasks import enqueue_recompute  # insights stands above us
+
+    ids = sorted({pk for pk in community_ids if pk})
+    if ids:
+        enqueue_recompute(ids)

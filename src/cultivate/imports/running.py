@@ -8,7 +8,12 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cultivate.conversations.import_base import BaseReport, Progress
+from cultivate.communities.models import Community
+from cultivate.conversations.import_base import (
+    BaseReport,
+    Progress,
+    recompute_figures_after_import,
+)
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.imports.folder import resolve_source, visible_entries
 from cultivate.imports.models import ImportJob, ImportKind, JobStatus
@@ -79,8 +84,16 @@ def run_job(job_id: int) -> str:
         _end(job, JobStatus.FAILED, error=str(failure))
     else:
         _end(job, JobStatus.DONE, counts=report.counts(), absent=[str(a) for a in report.absent])
+        if report.changed:
+            recompute_figures_after_import(_communities_of(job))
     tracker.remove()
     return job.status
+
+
+def _communities_of(job: ImportJob) -> list[int]:
+    slugs = list((job.category_map or {}).values())
+    return [job.community_id, *Community.objects.filter(slug__in=slugs)
+            .values_list("pk", flat=True)]
 
 
 class ImportFailed(Exception):

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from cultivate.communities.models import Community, Membership, Role
 from cultivate.conversations.discourse_import import do_import_discourse
+from cultivate.conversations.import_base import recompute_figures_after_import
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people.models import User
 
@@ -46,6 +47,9 @@ class Command(BaseCommand):
                                          category_map=category_map, progress=progress)
         except (ActionError, NotAllowed) as error:
             raise CommandError(str(error)) from error
+        if report.changed:
+            recompute_figures_after_import(
+                Community.objects.filter(slug__in=slugs).values_list("pk", flat=True))
         self.stdout.write(
             f"Imported {report.topics} topics, {report.posts} replies, {report.accepted} "
             f"accepted answers, {report.helpful} helpful marks ({report.helpful_counted} more "

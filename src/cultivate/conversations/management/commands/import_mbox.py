@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cultivate.communities.models import Community
+from cultivate.conversations.import_base import recompute_figures_after_import
 from cultivate.conversations.management.commands.import_stackexchange import (
     Command as StackExchangeCommand,
 )
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                                     list_name=list_name, progress=progress)
         except (ActionError, NotAllowed) as error:
             raise CommandError(str(error)) from error
+        if report.changed:
+            recompute_figures_after_import([found.pk])
         lines = [
             f"Read {report.messages} messages: {report.topics} new topics, {report.replies} "
             f"new replies; {report.people} placeholder accounts, {report.members} new members; "

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from tqdm import tqdm
 
 from cultivate.communities.models import Community, Membership, Role
+from cultivate.conversations.import_base import recompute_figures_after_import
 from cultivate.conversations.importing import do_import_stackexchange
 from cultivate.core.errors import ActionError, NotAllowed
 from cultivate.people.models import User
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                                              progress=progress)
         except (ActionError, NotAllowed) as error:
             raise CommandError(str(error)) from error
+        if report.changed:
+            recompute_figures_after_import([found.pk])
         self.stdout.write(
             f"Imported {report.questions} questions, {report.answers} answers, "
             f"{report.comments} comments, {report.accepted} accepted answers, "
