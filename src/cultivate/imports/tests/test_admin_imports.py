@@ -16,6 +16,7 @@ from cultivate.imports import running
 from cultivate.imports.forms import StartImportForm
 from cultivate.imports.models import ImportJob
 from cultivate.imports.tasks import wait_for_imports
+from cultivate.insights.models import CommunityFigures
 from cultivate.people.models import User
 
 START = "/admin/imports/importjob/add/"
@@ -100,6 +101,9 @@ def test_admin_starts_a_dump_import_and_follows_its_progress_to_the_report(
     assert "Done" in done_page and "refresh" not in done_page
     assert "questions" in done_page and ">556<" in done_page and ">1095<" in done_page
     assert not (dump.parent / "jobs" / f"{job.pk}.json").exists()  # live progress is gone
+    # Insights read the archive at once, as of its last day, without waiting for the hour.
+    figures = CommunityFigures.objects.get(community=community)
+    assert figures.imported_history and figures.questions == 556
 
 
 @pytest.mark.django_db(transaction=True)
