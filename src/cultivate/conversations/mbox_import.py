@@ -335,7 +335,7 @@ class _Import(ImportRun):
                 posts = [self._post(m, topic_of[m.message_id], new_topics, written)
                          for m in level]
                 for start in range(0, len(posts), BATCH):
-                    for post in self.bulk_posts(posts[start:start + BATCH]):
+                    for post in self.bulk_posts(posts[start:start + BATCH], final=True):
                         written[post.message_id] = post
                         self._note_post(post)
                     advance(min(BATCH, len(posts) - start))

@@ -100,6 +100,14 @@ class Hit:
     snippet: SafeString
 
 
+def vector_sql(post: str, title: str) -> str:
+    """SQL for a post's stored vector (PostgreSQL) from post row `post` and its topic's title:
+    the title (opening posts only) weighs A, the body B, in the post's language."""
+    config = content_languages.search_config_sql(f"{post}.language")
+    return (f"setweight(to_tsvector({config}, CASE WHEN {post}.is_opening THEN {title} "
+            f"ELSE '' END), 'A') || setweight(to_tsvector({config}, {post}.body), 'B')")
+
+
 def index_posts(post_ids) -> None:
     """(Re)index these posts. Call inside the transaction that wrote them."""
     ids = [int(pk) for pk in post_ids]
@@ -108,9 +116,7 @@ def index_posts(post_ids) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE conversations_post p SET search_vector = "  # noqa: S608 - our constants
-                f"setweight(to_tsvector({POST_CONFIG}, CASE WHEN p.is_opening THEN t.title "
-                f"ELSE '' END), 'A') || setweight(to_tsvector({POST_CONFIG}, p.body), 'B') "
+                f"UPDATE conversations_post p SET search_vector = {vector_sql('p', 't.title')} "  # noqa: S608 - our constants
                 "FROM conversations_topic t WHERE t.id = p.topic_id AND p.id = ANY(%s)", [ids])
         else:
             for start in range(0, len(ids), 500):
