@@ -43,7 +43,7 @@ AS_OF = Field(description="The date levels are as of: `as_of` when given, else t
                           "today (UTC).")
 
 
-class AsOfQuery(Schema):
+class LevelsAsOfQuery(Schema):
     as_of: str | None = Field(None, description="YYYY-MM-DD: levels as of the end of that day "
                                                 "(UTC); a later day than today is today.")
 
@@ -93,7 +93,7 @@ class RulesIn(Schema):
 
 @router.get("/communities/{slug}/levels/me", response=MyLevelOut,
             summary="Your level of participation and why")
-def my_level(request, slug: str, params: Query[AsOfQuery]):
+def my_level(request, slug: str, params: Query[LevelsAsOfQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.READ)
     if not policy.is_signed_in(request.user):
         raise NotAllowed("sign in")
@@ -111,7 +111,7 @@ def my_level(request, slug: str, params: Query[AsOfQuery]):
 
 @router.get("/communities/{slug}/levels", response=LevelsPage,
             summary="Everyone's level (conveners, facilitators, sponsors)")
-def levels(request, slug: str, params: Query[AsOfQuery], page: int = 1):
+def levels(request, slug: str, params: Query[LevelsAsOfQuery], page: int = 1):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
     when, stored = level_queries.reference(community, params.as_of)
     paginator = Paginator(level_queries.levels_of_members(community, when, stored=stored),

@@ -115,7 +115,7 @@ class PeopleToMeetOut(Schema):
     suggestions: list[SuggestionOut]
 
 
-class AsOfQuery(Schema):
+class NetworkAsOfQuery(Schema):
     as_of: str | None = Field(None, description="YYYY-MM-DD: the network of the window ending "
                                                 "that day (UTC); a later day than today is "
                                                 "today.")
@@ -129,7 +129,7 @@ def _person(person) -> dict:
 @router.get("/communities/{slug}/network", response=NetworkOut,
             summary="The interaction network of a community (conveners, facilitators, "
                     "sponsors)")
-def get_network(request, slug: str, params: Query[AsOfQuery]):
+def get_network(request, slug: str, params: Query[NetworkAsOfQuery]):
     community, _standing = policy.access_community(request.user, slug, Can.VIEW_INSIGHTS)
     net = network_queries.network(community, params.as_of)
     figures = net.figures
