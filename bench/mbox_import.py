@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from benchenv import setup_django  # noqa: E402 - after the path is set
 
 TARGET = 2_000  # messages a second
+LOAD: list[float] = []  # the machine's 1-minute load average as the import starts and ends
 LIST = "practice-l"
 WORDS = ("budget reform indicator evaluation logistics warehouse convoy ministry audit "
          "procurement pilot rollout training facilitation workshop baseline survey outcome "
@@ -158,9 +159,12 @@ def run_import(mbox: Path) -> tuple[float, object]:
         actor=convener, name="Mail archive", charter_domain="Benchmark",
         charter_community="Generated", charter_practice="Mail", visibility="public",
         join_policy="open")
+    LOAD.append(os.getloadavg()[0])
     started = time.perf_counter()
     report = do_import_mbox(actor=convener, community=community, path=mbox, list_name=LIST)
-    return time.perf_counter() - started, report
+    seconds = time.perf_counter() - started
+    LOAD.append(os.getloadavg()[0])
+    return seconds, report
 
 
 def section(args, written: dict, seconds: float, report, engine: str) -> str:
@@ -178,7 +182,9 @@ def section(args, written: dict, seconds: float, report, engine: str) -> str:
         "|---|--:|--:|--:|--:|--:|--:|---|",
         f"| {engine} | {report.messages:,} | {seconds:.1f} | {rate:,.0f} | {report.topics:,} "
         f"| {report.replies:,} | {report.people:,} | {verdict} |", "",
-        f"Python {platform.python_version()}, {os.cpu_count()} cores.", ""])
+        f"Python {platform.python_version()}, {os.cpu_count()} cores; load average (1 min) "
+        f"{' then '.join(f'{load:.2f}' for load in LOAD)} as the import started and ended "
+        "(other work on a shared machine slows it).", ""])
 
 
 def main() -> None:
@@ -197,7 +203,7 @@ def main() -> None:
     print(f"{engine}: imported {report.messages:,} messages in {seconds:.1f} s = {rate:,.0f} "
           f"messages/s ({'met' if rate >= TARGET else 'missed'}: target >= {TARGET:,}); "
           f"{report.topics:,} topics, {report.replies:,} replies, {report.people:,} people, "
-          f"{report.attachments} attachments")
+          f"{report.attachments} attachments; load average {LOAD[0]:.2f} then {LOAD[-1]:.2f}")
     if args.write:
         from pages import write_section
 
