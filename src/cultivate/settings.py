@@ -272,7 +272,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAIL_IN_DOMAIN = os.environ.get("CULTIVATE_MAIL_IN_DOMAIN", "").strip().lower()
 MAIL_IN_TOKEN_DAYS = int(os.environ.get("CULTIVATE_MAIL_IN_TOKEN_DAYS", "90"))
 MAIL_IN_MAX_BYTES = int(os.environ.get("CULTIVATE_MAIL_IN_MAX_BYTES", str(10 * 1024 * 1024)))
-# A listener `cultivate run` starts: "smtp://127.0.0.1:2525" or "lmtp://127.0.0.1:2424"; empty: none.
+# A listener `cultivate run` starts: "smtp://127.0.0.1:2525" or "lmtp://127.0.0.1:2424".
 MAIL_IN_LISTEN = os.environ.get("CULTIVATE_MAIL_IN_LISTEN", "").strip()
 # Or poll a mailbox: "imaps://user:password@host/INBOX"; empty: no polling.
 MAIL_IN_IMAP_URL = os.environ.get("CULTIVATE_MAIL_IN_IMAP_URL", "").strip()
