@@ -35,6 +35,7 @@ from cultivate.core.errors import ActionError, Conflict, NotAllowed
 from cultivate.core.i18n import language_of
 from cultivate.core.inbound import Delivery
 from cultivate.core.mail import record_bounce, reset_bounces, send_after_commit
+from cultivate.core.ratelimit import rate_seconds
 from cultivate.people.models import User
 from cultivate.policy import Can
 
@@ -74,6 +75,7 @@ class Reason(StrEnum):
     TOPIC_GONE = "topic_gone"
     UNKNOWN_COMMUNITY = "unknown_community"
     REPLY_WITHOUT_TOKEN = "reply_without_token"  # noqa: S105 - a word for the log
+    TOO_FAST = "too_fast"
     ATTACHMENT_REFUSED = "attachment_refused"
     INVALID = "invalid"
 
@@ -238,6 +240,15 @@ def _handle(incoming: Incoming, recipient: str) -> str:
         return Reason.DUPLICATE
 
 
+def _too_fast(user) -> bool:
+    """Posting by mail keeps the site's pace for writers (CULTIVATE_WRITE_RATE, "60/m")."""
+    rate = settings.CULTIVATE_WRITE_RATE
+    since = timezone.now() - timedelta(seconds=rate_seconds(rate))
+    return InboundMail.objects.filter(
+        user=user, outcome__in=[InboundOutcome.POSTED, InboundOutcome.STARTED],
+        received_at__gte=since).count() >= int(rate.split("/")[0])
+
+
 def _already_posted(incoming: Incoming, recipient: str) -> bool:
     return bool(incoming.message_id) and InboundMail.objects.filter(
         message_id=incoming.message_id, recipient=recipient,
@@ -264,6 +275,8 @@ def _post_reply(incoming: Incoming, recipient: str) -> str:
             raise Refusal(Reason.NOT_ALLOWED, user=user, topic=topic)
         if not topic.accepts_replies:
             raise Refusal(Reason.TOPIC_CLOSED, user=user, topic=topic)
+        if _too_fast(user):
+            raise Refusal(Reason.TOO_FAST, user=user, topic=topic)
         reply_to = _replied_post(topic, target.post_id, incoming.parent_ids)
         with _writing(incoming, recipient, InboundOutcome.POSTED, user) as writing:
             body = _post_text(incoming, user, community, writing.stored, topic=topic)
@@ -288,6 +301,8 @@ def _start_topic(incoming: Incoming, recipient: str) -> str:
     if not authors or _spoofed(incoming.message):
         raise Refusal(Reason.NOT_ALLOWED, user=person, community=community)
     user = authors[0]
+    if _too_fast(user):
+        raise Refusal(Reason.TOO_FAST, user=user, community=community)
     with translation.override(language_of(user)):
         with _writing(incoming, recipient, InboundOutcome.STARTED, user) as writing:
             body = _post_text(incoming, user, community, writing.stored)

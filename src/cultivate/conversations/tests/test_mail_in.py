@@ -301,6 +301,20 @@ def test_answers_are_limited_per_sender_and_hour(thread, mailoutbox, settings):
     assert InboundMail.objects.exclude(answered_to="").count() == 2
 
 
+def test_posting_by_mail_keeps_the_sites_pace_for_writers(thread, mailoutbox, settings):
+    community, p, topic, _answer = thread
+    settings.CULTIVATE_WRITE_RATE = "2/m"
+    address = reply_address(p["ben"], topic=topic)
+    outcomes = [receive(mail(sender="ben@example.org", to=address, body=f"Point {n}")).reason
+                for n in range(3)]
+    assert outcomes == ["posted", "posted", "too_fast"]
+    assert [post.body for post in replies(topic)][-2:] == ["Point 0", "Point 1"]
+    assert "Wait a minute" in mailoutbox[-1].body
+    started = receive(mail(sender="ben@example.org", to=community_address(community),
+                           subject="A third", body="Too soon"))
+    assert started.reason == "too_fast" and not Topic.objects.filter(title="A third").exists()
+
+
 def test_members_start_topics_by_mail(thread, mailoutbox):
     community, p, _topic, _answer = thread
     message = mail(sender="Cleo <cleo@example.org>", to=community_address(community),
