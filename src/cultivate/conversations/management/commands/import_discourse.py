@@ -5,11 +5,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cultivate.communities.models import Community, Membership, Role
+from cultivate.communities.models import Community
 from cultivate.conversations.discourse_import import do_import_discourse
 from cultivate.conversations.import_base import recompute_figures_after_import
+from cultivate.conversations.management.importer_cli import import_actor
 from cultivate.core.errors import ActionError, NotAllowed
-from cultivate.people.models import User
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         found = Community.objects.filter(slug=slugs[0]).first()
         if found is None:
             raise CommandError(f"No community at /c/{slugs[0]}/.")
-        actor = self._actor(found, username)
+        actor = import_actor(found, username)
         show = options["verbosity"] > 0
 
         def progress(items, label):
@@ -72,16 +72,3 @@ class Command(BaseCommand):
                 raise CommandError(f"--map wants CATEGORY=COMMUNITY, not {pair!r}.")
             mapping[category.strip()] = community.strip()
         return mapping
-
-    @staticmethod
-    def _actor(community: Community, username: str | None) -> User:
-        if username:
-            actor = User.objects.filter(username=username).first()
-            if actor is None:
-                raise CommandError(f"No user {username}.")
-            return actor
-        convener = (Membership.objects.filter(community=community, role=Role.CONVENER)
-                    .select_related("user").order_by("joined_at").first())
-        if convener is None:
-            raise CommandError("The community has no convener: pass --as USERNAME.")
-        return convener.user

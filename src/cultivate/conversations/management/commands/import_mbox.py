@@ -7,9 +7,7 @@ from tqdm import tqdm
 
 from cultivate.communities.models import Community
 from cultivate.conversations.import_base import recompute_figures_after_import
-from cultivate.conversations.management.commands.import_stackexchange import (
-    Command as StackExchangeCommand,
-)
+from cultivate.conversations.management.importer_cli import import_actor
 from cultivate.conversations.mbox_import import do_import_mbox
 from cultivate.core.errors import ActionError, NotAllowed
 
@@ -31,7 +29,7 @@ class Command(BaseCommand):
         found = Community.objects.filter(slug=community).first()
         if found is None:
             raise CommandError(f"No community at /c/{community}/.")
-        actor = StackExchangeCommand._actor(found, username)
+        actor = import_actor(found, username)
         show = options["verbosity"] > 0
 
         def progress(items, label):

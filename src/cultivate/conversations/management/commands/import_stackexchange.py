@@ -6,11 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 from tqdm import tqdm
 
-from cultivate.communities.models import Community, Membership, Role
+from cultivate.communities.models import Community
 from cultivate.conversations.import_base import recompute_figures_after_import
 from cultivate.conversations.importing import do_import_stackexchange
+from cultivate.conversations.management.importer_cli import import_actor
 from cultivate.core.errors import ActionError, NotAllowed
-from cultivate.people.models import User
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         found = Community.objects.filter(slug=community).first()
         if found is None:
             raise CommandError(f"No community at /c/{community}/.")
-        actor = self._actor(found, username)
+        actor = import_actor(found, username)
         show = options["verbosity"] > 0
 
         def progress(items, label):
@@ -54,16 +54,3 @@ class Command(BaseCommand):
             self.stdout.write(gettext("What the dump lacked:"))
             for line in report.absent:
                 self.stdout.write(f"  - {line}")
-
-    @staticmethod
-    def _actor(community: Community, username: str | None) -> User:
-        if username:
-            actor = User.objects.filter(username=username).first()
-            if actor is None:
-                raise CommandError(f"No user {username}.")
-            return actor
-        convener = (Membership.objects.filter(community=community, role=Role.CONVENER)
-                    .select_related("user").order_by("joined_at").first())
-        if convener is None:
-            raise CommandError("The community has no convener: pass --as USERNAME.")
-        return convener.user
